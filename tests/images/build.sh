@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Build the test bed's local images from Debian packages and Maven Central artifacts.
+# Usage: build.sh [base|kafka|server|dashboard-double|all]...
+# Versions come from the environment (KAFKA_VERSION, LH_VERSION, DEBIAN_SUITE), defaulting
+# to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+set -a; . "$HERE/versions.env"; set +a
+KAFKA_VERSION=${KAFKA_VERSION_OVERRIDE:-$KAFKA_VERSION}
+LH_VERSION=${LH_VERSION_OVERRIDE:-$LH_VERSION}
+CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
+export LH_TESTBED_CACHE=$CACHE
+BASE_IMAGE=lh-testbed/debian:$DEBIAN_SUITE
+
+say() { printf '[images] %s\n' "$*"; }
+
+# The Java each LittleHorse release line needs (0.14 -> 21; 0.15 and later -> 25).
+lh_java_package() {
+  case "$1" in
+    0.14.*) echo openjdk-21-jre-headless ;;
+    *) echo openjdk-25-jre-headless ;;
+  esac
+}
+# Kafka's jars carry the SLF4J API but no binding: add slf4j-simple of the same API version,
+# so the broker logs to stderr as `docker logs` expects.
+add_slf4j_binding() {
+  local jars=$1 api
+  api=$(ls "$jars" | sed -n 's/^slf4j-api-\(.*\)\.jar$/\1/p')
+  [ -n "$api" ] || { say "no slf4j-api in $jars" >&2; exit 1; }
+  [ -f "$jars/slf4j-simple-$api.jar" ] && return
+  mvn -B -q dependency:copy -Dartifact="org.slf4j:slf4j-simple:$api" -DoutputDirectory="$jars" >/dev/null
+}
+
+# docker build from a context assembled in the cache: the recipe folder plus resolved jars.
+build_image() {
+  local tag=$1 recipe=$2 jars=$3; shift 3
+  local ctx=$CACHE/ctx/${tag//[:\/]/_}
+  rm -rf "$ctx" && mkdir -p "$ctx"
+  cp -a "$HERE/$recipe/." "$ctx/"
+  if [ -n "$jars" ]; then cp -al "$jars" "$ctx/jars" 2>/dev/null || cp -a "$jars" "$ctx/jars"; rm -f "$ctx/jars/.complete"; fi
+  say "docker build $tag"
+  local started=$SECONDS log=$ctx.build.log
+  if ! docker build --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" "$@" -t "$tag" "$ctx" >"$log" 2>&1; then
+    say "building $tag failed; last lines of $log:" >&2
+    tail -n 25 "$log" >&2
+    exit 1
+  fi
+  say "$tag ready in $((SECONDS - started))s ($(docker image inspect -f '{{.Size}}' "$tag" | numfmt --to=iec))"
+}
+
+build_base() { "$HERE/build-base.sh" "$DEBIAN_SUITE" "$BASE_IMAGE"; }
+
+build_kafka() {
+  local jars=$CACHE/jars/kafka-$KAFKA_VERSION
+  "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
+  add_slf4j_binding "$jars"
+  build_image "lh-testbed/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION"
+}
+
+build_server() {
+  local jars=$CACHE/jars/lh-server-$LH_VERSION
+  "$HERE/resolve-jars.sh" "$jars" "io.littlehorse:littlehorse-server:$LH_VERSION"
+  build_image "lh-testbed/lh-server:$LH_VERSION" lh-server "$jars" \
+    --build-arg "LH_VERSION=$LH_VERSION" --build-arg "JAVA_PACKAGE=$(lh_java_package "$LH_VERSION")"
+}
+
+build_dashboard_double() {
+  build_image "lh-testbed/lh-dashboard-double:$LH_VERSION" lh-dashboard-double "" --build-arg "DOUBLE_VERSION=$LH_VERSION"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(all)
+started=$SECONDS
+for target in "${targets[@]}"; do
+  case "$target" in
+    base) build_base ;;
+    kafka) build_base; build_kafka ;;
+    server) build_base; build_server ;;
+    dashboard-double) build_base; build_dashboard_double ;;
+    all) build_base; build_kafka; build_server; build_dashboard_double ;;
+    *) echo "unknown image '$target': use base, kafka, server, dashboard-double or all" >&2; exit 2 ;;
+  esac
+done
+say "done in $((SECONDS - started))s"
