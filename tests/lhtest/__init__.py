@@ -1,0 +1,1 @@
+"""Helpers the tests share: drive real workflows through a LittleHorse cluster."""
