@@ -42,7 +42,7 @@ def retry(call, timeout, what):
             time.sleep(1)
 
 
-def greet(name: str) -> str:
+async def greet(name: str) -> str:
     return "hello " + name
 
 

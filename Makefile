@@ -1,0 +1,78 @@
+# littlehorse.cluster — the two commands a newcomer needs:
+#   make up     bring the default cluster up on this machine
+#   make test   run every test of the project
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+include tests/images/versions.env
+export KAFKA_VERSION LH_VERSION DEBIAN_SUITE
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+COLLECTION_LINK := build/collections/ansible_collections/littlehorse/cluster
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
+        test-integration sanity lint molecule molecule-default molecule-seed bench clean-testbed
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+prereqs: ## install the Debian packages the test bed needs (docker.io, debootstrap, maven …)
+	tests/testbed/prereqs.sh
+
+engine: prereqs ## make sure a Docker engine answers (installs and starts dockerd if not)
+	tests/testbed/engine.sh
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## the Python tools, pinned (ansible-core, molecule, ansible-lint, pytest, client)
+
+collection: ## link this checkout in as the collection littlehorse.cluster
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn ../../../.. $(COLLECTION_LINK)
+
+images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double)
+	tests/images/build.sh all
+
+up: venv collection images ## bring the default cluster (inventories/local) up on this machine
+	ansible-playbook site.yml
+
+down: venv collection ## tear the default cluster down (keeps its volumes)
+	ansible-playbook playbooks/teardown.yml
+
+test: venv collection images ## run every test: unit, smoke, module integration, sanity, lint, Molecule
+	tests/run-all.sh
+
+test-unit: venv collection ## unit tests
+	$(BIN)/pytest -q tests/unit
+
+test-smoke: venv images ## the test bed's smoke test on plain docker
+	$(BIN)/pytest -q tests/testbed
+
+test-integration: venv collection images ## the modules against the real engine and images
+	tests/integration/run.sh
+
+sanity: venv collection ## ansible-test sanity, no ignores
+	tests/sanity/run.sh
+
+lint: venv collection ## ansible-lint, production profile
+	$(BIN)/ansible-lint --offline --profile production
+
+molecule: molecule-default molecule-seed ## every Molecule scenario
+
+molecule-default: venv collection images
+	$(BIN)/molecule test -s default
+
+molecule-seed: venv collection images
+	$(BIN)/molecule test -s seed
+
+bench: venv collection images ## deploy benchmark against docker compose; prints figures
+	bench/run.sh
