@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
 # Usage: build.sh [base|kafka|server|dashboard-double|all]...
+# Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
 # Versions come from the environment (KAFKA_VERSION, LH_VERSION, DEBIAN_SUITE), defaulting
 # to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+# Versions given in the environment win over the defaults in versions.env.
+given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-}
 # shellcheck source=versions.env
-set -a; . "$HERE/versions.env"; set +a
-KAFKA_VERSION=${KAFKA_VERSION_OVERRIDE:-$KAFKA_VERSION}
-LH_VERSION=${LH_VERSION_OVERRIDE:-$LH_VERSION}
+. "$HERE/versions.env"
+KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
+LH_VERSION=${given_lh:-$LH_VERSION}
+DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
 CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
 export LH_TESTBED_CACHE=$CACHE
-BASE_IMAGE=lh-testbed/debian:$DEBIAN_SUITE
+NAMESPACE=${IMAGE_NAMESPACE:-lh-testbed}
+BASE_IMAGE=$NAMESPACE/debian:$DEBIAN_SUITE
 
 say() { printf '[images] %s\n' "$*"; }
 
@@ -29,7 +34,7 @@ add_slf4j_binding() {
   api=$(ls "$jars" | sed -n 's/^slf4j-api-\(.*\)\.jar$/\1/p')
   [ -n "$api" ] || { say "no slf4j-api in $jars" >&2; exit 1; }
   [ -f "$jars/slf4j-simple-$api.jar" ] && return
-  mvn -B -q dependency:copy -Dartifact="org.slf4j:slf4j-simple:$api" -DoutputDirectory="$jars" >/dev/null
+  mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy -Dartifact="org.slf4j:slf4j-simple:$api" -DoutputDirectory="$jars" >/dev/null
 }
 
 # docker build from a context assembled in the cache: the recipe folder plus resolved jars.
@@ -55,18 +60,18 @@ build_kafka() {
   local jars=$CACHE/jars/kafka-$KAFKA_VERSION
   "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
   add_slf4j_binding "$jars"
-  build_image "lh-testbed/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION"
+  build_image "$NAMESPACE/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION"
 }
 
 build_server() {
   local jars=$CACHE/jars/lh-server-$LH_VERSION
   "$HERE/resolve-jars.sh" "$jars" "io.littlehorse:littlehorse-server:$LH_VERSION"
-  build_image "lh-testbed/lh-server:$LH_VERSION" lh-server "$jars" \
+  build_image "$NAMESPACE/lh-server:$LH_VERSION" lh-server "$jars" \
     --build-arg "LH_VERSION=$LH_VERSION" --build-arg "JAVA_PACKAGE=$(lh_java_package "$LH_VERSION")"
 }
 
 build_dashboard_double() {
-  build_image "lh-testbed/lh-dashboard-double:$LH_VERSION" lh-dashboard-double "" --build-arg "DOUBLE_VERSION=$LH_VERSION"
+  build_image "$NAMESPACE/lh-dashboard-double:$LH_VERSION" lh-dashboard-double "" --build-arg "DOUBLE_VERSION=$LH_VERSION"
 }
 
 targets=("$@")

@@ -8,7 +8,7 @@ set -euo pipefail
 OUT=${1:?output folder}; shift
 MAIN=${1:?group:artifact:version}
 M2=${MAVEN_REPO:-$HOME/.m2/repository}
-MVN=(mvn -B -q -Dmaven.repo.local="$M2")
+MVN=(mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$M2")
 
 say() { printf '[jars] %s\n' "$*"; }
 
