@@ -20,13 +20,15 @@ BASE_IMAGE=$NAMESPACE/debian:$DEBIAN_SUITE
 
 say() { printf '[images] %s\n' "$*"; }
 
-# The Java each LittleHorse release line needs (0.14 -> 21; 0.15 and later -> 25).
-lh_java_package() {
+# The Java each LittleHorse release line needs (0.14 -> 21; 0.15 and later -> 25);
+# Kafka runs on 21.
+lh_java_release() {
   case "$1" in
-    0.14.*) echo openjdk-21-jre-headless ;;
-    *) echo openjdk-25-jre-headless ;;
+    0.14.*) echo 21 ;;
+    *) echo 25 ;;
   esac
 }
+KAFKA_JAVA_RELEASE=21
 # Kafka's jars carry the SLF4J API but no binding: add slf4j-simple of the same API version,
 # so the broker logs to stderr as `docker logs` expects.
 add_slf4j_binding() {
@@ -56,18 +58,28 @@ build_image() {
 
 build_base() { "$HERE/build-base.sh" "$DEBIAN_SUITE" "$BASE_IMAGE"; }
 
+jre_image() { echo "$NAMESPACE/jre:$1-$DEBIAN_SUITE"; }
+build_jre() {
+  build_image "$(jre_image "$1")" jre "" --build-arg "JAVA_PACKAGE=openjdk-$1-jre-headless"
+}
+
 build_kafka() {
   local jars=$CACHE/jars/kafka-$KAFKA_VERSION
   "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
   add_slf4j_binding "$jars"
-  build_image "$NAMESPACE/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION"
+  build_jre "$KAFKA_JAVA_RELEASE"
+  build_image "$NAMESPACE/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION" \
+    --build-arg "JRE_IMAGE=$(jre_image "$KAFKA_JAVA_RELEASE")"
 }
 
 build_server() {
   local jars=$CACHE/jars/lh-server-$LH_VERSION
   "$HERE/resolve-jars.sh" "$jars" "io.littlehorse:littlehorse-server:$LH_VERSION"
+  local java
+  java=$(lh_java_release "$LH_VERSION")
+  build_jre "$java"
   build_image "$NAMESPACE/lh-server:$LH_VERSION" lh-server "$jars" \
-    --build-arg "LH_VERSION=$LH_VERSION" --build-arg "JAVA_PACKAGE=$(lh_java_package "$LH_VERSION")"
+    --build-arg "LH_VERSION=$LH_VERSION" --build-arg "JRE_IMAGE=$(jre_image "$java")"
 }
 
 build_dashboard_double() {
