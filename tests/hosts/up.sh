@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# usage: tests/hosts/up.sh [N]     (default 1)
+#
+# Make N simulated hosts lhsim1..N (see lib.sh and README.md), load the test bed's images into
+# each host's engine, and write an Ansible inventory and an env file:
+#   /var/lib/lhsim/inventory.yml   group `lhsim`, hosts lhsim1..N (ansible_host = the host's address)
+#   /var/lib/lhsim/env.sh          `. /var/lib/lhsim/env.sh` before ansible/molecule
+# Idempotent: what already exists and works is left alone (and said so).
+set -euo pipefail
+# shellcheck source=tests/hosts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+COUNT=${1:-1}
+[[ $COUNT =~ ^[0-9]+$ ]] && [ "$COUNT" -ge 1 ] && [ "$COUNT" -le $LHSIM_MAX_HOSTS ] \
+  || die "usage: $0 [N]  (1..$LHSIM_MAX_HOSTS hosts)"
+[ "$(id -u)" = 0 ] || die "must run as root (namespaces, bridge, iptables, dockerd)"
+for cmd in ip iptables nsenter unshare dockerd docker ssh ssh-keygen apt-get dpkg-deb python3; do
+  command -v "$cmd" >/dev/null || die "missing command: $cmd"
+done
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
+  || die "the machine's Docker engine does not answer (run tests/testbed/engine.sh)"
+T0=$(date +%s.%N)
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+mkdir -p "$LHSIM_STATE" "$LHSIM_CACHE"
+
+# --- sshd: unpacked from Debian's packages into the cache (not installed: installing would start
+# an sshd in the machine's own namespace). The client tools (ssh, ssh-keygen) are the machine's.
+SSHROOT=$LHSIM_CACHE/sshroot
+if [ -x "$SSHROOT/usr/sbin/sshd" ]; then
+  say "sshd: unpacked in $SSHROOT (kept)"
+else
+  say "sshd: apt-get download openssh-server openssh-sftp-server libwrap0 -> $SSHROOT"
+  rm -rf "$LHSIM_CACHE/debs" "$SSHROOT.tmp"; mkdir -p "$LHSIM_CACHE/debs"
+  (cd "$LHSIM_CACHE/debs" && apt-get download -q openssh-server openssh-sftp-server libwrap0 2>&1 \
+     | grep -v -e 'unsandboxed' || true)
+  for deb in "$LHSIM_CACHE"/debs/*.deb; do dpkg-deb -x "$deb" "$SSHROOT.tmp"; done
+  mv "$SSHROOT.tmp" "$SSHROOT"
+fi
+[ -x "$SSHROOT/usr/sbin/sshd" ] || die "sshd was not unpacked into $SSHROOT"
+
+# --- the managed node's Python: the hosts share the machine's filesystem, so the collection's
+# module requirements (requirements.txt: docker>=7.1.0 — Debian's python3-docker is 5.0.3, too
+# old) are installed for /usr/bin/python3 with pip, into /usr/local (Debian's packages untouched).
+if /usr/bin/python3 - <<'EOF' 2>/dev/null
+import docker, requests
+major, minor = (int(x) for x in docker.__version__.split(".")[:2])
+raise SystemExit(0 if (major, minor) >= (7, 1) else 1)
+EOF
+then
+  say "managed-node python: /usr/bin/python3 has docker $(/usr/bin/python3 -c 'import docker; print(docker.__version__)') (kept)"
+else
+  say "managed-node python: pip install -r requirements.txt for /usr/bin/python3 (into /usr/local)"
+  /usr/bin/python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    --break-system-packages -r "$LHSIM_REPO/requirements.txt"
+fi
+
+# --- shared state: SSH key, passwd with sshd's privilege-separation user, /etc/hosts for the hosts
+if [ ! -f "$LHSIM_STATE/id_ed25519" ]; then
+  say "ssh key: $LHSIM_STATE/id_ed25519"
+  ssh-keygen -q -t ed25519 -N '' -C lhsim -f "$LHSIM_STATE/id_ed25519"
+fi
+cp "$LHSIM_STATE/id_ed25519.pub" "$LHSIM_STATE/authorized_keys"
+# rewrite in place only when different (the hosts bind-mount these files: keep the inode)
+write_if_changed() { # file  (content on stdin)
+  local new; new=$(cat)
+  if [ ! -f "$1" ] || [ "$(cat "$1")" != "$new" ]; then
+    printf '%s\n' "$new" >"$1"; say "wrote $1"
+  fi
+}
+{ grep -v '^sshd:' /etc/passwd; echo 'sshd:x:150:65534::/run/sshd:/usr/sbin/nologin'; } \
+  | write_if_changed "$LHSIM_STATE/passwd"
+{
+  echo "127.0.0.1 localhost"
+  echo "$LHSIM_NET.1 lhsim-gateway"
+  top=$COUNT; for n in $(lhsim_known_hosts); do [ "$n" -gt "$top" ] && top=$n; done
+  for n in $(seq 1 "$top"); do echo "$(lhsim_ip "$n") lhsim$n"; done
+} | write_if_changed "$LHSIM_STATE/hosts"
+
+# --- network: bridge, one forwarding rule, one namespace + veth per host
+if ip link show "$LHSIM_BRIDGE" >/dev/null 2>&1; then
+  say "bridge $LHSIM_BRIDGE: present"
+else
+  say "bridge $LHSIM_BRIDGE: $LHSIM_NET.1/24"
+  ip link add "$LHSIM_BRIDGE" type bridge
+  ip addr add "$LHSIM_NET.1/24" dev "$LHSIM_BRIDGE"
+  ip link set "$LHSIM_BRIDGE" up
+fi
+# The machine's dockerd sets FORWARD's policy to DROP; bridged host-to-host traffic passes
+# FORWARD (br_netfilter), so let traffic that stays on our bridge through.
+FWD=(FORWARD -i "$LHSIM_BRIDGE" -o "$LHSIM_BRIDGE" -j ACCEPT)
+if iptables -C "${FWD[@]}" 2>/dev/null; then
+  say "iptables: ${FWD[*]} present"
+else
+  say "iptables -I ${FWD[*]}"
+  iptables -I "${FWD[0]}" 1 "${FWD[@]:1}"
+fi
+
+host_up() { # N: engine answers and sshd listens
+  local n=$1 pid
+  pid=$(pid_from "$(lhsim_hostdir "$n")/init.pid")
+  pid_alive "$pid" && lhsim_docker "$n" version >/dev/null 2>&1 \
+    && pid_alive "$(pid_from "$(lhsim_run "$n")/sshd.pid")" \
+    && timeout 2 bash -c "exec 3<>/dev/tcp/$(lhsim_ip "$n")/22" 2>/dev/null
+}
+
+start_host() {
+  local n=$1 ns ip hd run
+  ns=$(lhsim_ns "$n"); ip=$(lhsim_ip "$n"); hd=$(lhsim_hostdir "$n"); run=$(lhsim_run "$n")
+  if ! ip netns pids "$ns" >/dev/null 2>&1; then
+    say "host $n: namespace $ns, $ip/24, veth-$ns on $LHSIM_BRIDGE"
+    ip netns add "$ns"
+    ip link add "veth-$ns" type veth peer name eth0 netns "$ns"
+    ip link set "veth-$ns" master "$LHSIM_BRIDGE" up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" route add default via "$LHSIM_NET.1"
+  fi
+  if pid_alive "$(pid_from "$hd/init.pid")"; then
+    die "host $n: its processes run (pid $(cat "$hd/init.pid")) but it does not answer; see $run/dockerd.log $run/sshd.log, or tests/hosts/down.sh"
+  fi
+  mkdir -p "$hd/etc-docker" "$run" "$(lhsim_data "$n")"
+  [ -f "$hd/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "lhsim$n" -f "$hd/ssh_host_ed25519_key"
+  cat >"$hd/sshd_config" <<EOF
+# sshd of simulated host $n (written by tests/hosts/up.sh)
+ListenAddress $ip:22
+HostKey $hd/ssh_host_ed25519_key
+PidFile none
+AuthorizedKeysFile $LHSIM_STATE/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+StrictModes no
+PrintMotd no
+PrintLastLog no
+MaxStartups 50:30:100
+MaxSessions 50
+Subsystem sftp $SSHROOT/usr/lib/openssh/sftp-server
+EOF
+  say "host $n: starting dockerd (data-root $(lhsim_data "$n"), $(lhsim_sock "$n")) and sshd ($ip:22)"
+  setsid nsenter --net="/run/netns/$ns" unshare --mount --uts --propagation private \
+    "$LHSIM_REPO/tests/hosts/host-init.sh" "$n" "$LHSIM_STATE" "$SSHROOT" \
+    </dev/null >"$hd/init.log" 2>&1 &
+  echo $! >"$hd/init.pid"
+}
+
+wait_host() {
+  local n=$1 i t; t=$(date +%s.%N)
+  for i in $(seq 1 120); do
+    host_up "$n" && { say "host $n: ready (engine + sshd) in $(since "$t")s"; return 0; }
+    pid_alive "$(pid_from "$(lhsim_hostdir "$n")/init.pid")" || break
+    sleep 0.25
+  done
+  echo "--- $(lhsim_hostdir "$n")/init.log"; tail -n 20 "$(lhsim_hostdir "$n")/init.log" || true
+  echo "--- $(lhsim_run "$n")/dockerd.log"; tail -n 20 "$(lhsim_run "$n")/dockerd.log" || true
+  echo "--- $(lhsim_run "$n")/sshd.log"; tail -n 20 "$(lhsim_run "$n")/sshd.log" || true
+  die "host $n did not come up"
+}
+
+started=()
+for n in $(seq 1 "$COUNT"); do
+  if host_up "$n"; then
+    say "host $n: up ($(lhsim_ip "$n"), pid $(cat "$(lhsim_hostdir "$n")/init.pid")) — left alone"
+  else
+    start_host "$n"; started+=("$n")
+  fi
+done
+for n in "${started[@]}"; do wait_host "$n"; done
+
+# --- images: saved once from the machine's engine (cache keyed by the image ids), loaded into
+# each host's engine unless it already holds the same image ids.
+read -r -a IMAGES <<<"$(lhsim_images)"
+ids=()
+for img in "${IMAGES[@]}"; do
+  id=$(docker image inspect --format '{{.Id}}' "$img" 2>/dev/null) \
+    || die "image $img is missing on the machine's engine (make images)"
+  ids+=("$id")
+done
+key=$(printf '%s\n' "${IMAGES[@]}" "${ids[@]}" | sha256sum | cut -c1-16)
+TAR=$LHSIM_CACHE/images-$key.tar
+if [ -f "$TAR" ]; then
+  say "images: cached $TAR"
+else
+  say "images: docker save ${IMAGES[*]} -> $TAR"
+  rm -f "$LHSIM_CACHE"/images-*.tar
+  docker save -o "$TAR.tmp" "${IMAGES[@]}" && mv "$TAR.tmp" "$TAR"
+fi
+for n in $(seq 1 "$COUNT"); do
+  missing=0
+  for i in "${!IMAGES[@]}"; do
+    have=$(lhsim_docker "$n" image inspect --format '{{.Id}}' "${IMAGES[$i]}" 2>/dev/null || true)
+    [ "$have" = "${ids[$i]}" ] || missing=1
+  done
+  if [ $missing = 0 ]; then
+    say "host $n: images present (${IMAGES[*]})"
+  else
+    s=$(date +%s)
+    lhsim_docker "$n" load -q -i "$TAR" >/dev/null
+    say "host $n: docker load ${IMAGES[*]} ($(( $(date +%s) - s ))s)"
+  fi
+done
+
+# --- inventory and env for Ansible (every host with state, so a larger earlier run stays listed)
+all_hosts=$( { seq 1 "$COUNT"; lhsim_known_hosts; } | sort -nu)
+{
+  echo "# Simulated hosts (tests/hosts/up.sh). Each is a network namespace with its own Docker"
+  echo "# engine and sshd; reach it over SSH at ansible_host, its engine from the machine at lhsim_docker_host."
+  echo "lhsim:"
+  echo "  hosts:"
+  for n in $all_hosts; do
+    echo "    lhsim$n:"
+    echo "      ansible_host: $(lhsim_ip "$n")"
+    echo "      lhsim_docker_host: $(lhsim_sock "$n")"
+  done
+  echo "  vars:"
+  echo "    ansible_connection: ssh"
+  echo "    ansible_user: root"
+  echo "    ansible_ssh_private_key_file: $LHSIM_STATE/id_ed25519"
+  echo "    ansible_ssh_common_args: -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR"
+  echo "    ansible_control_path_dir: $LHSIM_STATE/ssh-cp"
+  echo "    ansible_python_interpreter: /usr/bin/python3"
+} | write_if_changed "$LHSIM_STATE/inventory.yml"
+{
+  echo "# . $LHSIM_STATE/env.sh   (written by tests/hosts/up.sh)"
+  echo "export LHSIM_INVENTORY=$LHSIM_STATE/inventory.yml"
+  echo "export LHSIM_HOSTS=\"$(for n in $all_hosts; do printf 'lhsim%s ' "$n"; done | sed 's/ $//')\""
+  for n in $all_hosts; do
+    echo "export LHSIM${n}_ADDRESS=$(lhsim_ip "$n") LHSIM${n}_DOCKER_HOST=$(lhsim_sock "$n")"
+  done
+  echo "export ANSIBLE_HOST_KEY_CHECKING=False"
+} | write_if_changed "$LHSIM_STATE/env.sh"
+
+say "up: $(echo "$all_hosts" | wc -w) host(s) [$(echo $all_hosts | sed 's/[0-9]\+/lhsim&/g')] in $(since "$T0")s; inventory $LHSIM_STATE/inventory.yml, env $LHSIM_STATE/env.sh"
