@@ -11,6 +11,8 @@ set -uo pipefail
 PURGE=0
 case "${1:-}" in --purge) PURGE=1 ;; "") ;; *) die "usage: $0 [--purge]" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root"
+mkdir -p "$LHSIM_CACHE"; exec 9>"$LHSIM_CACHE/.lock"
+flock -w 600 9 || die "another up.sh/down.sh holds $LHSIM_CACHE/.lock"
 
 stop_pid() { # pid what seconds [cmdline-pattern]: SIGTERM, wait, then SIGKILL — only this pid
   local pid=$1 what=$2 secs=${3:-30} pat=${4:-} i

@@ -14,6 +14,8 @@ COUNT=${1:-1}
 [[ $COUNT =~ ^[0-9]+$ ]] && [ "$COUNT" -ge 1 ] && [ "$COUNT" -le $LHSIM_MAX_HOSTS ] \
   || die "usage: $0 [N]  (1..$LHSIM_MAX_HOSTS hosts)"
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, bridge, iptables, dockerd)"
+mkdir -p "$LHSIM_CACHE"; exec 9>"$LHSIM_CACHE/.lock"
+flock -w 600 9 || die "another up.sh/down.sh holds $LHSIM_CACHE/.lock"
 for cmd in ip iptables nsenter unshare dockerd docker ssh ssh-keygen apt-get dpkg-deb python3; do
   command -v "$cmd" >/dev/null || die "missing command: $cmd"
 done
@@ -143,7 +145,7 @@ EOF
   say "host $n: starting dockerd (data-root $(lhsim_data "$n"), $(lhsim_sock "$n")) and sshd ($ip:22)"
   setsid nsenter --net="/run/netns/$ns" unshare --mount --uts --propagation private \
     "$LHSIM_REPO/tests/hosts/host-init.sh" "$n" "$LHSIM_STATE" "$SSHROOT" \
-    </dev/null >"$hd/init.log" 2>&1 &
+    </dev/null >"$hd/init.log" 2>&1 9>&- &
   echo $! >"$hd/init.pid"
 }
 
