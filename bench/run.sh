@@ -120,7 +120,9 @@ clean
 fi
 
 # --- (a2) ansible-playbook site.yml + readiness
-if [[ " $PHASES " == *" ansible "* ]]; then
+if [[ " $PHASES " == *" ansible "* ]] && [ ! -f site.yml ]; then
+  say "(a) ansible: SKIPPED — no site.yml in this checkout yet"
+elif [[ " $PHASES " == *" ansible "* ]]; then
 say "(a) ansible: site.yml -i $INVENTORY -e @$VARS + wait for /readiness of 3 servers"
 t0=$(now)
 run_step "site.yml (cold)" "$LOG_DIR/site-cold.log" ansible-playbook site.yml -i "$INVENTORY" -e "@$VARS"
