@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    DOCUMENTATION = r'''
+options:
+  name:
+    description: Name of the container.
+    type: str
+    required: true
+  image:
+    description:
+      - Image to run. Compared by the image ID the name resolves to on the engine, so a rebuilt or re-pulled
+        image with the same name re-creates the container.
+      - Required unless O(state=absent). An image that is not on the engine is pulled; when that fails the
+        module says so and how to build or load it.
+    type: str
+  state:
+    description:
+      - V(started) - the container exists with the desired settings and runs.
+      - V(present) - the container exists with the desired settings; a new one is created and started.
+      - V(stopped) - the container exists with the desired settings and is stopped.
+      - V(restarted) - like V(started), and restarted when nothing else changed.
+      - V(absent) - the container is removed. Its volumes are never removed.
+    type: str
+    default: started
+    choices: [started, present, stopped, absent, restarted]
+  network:
+    description: User-defined bridge network to attach the container to; created when missing.
+    type: str
+  network_aliases:
+    description: Extra names of the container on O(network).
+    type: list
+    elements: str
+  published_ports:
+    description: Ports published on the Docker host, each C([host_ip:]host_port:container_port[/tcp|udp]).
+    type: list
+    elements: str
+  restart_policy:
+    description: Docker restart policy.
+    type: str
+    default: unless-stopped
+    choices: ["no", on-failure, always, unless-stopped]
+  stop_timeout:
+    description: Seconds Docker waits after SIGTERM before it kills the container.
+    type: int
+  labels:
+    description: Labels of the container; only the labels given here are compared.
+    type: dict
+  docker_host:
+    description: The engine's address; defaults to the E(DOCKER_HOST) environment variable, else C(unix:///var/run/docker.sock).
+    type: str
+  wait:
+    description:
+      - After the container was started or re-created (and on every run where it should run), wait until it
+        is healthy. Fails after O(wait_timeout) seconds with the container's last log lines.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait for health when O(wait=true).
+    type: int
+    default: 300
+  force_recreate:
+    description: Re-create the container even when no compared setting differs. The volumes are kept.
+    type: bool
+    default: false
+notes:
+  - Desired and running state are compared on normalised values, and only for the settings this module
+    renders. A difference re-creates the container and keeps its volumes; no difference changes nothing.
+  - Supports check mode and diff mode; secrets are masked in the diff and in the returned environment.
+requirements:
+  - Docker SDK for Python (C(docker)) on the managed host.
+  - A Docker engine the managed host can reach.
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''

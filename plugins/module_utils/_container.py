@@ -1,0 +1,429 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one reconcile engine behind every container module.
+
+A product model (Kafka node, LittleHorse server, dashboard) turns typed options into a
+ContainerSpec. This engine compares the spec with the running container on normalised
+values, only for the settings the spec renders, and creates, re-creates (keeping volumes),
+starts, stops or removes the container. Check mode computes the same plan and touches nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import socket
+import time
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+
+MANAGED_ENV_LABEL = "io.littlehorse.cluster.managed-env"
+FILES_DIGEST_LABEL = "io.littlehorse.cluster.files-digest"
+MASK = "********"
+STATES = ("started", "present", "stopped", "absent", "restarted")
+RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
+
+
+class Mount(object):
+    """A named volume or a read-only host file/folder inside the container."""
+
+    def __init__(self, target, volume=None, host_path=None, read_only=False):
+        self.target = target
+        self.volume = volume
+        self.host_path = host_path
+        self.read_only = read_only
+
+    def key(self):
+        if self.volume:
+            return "volume:%s:%s:%s" % (self.volume, self.target, "ro" if self.read_only else "rw")
+        return "bind:%s:%s:%s" % (self.host_path, self.target, "ro" if self.read_only else "rw")
+
+
+class ContainerSpec(object):
+    """Everything the engine needs to know about one desired container."""
+
+    def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
+                 network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
+                 labels=None, command=None, secret_env=(), health=None):
+        self.name = name
+        self.image = image
+        self.env = dict(env or {})
+        self.mounts = list(mounts or [])
+        self.published_ports = normalise_ports(published_ports or [])
+        self.network = network
+        self.network_aliases = sorted(network_aliases or [])
+        self.restart_policy = restart_policy
+        self.stop_timeout = stop_timeout
+        self.labels = dict(labels or {})
+        self.command = command
+        self.secret_env = set(secret_env)
+        self.health = health  # callable(ip) -> (ok, detail), or None
+
+    def masked_env(self):
+        return mask_env(self.env, self.secret_env)
+
+
+def mask_env(env, secret_keys):
+    return dict((k, MASK if k in secret_keys else v) for k, v in env.items())
+
+
+def normalise_port(text):
+    """'[host_ip:]host_port:container_port[/proto]' -> 'host_ip:host_port:container_port/proto'."""
+    value = str(text).strip()
+    proto = "tcp"
+    if "/" in value:
+        value, proto = value.rsplit("/", 1)
+    parts = value.rsplit(":", 2)
+    if len(parts) == 2:
+        parts = ["0.0.0.0"] + parts
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit() or proto not in ("tcp", "udp"):
+        raise LHClusterError(
+            "published_ports: '%s' is not of the form [host_ip:]host_port:container_port[/tcp|udp]" % text)
+    host_ip = parts[0].strip("[]") or "0.0.0.0"
+    for port in (parts[1], parts[2]):
+        if not 1 <= int(port) <= 65535:
+            raise LHClusterError("published_ports: port %s in '%s' is outside 1-65535" % (port, text))
+    return "%s:%d:%d/%s" % (host_ip, int(parts[1]), int(parts[2]), proto)
+
+
+def normalise_ports(ports):
+    normalised = sorted(set(normalise_port(p) for p in ports))
+    seen = {}
+    for port in normalised:
+        host_side = port.split(":")[0] + ":" + port.split(":")[1] + "/" + port.rsplit("/", 1)[1]
+        if host_side in seen:
+            raise LHClusterError("published_ports: host port %s is published twice (%s and %s)"
+                                 % (host_side, seen[host_side], port))
+        seen[host_side] = port
+    return normalised
+
+
+def files_digest(mounts):
+    """A digest of the contents of every bind-mounted host file, so that a renewed
+    certificate or secret re-creates the container although no setting changed."""
+    digest = hashlib.sha256()
+    for mount in sorted((m for m in mounts if m.host_path), key=lambda m: m.target):
+        digest.update(mount.target.encode())
+        try:
+            with open(mount.host_path, "rb") as handle:
+                digest.update(handle.read())
+        except IOError:
+            digest.update(b"(missing)")  # only in check mode, before a secret file is written
+    return digest.hexdigest()[:32]
+
+
+# ----------------------------------------------------------------------------------------------
+# Desired vs running settings, both as plain comparable values.
+
+def desired_settings(spec, image_id):
+    labels = dict(spec.labels)
+    labels[MANAGED_ENV_LABEL] = ",".join(sorted(spec.env))
+    if any(m.host_path for m in spec.mounts):
+        labels[FILES_DIGEST_LABEL] = files_digest(spec.mounts)
+    settings = {
+        "image": image_id,
+        "env": spec.env,
+        "mounts": sorted(m.key() for m in spec.mounts),
+        "published_ports": spec.published_ports,
+        "network": spec.network or "default",
+        "network_aliases": spec.network_aliases,
+        "restart_policy": spec.restart_policy,
+        "labels": labels,
+    }
+    if spec.stop_timeout is not None:
+        settings["stop_timeout"] = int(spec.stop_timeout)
+    if spec.command is not None:
+        settings["command"] = list(spec.command)
+    return settings
+
+
+def running_settings(attrs, desired):
+    """The running container's values for the settings in `desired`, normalised alike."""
+    config = attrs.get("Config") or {}
+    host_config = attrs.get("HostConfig") or {}
+    labels = config.get("Labels") or {}
+    env = dict(item.split("=", 1) for item in (config.get("Env") or []) if "=" in item)
+    managed = set(filter(None, labels.get(MANAGED_ENV_LABEL, "").split(",")))
+    compared_env_keys = managed | set(desired["env"])
+    mounts = []
+    for mount in attrs.get("Mounts") or []:
+        mode = "rw" if mount.get("RW", True) else "ro"
+        if mount.get("Type") == "volume":
+            mounts.append("volume:%s:%s:%s" % (mount.get("Name"), mount.get("Destination"), mode))
+        elif mount.get("Type") == "bind":
+            mounts.append("bind:%s:%s:%s" % (mount.get("Source"), mount.get("Destination"), mode))
+    ports = []
+    for container_port, bindings in (host_config.get("PortBindings") or {}).items():
+        number, proto = container_port.split("/") if "/" in container_port else (container_port, "tcp")
+        for binding in bindings or []:
+            ports.append("%s:%s:%s/%s" % (binding.get("HostIp") or "0.0.0.0", binding.get("HostPort"), number, proto))
+    networks = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
+    network = host_config.get("NetworkMode") or "default"
+    aliases = []
+    if network in networks:
+        short_id = attrs.get("Id", "")[:12]
+        aliases = sorted(a for a in (networks[network].get("Aliases") or [])
+                         if a not in (short_id, attrs.get("Name", "").lstrip("/")))
+    running = {
+        "image": attrs.get("Image"),
+        "env": dict((k, env[k]) for k in compared_env_keys if k in env),
+        "mounts": sorted(mounts),
+        "published_ports": normalise_ports(ports) if ports else [],
+        "network": network,
+        "network_aliases": aliases,
+        "restart_policy": (host_config.get("RestartPolicy") or {}).get("Name") or "no",
+        "labels": dict((k, labels.get(k)) for k in desired["labels"] if k in labels),
+    }
+    if "stop_timeout" in desired:
+        running["stop_timeout"] = config.get("StopTimeout")
+    if "command" in desired:
+        running["command"] = config.get("Cmd")
+    return running
+
+
+def differences(desired, running, secret_env=()):
+    """{setting: {"before": ..., "after": ...}} for every setting that differs (secrets masked)."""
+    changed = {}
+    for key in sorted(desired):
+        if desired[key] == running.get(key):
+            continue
+        before, after = running.get(key), desired[key]
+        if key == "env":
+            keys = set(before or {}) | set(after)
+            before = mask_env(dict((k, v) for k, v in (before or {}).items()
+                                   if (after.get(k) != v)), secret_env)
+            after = mask_env(dict((k, v) for k, v in after.items() if (running["env"].get(k) != v)), secret_env)
+            if not keys:
+                continue
+        changed[key] = {"before": before, "after": after}
+    return changed
+
+
+# ----------------------------------------------------------------------------------------------
+# The engine.
+
+class Reconciler(object):
+    """Bring one container to the desired state; records actions; obeys check mode."""
+
+    def __init__(self, client, check_mode=False):
+        self.client = client
+        self.check_mode = check_mode
+        self.actions = []
+        self.diff = {"before": {}, "after": {}}
+
+    def _act(self, action, run):
+        self.actions.append(action)
+        if not self.check_mode:
+            run()
+
+    def find(self, name):
+        try:
+            return self.client.api.inspect_container(name)
+        except Exception as err:
+            if type(err).__name__ == "NotFound":
+                return None
+            raise
+
+    def image_id(self, image):
+        try:
+            return self.client.api.inspect_image(image)["Id"]
+        except Exception as err:
+            if type(err).__name__ != "ImageNotFound" and type(err).__name__ != "NotFound":
+                raise
+        if self.check_mode:
+            return "(pulled) " + image
+        try:
+            self.actions.append("pull")
+            return self.client.images.pull(image).id
+        except Exception as err:
+            raise LHClusterError(
+                "image: '%s' is not on the engine of %s and cannot be pulled (%s). Build the local "
+                "images with 'make images', load it with 'docker load', or set image to one that exists."
+                % (image, socket.gethostname(), str(err).splitlines()[0] if str(err) else err))
+
+    def ensure_network(self, network):
+        if not network or network in ("bridge", "host", "none", "default"):
+            return
+        if self.client.networks.list(names=[network]):
+            return
+        self._act("create network %s" % network, lambda: self.client.networks.create(network, driver="bridge"))
+
+    def apply(self, spec, state="started", force_recreate=False, wait=False, wait_timeout=300):
+        if state not in STATES:
+            raise LHClusterError("state: '%s' is not one of %s" % (state, ", ".join(STATES)))
+        current = self.find(spec.name)
+        if state == "absent":
+            if current:
+                self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "absent"}}
+                self._act("remove", lambda: self._remove(spec.name, current, spec.stop_timeout))
+            return self.result(spec.name)
+
+        if not spec.image:
+            raise LHClusterError("image: required unless state is absent")
+        self.ensure_network(spec.network)
+        desired = desired_settings(spec, self.image_id(spec.image))
+        should_run = state != "stopped"
+        if current is None:
+            self.diff = {"before": {"state": "absent"},
+                         "after": dict(_shown(desired, spec), state="running" if should_run else "created")}
+            self._act("create", lambda: self._create(spec, desired))
+            if should_run:
+                self._act("start", lambda: self.client.api.start(spec.name))
+        else:
+            changed = differences(desired, running_settings(current, desired), spec.secret_env)
+            if changed or force_recreate:
+                self.diff = {"before": dict((k, v["before"]) for k, v in changed.items()),
+                             "after": dict((k, v["after"]) for k, v in changed.items())}
+                if force_recreate and not changed:
+                    self.diff = {"before": {"container": current["Id"][:12]}, "after": {"container": "(re-created)"}}
+                self._act("recreate", lambda: self._recreate(spec, desired, current))
+                if should_run:
+                    self._act("start", lambda: self.client.api.start(spec.name))
+            else:
+                running = current["State"].get("Running", False)
+                if state == "stopped" and running:
+                    self.diff = {"before": {"state": "running"}, "after": {"state": "stopped"}}
+                    self._act("stop", lambda: self.client.api.stop(spec.name, timeout=_timeout(spec)))
+                elif state == "restarted":
+                    self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "restarted"}}
+                    self._act("restart", lambda: self.client.api.restart(spec.name, timeout=_timeout(spec)))
+                elif should_run and not running:
+                    self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "running"}}
+                    self._act("start", lambda: self.client.api.start(spec.name))
+        if wait and should_run and not self.check_mode:
+            self.wait_healthy(spec, wait_timeout)
+        return self.result(spec.name)
+
+    def result(self, name):
+        info = None if self.check_mode else self.find(name)
+        container = {}
+        if info:
+            container = {"id": info["Id"], "name": name, "status": _state_of(info), "ip": container_ip(info)}
+        return {"changed": bool(self.actions), "actions": self.actions, "container": container}
+
+    def _create(self, spec, desired):
+        api = self.client.api
+        binds, volumes = [], []
+        for mount in spec.mounts:
+            source = mount.volume or mount.host_path
+            binds.append("%s:%s:%s" % (source, mount.target, "ro" if mount.read_only else "rw"))
+            volumes.append(mount.target)
+        port_bindings = {}
+        for port in spec.published_ports:
+            host_ip, host_port, rest = port.split(":")
+            port_bindings.setdefault(rest, []).append((host_ip, int(host_port)))
+        host_config = api.create_host_config(
+            binds=binds or None, port_bindings=port_bindings or None,
+            restart_policy={"Name": spec.restart_policy} if spec.restart_policy != "no" else None,
+            network_mode=spec.network or None)
+        networking = None
+        if spec.network and spec.network_aliases:
+            networking = api.create_networking_config(
+                {spec.network: api.create_endpoint_config(aliases=spec.network_aliases)})
+        api.create_container(
+            spec.image, name=spec.name, command=spec.command, environment=spec.env,
+            volumes=volumes or None, ports=[tuple(p.split("/")) if "/" in p else p for p in port_bindings] or None,
+            labels=desired["labels"], host_config=host_config, networking_config=networking,
+            stop_timeout=spec.stop_timeout)
+
+    def _remove(self, name, current, stop_timeout):
+        if current["State"].get("Running"):
+            self.client.api.stop(name, timeout=stop_timeout if stop_timeout is not None else 10)
+        self.client.api.remove_container(name, v=False)
+
+    def _recreate(self, spec, desired, current):
+        self._remove(spec.name, current, spec.stop_timeout)
+        self._create(spec, desired)
+
+    def wait_healthy(self, spec, timeout):
+        deadline = time.time() + timeout
+        detail = "not checked yet"
+        while time.time() < deadline:
+            info = self.find(spec.name)
+            if info is None or not info["State"].get("Running"):
+                if info is not None and info["State"].get("Status") == "exited":
+                    raise self._unhealthy(spec, "the container exited with code %s" % info["State"].get("ExitCode"))
+            elif spec.health is None:
+                return
+            else:
+                ok, detail = spec.health(container_ip(info))
+                if ok:
+                    return
+            time.sleep(1)
+        raise self._unhealthy(spec, "not healthy after %ss (%s)" % (timeout, detail))
+
+    def _unhealthy(self, spec, why):
+        try:
+            logs = self.client.api.logs(spec.name, tail=30).decode("utf-8", "replace")
+        except Exception:
+            logs = "(no logs)"
+        return LHClusterError("%s: %s. Last log lines:\n%s" % (spec.name, why, logs), logs=logs.splitlines())
+
+
+def _timeout(spec):
+    return spec.stop_timeout if spec.stop_timeout is not None else 10
+
+
+def _state_of(info):
+    return (info.get("State") or {}).get("Status", "unknown")
+
+
+def _shown(desired, spec):
+    shown = dict(desired)
+    shown["env"] = spec.masked_env()
+    return shown
+
+
+def container_ip(info):
+    networks = (info.get("NetworkSettings") or {}).get("Networks") or {}
+    for network in networks.values():
+        if network.get("IPAddress"):
+            return network["IPAddress"]
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Health probes the product models hand to the engine.
+
+def tcp_probe(port):
+    def probe(ip):
+        if not ip:
+            return False, "no IP address yet"
+        try:
+            socket.create_connection((ip, port), timeout=2).close()
+            return True, "port %d open" % port
+        except (socket.error, OSError) as err:
+            return False, "%s:%d: %s" % (ip, port, err)
+    return probe
+
+
+def http_get(url, timeout=3):
+    """(status, body) of a GET, or (None, reason) when nothing answers."""
+    try:
+        from urllib.request import urlopen
+        from urllib.error import HTTPError
+    except ImportError:  # Python 2 on an old managed host
+        from urllib2 import urlopen, HTTPError
+    try:
+        reply = urlopen(url, timeout=timeout)
+        return reply.getcode(), reply.read().decode("utf-8", "replace")
+    except HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace") if hasattr(err, "read") else ""
+    except Exception as err:
+        return None, str(err)
+
+
+def http_probe(port, paths):
+    """Healthy when the first of `paths` that exists (is not 404) answers 200."""
+    def probe(ip):
+        if not ip:
+            return False, "no IP address yet"
+        status = None
+        for path in paths:
+            status, _ = http_get("http://%s:%d%s" % (ip, port, path))
+            if status == 404:
+                continue
+            return status == 200, "%s answered %s" % (path, status)
+        return False, "%s answered %s" % (paths[-1], status)
+    return probe

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connect to the Docker engine, with a clear message when the SDK or the engine is missing."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import socket
+import traceback
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+
+try:
+    import docker
+    import docker.errors
+    DOCKER_IMPORT_ERROR = None
+except ImportError:
+    docker = None
+    DOCKER_IMPORT_ERROR = traceback.format_exc()
+
+DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
+
+
+def docker_host_default():
+    return os.environ.get("DOCKER_HOST", DEFAULT_DOCKER_HOST)
+
+
+def connect(docker_host=None, timeout=60):
+    """Return a docker.DockerClient that answered a ping, or raise LHClusterError."""
+    if docker is None:
+        raise LHClusterError(
+            "The Docker SDK for Python is not installed for %s on %s. Install it on the managed "
+            "host: 'python3 -m pip install docker' (or Debian's python3-docker)."
+            % (_python(), socket.gethostname()))
+    url = docker_host or docker_host_default()
+    try:
+        client = docker.DockerClient(base_url=url, timeout=timeout)
+        client.ping()
+    except Exception as err:  # the SDK raises several types for "no engine here"
+        raise LHClusterError(
+            "The Docker engine at %s on %s does not answer (%s). Start it (e.g. tests/testbed/engine.sh "
+            "or 'dockerd'), or set docker_host / DOCKER_HOST to the engine's address."
+            % (url, socket.gethostname(), err))
+    return client
+
+
+def is_not_found(err):
+    return docker is not None and isinstance(err, docker.errors.NotFound)
+
+
+def _python():
+    import sys
+    return sys.executable or "python"

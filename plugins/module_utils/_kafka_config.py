@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One KRaft node's typed options -> the KAFKA_* environment of the official apache/kafka image."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, tcp_probe
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
+    check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
+
+DATA_DIR = "/var/lib/kafka/data"
+KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+ROLES = ("broker", "controller")
+HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
+
+
+def argument_spec():
+    return dict(
+        node_id=dict(type="int", required=True),
+        cluster_id=dict(type="str", required=True),
+        process_roles=dict(type="list", elements="str", default=["broker", "controller"], choices=list(ROLES)),
+        listeners=dict(type="list", elements="dict", required=True, options=dict(
+            name=dict(type="str", required=True),
+            port=dict(type="int", required=True),
+            protocol=dict(type="str", default="PLAINTEXT", choices=list(PROTOCOLS)),
+            bind_host=dict(type="str", default=""),
+            advertised_host=dict(type="str"),
+            advertised_port=dict(type="int"),
+        )),
+        controller_listener_name=dict(type="str", default="CONTROLLER"),
+        inter_broker_listener_name=dict(type="str"),
+        controller_quorum_voters=dict(type="list", elements="dict", required=True, options=dict(
+            node_id=dict(type="int", required=True),
+            host=dict(type="str", required=True),
+            port=dict(type="int", required=True),
+        )),
+        offsets_topic_replication_factor=dict(type="int"),
+        transaction_state_log_replication_factor=dict(type="int"),
+        transaction_state_log_min_isr=dict(type="int"),
+        volume=dict(type="str"),
+        heap=dict(type="str"),
+        properties=dict(type="dict", default={}),
+    )
+
+
+def property_env_name(prop):
+    """The official image's rule, inverted: '.'->'_', '_'->'__', '-'->'___', upper-case, KAFKA_ prefix."""
+    return "KAFKA_" + prop.replace("_", "__").replace("-", "___").replace(".", "_").upper()
+
+
+def validate(params):
+    if params["node_id"] < 0:
+        raise LHClusterError("node_id: %d must be 0 or more" % params["node_id"])
+    if not KRAFT_CLUSTER_ID.match(params["cluster_id"]):
+        raise LHClusterError("cluster_id: '%s' is not a KRaft cluster id (22 characters of base64url, as "
+                             "'kafka-storage.sh random-uuid' prints)" % params["cluster_id"])
+    roles = params["process_roles"]
+    if not roles:
+        raise LHClusterError("process_roles: give broker, controller or both")
+    listeners = params["listeners"]
+    names = [listener["name"] for listener in listeners]
+    check_unique_names("listeners", names)
+    for listener in listeners:
+        check_listener_name("listeners", listener["name"])
+        check_port("listeners[%s].port" % listener["name"], listener["port"])
+        check_port("listeners[%s].advertised_port" % listener["name"], listener["advertised_port"])
+        check_advertised_host("listeners[%s].advertised_host" % listener["name"], listener["advertised_host"])
+    check_no_port_clash(params["name"], [("listeners[%s].port" % item["name"], item["port"]) for item in listeners])
+    controller = params["controller_listener_name"]
+    if "controller" in roles and controller not in names:
+        raise LHClusterError("controller_listener_name: '%s' is not among listeners (%s); add a listener named "
+                             "%s for the controller quorum" % (controller, ", ".join(names), controller))
+    if "broker" in roles:
+        brokers = [item for item in listeners if item["name"] != controller]
+        if not brokers:
+            raise LHClusterError("listeners: a broker needs a listener besides the controller listener '%s'" % controller)
+        inter = params["inter_broker_listener_name"] or brokers[0]["name"]
+        if inter not in names:
+            raise LHClusterError("inter_broker_listener_name: '%s' is not among listeners (%s)" % (inter, ", ".join(names)))
+        if not any(item["advertised_host"] for item in brokers):
+            raise LHClusterError("listeners: give the broker listener an advertised_host (the address clients "
+                                 "and other brokers reach this node at)")
+    if roles == ["controller"] and any(item["advertised_host"] for item in listeners):
+        raise LHClusterError("listeners: a controller-only node advertises no listener; drop advertised_host")
+    if not params["controller_quorum_voters"]:
+        raise LHClusterError("controller_quorum_voters: give at least one voter (node_id, host, port)")
+    if params["heap"] and not HEAP.match(params["heap"]):
+        raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
+    for prop in params["properties"]:
+        if not re.match(r"^[a-z0-9._-]+$", prop):
+            raise LHClusterError("properties: '%s' is not a Kafka server property name (lower-case, dots)" % prop)
+    return inter if "broker" in roles else None
+
+
+def render_env(params):
+    inter = validate(params)
+    roles = params["process_roles"]
+    controller = params["controller_listener_name"]
+    listeners = params["listeners"]
+    env = {
+        "CLUSTER_ID": params["cluster_id"],
+        "KAFKA_NODE_ID": str(params["node_id"]),
+        "KAFKA_PROCESS_ROLES": ",".join(sorted(roles)),
+        "KAFKA_LISTENERS": ",".join("%s://%s:%d" % (l["name"], l["bind_host"] or "", l["port"]) for l in listeners),
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": ",".join("%s:%s" % (l["name"], l["protocol"]) for l in listeners),
+        "KAFKA_CONTROLLER_LISTENER_NAMES": controller,
+        "KAFKA_CONTROLLER_QUORUM_VOTERS": ",".join(
+            "%d@%s:%d" % (v["node_id"], v["host"], v["port"]) for v in params["controller_quorum_voters"]),
+        "KAFKA_LOG_DIRS": DATA_DIR,
+    }
+    advertised = [l for l in listeners if l["advertised_host"]]
+    if advertised and "broker" in roles:
+        env["KAFKA_ADVERTISED_LISTENERS"] = ",".join(
+            "%s://%s:%d" % (l["name"], l["advertised_host"], l["advertised_port"] or l["port"]) for l in advertised)
+    if inter:
+        env["KAFKA_INTER_BROKER_LISTENER_NAME"] = inter
+    for option in ("offsets_topic_replication_factor", "transaction_state_log_replication_factor",
+                   "transaction_state_log_min_isr"):
+        if params[option] is not None:
+            env[property_env_name(option.replace("_", "."))] = str(params[option])
+    if params["heap"]:
+        env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (params["heap"], params["heap"])
+    for prop, value in sorted(params["properties"].items()):
+        name = property_env_name(prop)
+        if name in env:
+            raise LHClusterError("properties: '%s' is set by a typed option already; set it there" % prop)
+        env[name] = _property_value(value)
+    return env
+
+
+def _property_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def health_port(params):
+    controller = params["controller_listener_name"]
+    listeners = params["listeners"]
+    if "broker" in params["process_roles"]:
+        return [l for l in listeners if l["name"] != controller][0]["port"]
+    return [l for l in listeners if l["name"] == controller][0]["port"]
+
+
+def build_spec(params, check_mode=False):
+    env = render_env(params)
+    mounts = [Mount(DATA_DIR, volume=params["volume"])] if params["volume"] else []
+    spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), **container_kwargs(params))
+    return spec, {}

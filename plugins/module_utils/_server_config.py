@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The LittleHorse server's settings: one typed model that knows each setting's variable,
+whether it is per instance or cluster-wide, and how it is validated; it renders the LHS_*
+environment and the read-only file mounts of one server container."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import os
+import re
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, http_probe
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
+    check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
+
+STATE_DIR = "/lh-data"
+CONFIG_DIR = "/lh/config"
+PROTOCOLS = ("PLAIN", "TLS", "MTLS")
+AUTHENTICATIONS = ("NONE", "OAUTH", "MTLS")
+KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
+HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
+PER_INSTANCE, CLUSTER_WIDE = "instance", "cluster"
+
+
+class Setting(object):
+    """A scalar option and the LHS_ variable it sets."""
+
+    def __init__(self, option, variable, scope, kind="str"):
+        self.option, self.variable, self.scope, self.kind = option, variable, scope, kind
+
+
+SCALARS = (
+    Setting("cluster_id", "LHS_CLUSTER_ID", CLUSTER_WIDE),
+    Setting("instance_id", "LHS_INSTANCE_ID", PER_INSTANCE, "int"),
+    Setting("internal_port", "LHS_INTERNAL_BIND_PORT", PER_INSTANCE, "int"),
+    Setting("internal_advertised_host", "LHS_INTERNAL_ADVERTISED_HOST", PER_INSTANCE),
+    Setting("internal_advertised_port", "LHS_INTERNAL_ADVERTISED_PORT", PER_INSTANCE, "int"),
+    Setting("health_port", "LHS_HEALTH_SERVICE_PORT", PER_INSTANCE, "int"),
+    Setting("kafka_bootstrap_servers", "LHS_KAFKA_BOOTSTRAP_SERVERS", CLUSTER_WIDE),
+    Setting("kafka_security_protocol", "LHS_KAFKA_SECURITY_PROTOCOL", CLUSTER_WIDE),
+    Setting("kafka_sasl_mechanism", "LHS_KAFKA_SASL_MECHANISM", CLUSTER_WIDE),
+    Setting("oauth_introspect_url", "LHS_OAUTH_INTROSPECT_URL", CLUSTER_WIDE),
+    Setting("partitions", "LHS_CLUSTER_PARTITIONS", CLUSTER_WIDE, "int"),
+    Setting("replication_factor", "LHS_REPLICATION_FACTOR", CLUSTER_WIDE, "int"),
+    Setting("should_create_topics", "LHS_SHOULD_CREATE_TOPICS", CLUSTER_WIDE, "bool"),
+    Setting("standby_replicas", "LHS_STREAMS_NUM_STANDBY_REPLICAS", CLUSTER_WIDE, "int"),
+    Setting("warmup_replicas", "LHS_STREAMS_NUM_WARMUP_REPLICAS", CLUSTER_WIDE, "int"),
+    Setting("session_timeout_ms", "LHS_STREAMS_SESSION_TIMEOUT", CLUSTER_WIDE, "int"),
+    Setting("core_stream_threads", "LHS_CORE_STREAM_THREADS", CLUSTER_WIDE, "int"),
+    Setting("rack_id", "LHS_RACK_ID", PER_INSTANCE),
+)
+
+# Host files mounted read-only; the variable points at the path inside the container.
+FILES = (
+    Setting("ca_cert_file", "LHS_CA_CERT", CLUSTER_WIDE),
+    Setting("internal_ca_cert_file", "LHS_INTERNAL_CA_CERT", CLUSTER_WIDE),
+    Setting("internal_server_cert_file", "LHS_INTERNAL_SERVER_CERT", PER_INSTANCE),
+    Setting("internal_server_key_file", "LHS_INTERNAL_SERVER_KEY", PER_INSTANCE),
+    Setting("kafka_keystore_file", "LHS_KAFKA_KEYSTORE", PER_INSTANCE),
+    Setting("kafka_truststore_file", "LHS_KAFKA_TRUSTSTORE", CLUSTER_WIDE),
+    Setting("kafka_keystore_password_file", "LHS_KAFKA_KEYSTORE_PASSWORD_FILE", PER_INSTANCE),
+    Setting("kafka_truststore_password_file", "LHS_KAFKA_TRUSTSTORE_PASSWORD_FILE", CLUSTER_WIDE),
+    Setting("kafka_sasl_jaas_config_file", "LHS_KAFKA_SASL_JAAS_CONFIG_FILE", CLUSTER_WIDE),
+    Setting("oauth_client_id_file", "LHS_OAUTH_CLIENT_ID_FILE", CLUSTER_WIDE),
+    Setting("oauth_client_secret_file", "LHS_OAUTH_CLIENT_SECRET_FILE", CLUSTER_WIDE),
+)
+
+# Secrets that may be given inline: the module writes them to a 0600 file and mounts that.
+INLINE_SECRETS = (
+    ("kafka_keystore_password", "kafka_keystore_password_file"),
+    ("kafka_truststore_password", "kafka_truststore_password_file"),
+    ("kafka_sasl_jaas_config", "kafka_sasl_jaas_config_file"),
+    ("oauth_client_secret", "oauth_client_secret_file"),
+)
+
+TYPES = {"str": "str", "int": "int", "bool": "bool"}
+
+
+def argument_spec():
+    spec = dict((s.option, dict(type=TYPES[s.kind])) for s in SCALARS + FILES)
+    spec.update((inline, dict(type="str", no_log=True)) for inline, _ in INLINE_SECRETS)
+    spec["cluster_id"]["required"] = True
+    spec["instance_id"]["required"] = True
+    spec["kafka_bootstrap_servers"]["required"] = True
+    spec["kafka_security_protocol"]["choices"] = list(KAFKA_PROTOCOLS)
+    for setting in FILES:
+        spec[setting.option]["type"] = "path"
+        spec[setting.option]["no_log"] = False  # a path to a secret, not the secret
+    spec.update(
+        listeners=dict(type="list", elements="dict", required=True, options=dict(
+            name=dict(type="str", required=True),
+            port=dict(type="int", required=True),
+            protocol=dict(type="str", default="PLAIN", choices=list(PROTOCOLS)),
+            authentication=dict(type="str", default="NONE", choices=list(AUTHENTICATIONS)),
+            advertised_host=dict(type="str", required=True),
+            advertised_port=dict(type="int"),
+            cert_file=dict(type="path"),
+            key_file=dict(type="path"),
+        )),
+        secrets_dir=dict(type="path"),
+        volume=dict(type="str"),
+        heap=dict(type="str"),
+        java_opts=dict(type="str"),
+        env=dict(type="dict", default={}),
+    )
+    spec["internal_port"]["default"] = 2011
+    spec["health_port"]["default"] = 1822
+    return spec
+
+
+def _value(setting, value):
+    if setting.kind == "bool":
+        return "true" if value else "false"
+    return str(value)
+
+
+def validate(params):
+    if not 0 <= params["instance_id"] <= 32767:
+        raise LHClusterError("instance_id: %d must be between 0 and 32767 (a short), unique per server and "
+                             "stable across restarts" % params["instance_id"])
+    listeners = params["listeners"]
+    if not listeners:
+        raise LHClusterError("listeners: give at least one public listener, e.g. {name: PLAIN, port: 2023, "
+                             "advertised_host: <host clients reach>}")
+    check_unique_names("listeners", [item["name"] for item in listeners])
+    for item in listeners:
+        where = "listeners[%s]" % item["name"]
+        check_listener_name("listeners", item["name"])
+        check_port(where + ".port", item["port"])
+        check_port(where + ".advertised_port", item["advertised_port"])
+        check_advertised_host(where + ".advertised_host", item["advertised_host"])
+        if item["authentication"] == "MTLS" and item["protocol"] != "MTLS":
+            raise LHClusterError("%s.authentication: MTLS authentication needs protocol MTLS (it is %s)"
+                                 % (where, item["protocol"]))
+        if item["protocol"] in ("TLS", "MTLS") and not (item["cert_file"] and item["key_file"]):
+            raise LHClusterError("%s: protocol %s needs cert_file and key_file (PEM files on the host)"
+                                 % (where, item["protocol"]))
+        if item["protocol"] == "PLAIN" and (item["cert_file"] or item["key_file"]):
+            raise LHClusterError("%s: cert_file/key_file are only used with protocol TLS or MTLS" % where)
+        if item["protocol"] == "MTLS" and not params["ca_cert_file"]:
+            raise LHClusterError("%s: protocol MTLS needs ca_cert_file (the CA that signs client certificates)" % where)
+        if item["authentication"] == "OAUTH" and not (
+                params["oauth_introspect_url"] and (params["oauth_client_id_file"]) and
+                (params["oauth_client_secret_file"] or params["oauth_client_secret"])):
+            raise LHClusterError("%s.authentication: OAUTH needs oauth_introspect_url, oauth_client_id_file and "
+                                 "oauth_client_secret (or oauth_client_secret_file)" % where)
+    for option in ("internal_port", "internal_advertised_port", "health_port"):
+        check_port(option, params[option])
+    check_advertised_host("internal_advertised_host", params["internal_advertised_host"])
+    check_no_port_clash(params["name"], [("listeners[%s].port" % item["name"], item["port"]) for item in listeners]
+                        + [("internal_port", params["internal_port"]), ("health_port", params["health_port"])])
+    internal_tls = [params[o] for o in ("internal_ca_cert_file", "internal_server_cert_file", "internal_server_key_file")]
+    if any(internal_tls) and not all(internal_tls):
+        raise LHClusterError("internal_ca_cert_file, internal_server_cert_file, internal_server_key_file: give all "
+                             "three for mTLS between servers, or none")
+    for inline, file_option in INLINE_SECRETS:
+        if params[inline] and params[file_option]:
+            raise LHClusterError("%s and %s: give the secret one way only (the file form is preferred)"
+                                 % (inline, file_option))
+    if params["kafka_security_protocol"] == "SASL_SSL" and not (
+            params["kafka_sasl_mechanism"] and (params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
+        raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
+    if params["heap"] and not HEAP.match(params["heap"]):
+        raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
+    typed = set(s.variable for s in SCALARS + FILES) | set(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP",
+                                                           "LHS_LISTENERS_AUTHENTICATION_MAP", "LHS_ADVERTISED_LISTENERS",
+                                                           "LHS_STATE_DIR"])
+    for key in params["env"]:
+        if not key.startswith("LHS_"):
+            raise LHClusterError("env: '%s' does not start with LHS_ (the server reads only LHS_* variables); JVM "
+                                 "flags go in java_opts" % key)
+        if key in typed or key.startswith("LHS_LISTENER_"):
+            raise LHClusterError("env: '%s' is set by a typed option of this module; use that option" % key)
+        if key.endswith("_FILE") or any(word in key for word in ("PASSWORD", "SECRET", "JAAS")):
+            raise LHClusterError("env: '%s' looks like a secret; use the module's *_file options so it does not "
+                                 "show in docker inspect" % key)
+
+
+def secret_file_path(params, inline):
+    folder = params["secrets_dir"] or os.path.join("/etc/littlehorse", params["name"])
+    return os.path.join(folder, inline)
+
+
+def write_secret(path, content, check_mode):
+    """Write content to a 0600 file when it differs; return True when it (would) change."""
+    data = content.encode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            if hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest():
+                return False
+    except IOError:
+        pass
+    if not check_mode:
+        folder = os.path.dirname(path)
+        if not os.path.isdir(folder):
+            os.makedirs(folder, 0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(path, 0o600)
+    return True
+
+
+def render(params, check_mode=False):
+    """(env, mounts, secret files written) for one server; validates first."""
+    validate(params)
+    params = dict(params)
+    written = []
+    for inline, file_option in INLINE_SECRETS:
+        if params[inline]:
+            path = secret_file_path(params, inline)
+            if write_secret(path, params[inline], check_mode):
+                written.append(path)
+            params[file_option] = path
+    env, mounts = {}, []
+
+    def mount_file(variable, host_path, name):
+        target = "%s/%s" % (CONFIG_DIR, name)
+        if not check_mode and not os.path.isfile(host_path):
+            raise LHClusterError("%s: %s is not a file on the managed host" % (name, host_path))
+        mounts.append(Mount(target, host_path=host_path, read_only=True))
+        env[variable] = target
+
+    for setting in SCALARS:
+        if params[setting.option] is not None:
+            env[setting.variable] = _value(setting, params[setting.option])
+    for setting in FILES:
+        if params[setting.option]:
+            mount_file(setting.variable, params[setting.option], setting.option)
+    listeners = params["listeners"]
+    env["LHS_LISTENERS"] = ",".join("%s:%d" % (l["name"], l["port"]) for l in listeners)
+    env["LHS_LISTENERS_PROTOCOL_MAP"] = ",".join("%s:%s" % (l["name"], l["protocol"]) for l in listeners)
+    env["LHS_LISTENERS_AUTHENTICATION_MAP"] = ",".join("%s:%s" % (l["name"], l["authentication"]) for l in listeners)
+    env["LHS_ADVERTISED_LISTENERS"] = ",".join(
+        "%s://%s:%d" % (l["name"], l["advertised_host"], l["advertised_port"] or l["port"]) for l in listeners)
+    for item in listeners:
+        if item["cert_file"]:
+            mount_file("LHS_LISTENER_%s_CERT" % item["name"], item["cert_file"], "listener-%s.crt" % item["name"].lower())
+            mount_file("LHS_LISTENER_%s_KEY" % item["name"], item["key_file"], "listener-%s.key" % item["name"].lower())
+    java_opts = []
+    if params["heap"]:
+        java_opts.append("-Xmx%s -Xms%s" % (params["heap"], params["heap"]))
+    if params["java_opts"]:
+        java_opts.append(params["java_opts"])
+    if java_opts:
+        env["JAVA_OPTS"] = " ".join(java_opts)
+    env["LHS_STATE_DIR"] = STATE_DIR
+    env.update((k, str(v)) for k, v in params["env"].items())
+    if params["volume"]:
+        mounts.append(Mount(STATE_DIR, volume=params["volume"]))
+    return env, mounts, written
+
+
+def build_spec(params, check_mode=False):
+    env, mounts, written = render(params, check_mode)
+    spec = ContainerSpec(env=env, mounts=mounts, health=http_probe(params["health_port"], ("/readiness", "/liveness")),
+                         **container_kwargs(params))
+    return spec, {"files_written": written}

@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: kafka_node
+short_description: Manage one Apache Kafka node in KRaft mode as a Docker container
+version_added: 0.1.0
+description:
+  - Runs one KRaft node (broker, controller or both) from an image that speaks the official C(apache/kafka)
+    image's environment contract (C(CLUSTER_ID), C(KAFKA_*) variables), such as the official image or the
+    collection's test-bed image.
+  - The node's log directories are always on O(volume) (C(/var/lib/kafka/data)), so a re-created container keeps
+    its data; the official image's default would put them in C(/tmp) inside the container.
+author: littlehorse.cluster contributors
+extends_documentation_fragment:
+  - littlehorse.cluster.container
+  - ansible.builtin.action_common_attributes
+options:
+  node_id:
+    description: The node's id (C(node.id)), unique in the cluster and never changed.
+    type: int
+    required: true
+  cluster_id:
+    description: The KRaft cluster id, 22 characters of base64url; storage is formatted with it on first start.
+    type: str
+    required: true
+  process_roles:
+    description: What the node is.
+    type: list
+    elements: str
+    choices: [broker, controller]
+    default: [broker, controller]
+  listeners:
+    description: The node's listeners.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Listener name, upper-case letters, digits and C(_).
+        type: str
+        required: true
+      port:
+        description: Port the listener binds inside the container.
+        type: int
+        required: true
+      protocol:
+        description: Security protocol of the listener.
+        type: str
+        default: PLAINTEXT
+        choices: [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]
+      bind_host:
+        description: Address to bind; empty binds all interfaces.
+        type: str
+        default: ""
+      advertised_host:
+        description: Host clients and other brokers reach this listener at. A listener without one is not advertised.
+        type: str
+      advertised_port:
+        description: Advertised port; defaults to O(listeners[].port).
+        type: int
+  controller_listener_name:
+    description: Name of the listener the controller quorum uses.
+    type: str
+    default: CONTROLLER
+  inter_broker_listener_name:
+    description: Listener brokers talk to each other on; defaults to the first listener that is not the controller's.
+    type: str
+  controller_quorum_voters:
+    description: The controller quorum.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      node_id:
+        description: Node id of the voter.
+        type: int
+        required: true
+      host:
+        description: Host the voter's controller listener is reached at.
+        type: str
+        required: true
+      port:
+        description: Port of the voter's controller listener.
+        type: int
+        required: true
+  offsets_topic_replication_factor:
+    description: C(offsets.topic.replication.factor).
+    type: int
+  transaction_state_log_replication_factor:
+    description: C(transaction.state.log.replication.factor); LittleHorse runs exactly-once, so brokers must meet it.
+    type: int
+  transaction_state_log_min_isr:
+    description: C(transaction.state.log.min.isr).
+    type: int
+  volume:
+    description: Named volume that holds the node's log directories (mounted at C(/var/lib/kafka/data)).
+    type: str
+  heap:
+    description: JVM heap (C(-Xmx) and C(-Xms)), such as C(512m).
+    type: str
+  properties:
+    description: Further server properties, by their property names; rendered as C(KAFKA_*) variables.
+    type: dict
+    default: {}
+'''
+
+EXAMPLES = r'''
+- name: One combined broker and controller
+  littlehorse.cluster.kafka_node:
+    name: lh-kafka-1
+    image: lh-testbed/kafka:4.1.1
+    network: lh-net
+    node_id: 1
+    cluster_id: MkU3OEVBNTcwNTJENDM2Qk
+    listeners:
+      - {name: PLAINTEXT, port: 9092, advertised_host: lh-kafka-1}
+      - {name: CONTROLLER, port: 9093}
+    controller_quorum_voters:
+      - {node_id: 1, host: lh-kafka-1, port: 9093}
+    offsets_topic_replication_factor: 1
+    transaction_state_log_replication_factor: 1
+    transaction_state_log_min_isr: 1
+    volume: lh-kafka-1-data
+    heap: 512m
+    wait: true
+'''
+
+RETURN = r'''
+actions:
+  description: What the module did (or would do in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [create, start]
+container:
+  description: The container after the run (empty in check mode).
+  returned: always
+  type: dict
+  sample: {id: 4f1c..., name: lh-kafka-1, status: running, ip: 172.18.0.2}
+env:
+  description: The environment the module renders for the container.
+  returned: always
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
+    container_argument_spec, run_container_module)
+
+
+def main():
+    argument_spec = container_argument_spec(stop_timeout_default=None)
+    argument_spec.update(_kafka_config.argument_spec())
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_container_module(module, _kafka_config.build_spec)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: lh_dashboard
+short_description: Manage the LittleHorse dashboard as a Docker container
+version_added: 0.1.0
+description:
+  - Runs the LittleHorse dashboard (a web application on port 3000) pointed at one server's public listener.
+  - With O(wait=true) it waits until the dashboard answers C(/) with 200.
+author: littlehorse.cluster contributors
+extends_documentation_fragment:
+  - littlehorse.cluster.container
+  - ansible.builtin.action_common_attributes
+options:
+  api_host:
+    description: C(LHC_API_HOST), the server (or load balancer) the dashboard talks to.
+    type: str
+    required: true
+  api_port:
+    description: C(LHC_API_PORT).
+    type: int
+    default: 2023
+  api_protocol:
+    description: C(LHC_API_PROTOCOL).
+    type: str
+    default: PLAINTEXT
+    choices: [PLAINTEXT, TLS]
+  ca_cert_file:
+    description: C(LHC_CA_CERT), a PEM file on the managed host, mounted read-only.
+    type: path
+  client_cert_file:
+    description: C(LHC_CLIENT_CERT), for mTLS to the server.
+    type: path
+  client_key_file:
+    description: C(LHC_CLIENT_KEY), for mTLS to the server.
+    type: path
+  oauth_enabled:
+    description: C(LHD_OAUTH_ENABLED); when true the five O(oauth_client_id) ... O(oauth_callback_url) options are required.
+    type: bool
+    default: false
+  oauth_client_id:
+    description: C(LHD_OAUTH_CLIENT_ID).
+    type: str
+  oauth_client_secret:
+    description: C(LHD_OAUTH_CLIENT_SECRET). The dashboard reads it only from its environment.
+    type: str
+  oauth_issuer_uri:
+    description: C(LHD_OAUTH_ISSUER_URI).
+    type: str
+  oauth_encrypt_secret:
+    description: C(LHD_OAUTH_ENCRYPT_SECRET). The dashboard reads it only from its environment.
+    type: str
+  oauth_callback_url:
+    description: C(LHD_OAUTH_CALLBACK_URL).
+    type: str
+notes:
+  - The dashboard reads its OAuth secrets only from environment variables, so unlike the server's they are
+    visible to whoever may run C(docker inspect) on the host; they are masked in Ansible's output.
+'''
+
+EXAMPLES = r'''
+- name: The dashboard on port 8080 of the host
+  littlehorse.cluster.lh_dashboard:
+    name: lh-dashboard
+    image: my-registry.example.com/lh-dashboard:1.2.1
+    network: lh-net
+    published_ports: ["8080:3000"]
+    api_host: lh-server-1
+    api_port: 2023
+    wait: true
+'''
+
+RETURN = r'''
+actions:
+  description: What the module did (or would do in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [create, start]
+container:
+  description: The container after the run (empty in check mode).
+  returned: always
+  type: dict
+env:
+  description: The environment rendered for the dashboard, secrets masked.
+  returned: always
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _dashboard_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
+    container_argument_spec, run_container_module)
+
+
+def main():
+    argument_spec = container_argument_spec()
+    argument_spec.update(_dashboard_config.argument_spec())
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_container_module(module, _dashboard_config.build_spec)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: lh_server
+short_description: Manage one LittleHorse server as a Docker container
+version_added: 0.1.0
+description:
+  - Runs one LittleHorse server from its image, configured through C(LHS_*) environment variables rendered from
+    typed options. Host files (certificates, secrets) are mounted read-only and passed by path, so secrets never
+    show in C(docker inspect) or in Ansible's output.
+  - Per-server settings (O(instance_id), advertised hosts, O(rack_id), state volume) and cluster-wide settings
+    (O(cluster_id), O(partitions), Kafka connection, listener names) are both options here; the roles of this
+    collection compute them from one plan.
+author: littlehorse.cluster contributors
+extends_documentation_fragment:
+  - littlehorse.cluster.container
+  - ansible.builtin.action_common_attributes
+options:
+  stop_timeout:
+    description: Seconds Docker waits after SIGTERM; long enough for the server to leave its consumer group cleanly.
+    type: int
+    default: 120
+  cluster_id:
+    description: C(LHS_CLUSTER_ID). Never change it on a running cluster - a new id is a new, empty cluster.
+    type: str
+    required: true
+  instance_id:
+    description: C(LHS_INSTANCE_ID), 0 to 32767, unique per server and stable across restarts.
+    type: int
+    required: true
+  listeners:
+    description: The public listeners (C(LHS_LISTENERS), protocol and authentication maps, C(LHS_ADVERTISED_LISTENERS)).
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Listener name, upper-case letters, digits and C(_); the same names on every server.
+        type: str
+        required: true
+      port:
+        description: Port the listener binds inside the container.
+        type: int
+        required: true
+      protocol:
+        description: Transport of the listener.
+        type: str
+        default: PLAIN
+        choices: [PLAIN, TLS, MTLS]
+      authentication:
+        description: How clients authenticate; V(MTLS) needs O(listeners[].protocol=MTLS).
+        type: str
+        default: NONE
+        choices: [NONE, OAUTH, MTLS]
+      advertised_host:
+        description: Host clients and task workers reach this server at (no C(_), no IPv6 literal).
+        type: str
+        required: true
+      advertised_port:
+        description: Advertised port; defaults to O(listeners[].port).
+        type: int
+      cert_file:
+        description: PEM certificate on the managed host, for TLS and MTLS listeners.
+        type: path
+      key_file:
+        description: PEM private key on the managed host, for TLS and MTLS listeners.
+        type: path
+  ca_cert_file:
+    description: C(LHS_CA_CERT), the CA of client certificates, for MTLS listeners.
+    type: path
+  internal_port:
+    description: C(LHS_INTERNAL_BIND_PORT), the server-to-server port. Never expose it publicly.
+    type: int
+    default: 2011
+  internal_advertised_host:
+    description: C(LHS_INTERNAL_ADVERTISED_HOST), where the other servers reach this one; required for more than one host.
+    type: str
+  internal_advertised_port:
+    description: C(LHS_INTERNAL_ADVERTISED_PORT); defaults to O(internal_port) in the server.
+    type: int
+  internal_ca_cert_file:
+    description: C(LHS_INTERNAL_CA_CERT), for mTLS between servers (with the two options below).
+    type: path
+  internal_server_cert_file:
+    description: C(LHS_INTERNAL_SERVER_CERT).
+    type: path
+  internal_server_key_file:
+    description: C(LHS_INTERNAL_SERVER_KEY).
+    type: path
+  health_port:
+    description: C(LHS_HEALTH_SERVICE_PORT), serving C(/liveness), C(/readiness), C(/status).
+    type: int
+    default: 1822
+  kafka_bootstrap_servers:
+    description: C(LHS_KAFKA_BOOTSTRAP_SERVERS), C(host:port[,host:port]).
+    type: str
+    required: true
+  kafka_security_protocol:
+    description: C(LHS_KAFKA_SECURITY_PROTOCOL).
+    type: str
+    choices: [PLAINTEXT, SSL, SASL_SSL]
+  kafka_keystore_file:
+    description: C(LHS_KAFKA_KEYSTORE), a PKCS12 keystore on the managed host.
+    type: path
+  kafka_keystore_password_file:
+    description: C(LHS_KAFKA_KEYSTORE_PASSWORD_FILE).
+    type: path
+  kafka_keystore_password:
+    description: The keystore password, written to a 0600 file under O(secrets_dir) and passed by path.
+    type: str
+  kafka_truststore_file:
+    description: C(LHS_KAFKA_TRUSTSTORE), a PKCS12 truststore on the managed host.
+    type: path
+  kafka_truststore_password_file:
+    description: C(LHS_KAFKA_TRUSTSTORE_PASSWORD_FILE).
+    type: path
+  kafka_truststore_password:
+    description: The truststore password, written to a 0600 file under O(secrets_dir) and passed by path.
+    type: str
+  kafka_sasl_mechanism:
+    description: C(LHS_KAFKA_SASL_MECHANISM), for O(kafka_security_protocol=SASL_SSL).
+    type: str
+  kafka_sasl_jaas_config_file:
+    description: C(LHS_KAFKA_SASL_JAAS_CONFIG_FILE).
+    type: path
+  kafka_sasl_jaas_config:
+    description: The JAAS configuration, written to a 0600 file under O(secrets_dir) and passed by path.
+    type: str
+  oauth_introspect_url:
+    description: C(LHS_OAUTH_INTROSPECT_URL), needed by OAUTH listeners.
+    type: str
+  oauth_client_id_file:
+    description: C(LHS_OAUTH_CLIENT_ID_FILE).
+    type: path
+  oauth_client_secret_file:
+    description: C(LHS_OAUTH_CLIENT_SECRET_FILE).
+    type: path
+  oauth_client_secret:
+    description: The OAuth client secret, written to a 0600 file under O(secrets_dir) and passed by path.
+    type: str
+  secrets_dir:
+    description: Folder on the managed host for the files of inline secrets; defaults to C(/etc/littlehorse/<name>).
+    type: path
+  partitions:
+    description: C(LHS_CLUSTER_PARTITIONS). Never change it once the cluster exists.
+    type: int
+  replication_factor:
+    description: C(LHS_REPLICATION_FACTOR) of the topics the server creates.
+    type: int
+  should_create_topics:
+    description: C(LHS_SHOULD_CREATE_TOPICS).
+    type: bool
+  standby_replicas:
+    description: C(LHS_STREAMS_NUM_STANDBY_REPLICAS); hot standbys need 1 or more.
+    type: int
+  warmup_replicas:
+    description: C(LHS_STREAMS_NUM_WARMUP_REPLICAS).
+    type: int
+  session_timeout_ms:
+    description: C(LHS_STREAMS_SESSION_TIMEOUT).
+    type: int
+  core_stream_threads:
+    description: C(LHS_CORE_STREAM_THREADS).
+    type: int
+  rack_id:
+    description: C(LHS_RACK_ID), per zone; turns on rack-aware standby placement.
+    type: str
+  volume:
+    description: Named volume for the server's state (C(LHS_STATE_DIR=/lh-data)); one per server, never shared.
+    type: str
+  heap:
+    description: JVM heap (C(-Xmx) and C(-Xms)) in C(JAVA_OPTS), such as C(512m). Set it when several servers share a host.
+    type: str
+  java_opts:
+    description: More JVM flags for C(JAVA_OPTS).
+    type: str
+  env:
+    description:
+      - Other C(LHS_*) settings the typed options do not cover yet. A variable a typed option sets, or one that
+        looks like a secret, is refused.
+    type: dict
+    default: {}
+'''
+
+EXAMPLES = r'''
+- name: The first of three servers on one host
+  littlehorse.cluster.lh_server:
+    name: lh-server-1
+    image: lh-testbed/lh-server:1.2.1
+    network: lh-net
+    published_ports: ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
+    cluster_id: lh
+    instance_id: 1
+    listeners:
+      - {name: PLAIN, port: 2023, advertised_host: localhost}
+    internal_advertised_host: lh-server-1
+    kafka_bootstrap_servers: lh-kafka-1:9092
+    partitions: 12
+    standby_replicas: 1
+    volume: lh-server-1-data
+    heap: 512m
+    wait: true
+
+- name: A TLS listener and Kafka over SASL_SSL, secrets passed as files
+  littlehorse.cluster.lh_server:
+    name: lh-server-1
+    image: lh-testbed/lh-server:1.2.1
+    cluster_id: lh
+    instance_id: 1
+    listeners:
+      - {name: TLS, port: 2023, protocol: TLS, advertised_host: lh1.example.com,
+         cert_file: /etc/lh/tls.crt, key_file: /etc/lh/tls.key}
+    kafka_bootstrap_servers: kafka1.example.com:9093
+    kafka_security_protocol: SASL_SSL
+    kafka_sasl_mechanism: SCRAM-SHA-512
+    kafka_sasl_jaas_config: "{{ vault_lh_jaas_config }}"
+    kafka_truststore_file: /etc/lh/truststore.p12
+    kafka_truststore_password_file: /etc/lh/truststore.password
+'''
+
+RETURN = r'''
+actions:
+  description: What the module did (or would do in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [recreate, start]
+container:
+  description: The container after the run (empty in check mode).
+  returned: always
+  type: dict
+  sample: {id: 4f1c..., name: lh-server-1, status: running, ip: 172.18.0.3}
+env:
+  description: The environment rendered for the server; no secret is in it (they are passed as files).
+  returned: always
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _server_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
+    container_argument_spec, run_container_module)
+
+
+def main():
+    argument_spec = container_argument_spec(stop_timeout_default=120)
+    argument_spec.update(_server_config.argument_spec())
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_container_module(module, _server_config.build_spec)
+
+
+if __name__ == "__main__":
+    main()
