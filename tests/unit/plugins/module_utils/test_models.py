@@ -1,0 +1,182 @@
+import pytest
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils import (
+    _dashboard_config, _kafka_config, _server_config)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_argument_spec
+
+
+def defaults(argument_spec, **given):
+    """Params as AnsibleModule would hand them over: every option, defaults filled in."""
+    params = dict((name, option.get("default")) for name, option in argument_spec.items())
+    params.update(given)
+    return params
+
+
+def kafka_params(**given):
+    values = dict(name="k1", image="img", node_id=1, cluster_id="MkU3OEVBNTcwNTJENDM2Qk",
+                  listeners=[listener("PLAINTEXT", 9092, advertised_host="k1"), listener("CONTROLLER", 9093)],
+                  controller_quorum_voters=[{"node_id": 1, "host": "k1", "port": 9093}])
+    values.update(given)
+    spec = container_argument_spec()
+    spec.update(_kafka_config.argument_spec())
+    return defaults(spec, **values)
+
+
+def listener(name, port, **extra):
+    values = dict(name=name, port=port, protocol="PLAINTEXT", bind_host="", advertised_host=None, advertised_port=None)
+    values.update(extra)
+    return values
+
+
+def server_listener(name="PLAIN", port=2023, **extra):
+    values = dict(name=name, port=port, protocol="PLAIN", authentication="NONE", advertised_host="localhost",
+                  advertised_port=None, cert_file=None, key_file=None)
+    values.update(extra)
+    return values
+
+
+def server_params(**given):
+    values = dict(name="s1", image="img", cluster_id="lh", instance_id=1, kafka_bootstrap_servers="k1:9092",
+                  listeners=[server_listener()])
+    values.update(given)
+    spec = container_argument_spec(120)
+    spec.update(_server_config.argument_spec())
+    return defaults(spec, **values)
+
+
+# ---- Kafka
+
+def test_kafka_env_follows_the_official_image_contract():
+    env = _kafka_config.render_env(kafka_params(heap="384m", offsets_topic_replication_factor=1,
+                                                properties={"log.retention-hours": 12, "auto.create.topics.enable": False}))
+    assert env["CLUSTER_ID"] == "MkU3OEVBNTcwNTJENDM2Qk"
+    assert env["KAFKA_LISTENERS"] == "PLAINTEXT://:9092,CONTROLLER://:9093"
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://k1:9092"
+    assert env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] == "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@k1:9093"
+    assert env["KAFKA_INTER_BROKER_LISTENER_NAME"] == "PLAINTEXT"
+    assert env["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
+    assert env["KAFKA_HEAP_OPTS"] == "-Xmx384m -Xms384m"
+    assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
+    assert env["KAFKA_LOG_RETENTION___HOURS"] == "12"
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_a_controller_only_node_advertises_nothing():
+    env = _kafka_config.render_env(kafka_params(process_roles=["controller"], listeners=[listener("CONTROLLER", 9093)]))
+    assert "KAFKA_ADVERTISED_LISTENERS" not in env
+    assert "KAFKA_INTER_BROKER_LISTENER_NAME" not in env
+
+
+@pytest.mark.parametrize("given,option", [
+    (dict(cluster_id="short"), "cluster_id"),
+    (dict(node_id=-1), "node_id"),
+    (dict(listeners=[listener("plain", 9092, advertised_host="k1"), listener("CONTROLLER", 9093)]), "listeners"),
+    (dict(listeners=[listener("PLAINTEXT", 9092, advertised_host="k1"), listener("CONTROLLER", 9092)]), "listeners"),
+    (dict(listeners=[listener("PLAINTEXT", 9092, advertised_host="k1")]), "controller_listener_name"),
+    (dict(listeners=[listener("PLAINTEXT", 9092, advertised_host="k_1"), listener("CONTROLLER", 9093)]), "advertised_host"),
+    (dict(listeners=[listener("PLAINTEXT", 9092), listener("CONTROLLER", 9093)]), "advertised_host"),
+    (dict(heap="lots"), "heap"),
+    (dict(properties={"node.id": 3}), "properties"),
+    (dict(controller_quorum_voters=[]), "controller_quorum_voters"),
+])
+def test_bad_kafka_input_names_the_option(given, option):
+    with pytest.raises(LHClusterError, match=option):
+        _kafka_config.render_env(kafka_params(**given))
+
+
+# ---- LittleHorse server
+
+def test_server_env_has_every_typed_setting_and_no_unset_one():
+    env, mounts, written = _server_config.render(server_params(
+        partitions=12, standby_replicas=1, heap="512m", volume="s1-data", internal_advertised_host="s1",
+        listeners=[server_listener(advertised_port=32023)]))
+    assert env["LHS_LISTENERS"] == "PLAIN:2023"
+    assert env["LHS_ADVERTISED_LISTENERS"] == "PLAIN://localhost:32023"
+    assert env["LHS_LISTENERS_PROTOCOL_MAP"] == "PLAIN:PLAIN"
+    assert env["LHS_STREAMS_NUM_STANDBY_REPLICAS"] == "1"
+    assert env["JAVA_OPTS"] == "-Xmx512m -Xms512m"
+    assert env["LHS_STATE_DIR"] == "/lh-data"
+    assert "LHS_RACK_ID" not in env
+    assert [m.key() for m in mounts] == ["volume:s1-data:/lh-data:rw"]
+    assert written == []
+
+
+def test_inline_secrets_become_0600_files_passed_by_path(tmp_path):
+    env, mounts, written = _server_config.render(server_params(
+        secrets_dir=str(tmp_path), kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN",
+        kafka_sasl_jaas_config="org.apache.kafka.common.security.plain.PlainLoginModule required;"))
+    secret = tmp_path / "kafka_sasl_jaas_config"
+    assert written == [str(secret)]
+    assert oct(secret.stat().st_mode & 0o777) == "0o600"
+    assert env["LHS_KAFKA_SASL_JAAS_CONFIG_FILE"] == "/lh/config/kafka_sasl_jaas_config_file"
+    assert all("PlainLoginModule" not in value for value in env.values())
+    _, _, written_again = _server_config.render(server_params(
+        secrets_dir=str(tmp_path), kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN",
+        kafka_sasl_jaas_config="org.apache.kafka.common.security.plain.PlainLoginModule required;"))
+    assert written_again == []
+
+
+def test_tls_listener_files_are_mounted_read_only(tmp_path):
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("cert")
+    key.write_text("key")
+    env, mounts, _ = _server_config.render(server_params(
+        listeners=[server_listener("TLS", protocol="TLS", cert_file=str(cert), key_file=str(key))]))
+    assert env["LHS_LISTENER_TLS_CERT"] == "/lh/config/listener-tls.crt"
+    assert "bind:%s:/lh/config/listener-tls.crt:ro" % cert in [m.key() for m in mounts]
+
+
+@pytest.mark.parametrize("given,option", [
+    (dict(instance_id=40000), "instance_id"),
+    (dict(listeners=[]), "listeners"),
+    (dict(listeners=[server_listener("plain")]), "listeners"),
+    (dict(listeners=[server_listener(), server_listener("OTHER", 2023)]), "port 2023"),
+    (dict(listeners=[server_listener(port=1822)]), "health_port"),
+    (dict(listeners=[server_listener(authentication="MTLS", protocol="TLS", cert_file="/c", key_file="/k")]), "authentication"),
+    (dict(listeners=[server_listener(protocol="TLS")]), "cert_file"),
+    (dict(listeners=[server_listener(protocol="MTLS", authentication="MTLS", cert_file="/c", key_file="/k")]), "ca_cert_file"),
+    (dict(listeners=[server_listener(authentication="OAUTH")]), "OAUTH"),
+    (dict(listeners=[server_listener(advertised_host="my_host")]), "advertised_host"),
+    (dict(listeners=[server_listener(advertised_host="::1")]), "advertised_host"),
+    (dict(kafka_keystore_password="x", kafka_keystore_password_file="/f"), "kafka_keystore_password"),
+    (dict(internal_ca_cert_file="/ca"), "internal_server_cert_file"),
+    (dict(env={"FOO": "1"}), "env"),
+    (dict(env={"LHS_CLUSTER_ID": "x"}), "typed option"),
+    (dict(env={"LHS_OAUTH_CLIENT_SECRET": "x"}), "secret"),
+    (dict(kafka_security_protocol="SASL_SSL"), "SASL_SSL"),
+    (dict(heap="big"), "heap"),
+])
+def test_bad_server_input_names_the_option_before_any_change(given, option):
+    with pytest.raises(LHClusterError, match=option):
+        _server_config.render(server_params(**given))
+
+
+# ---- dashboard
+
+def dashboard_params(**given):
+    spec = container_argument_spec()
+    spec.update(_dashboard_config.argument_spec())
+    values = dict(name="d", image="img", api_host="s1")
+    values.update(given)
+    return defaults(spec, **values)
+
+
+def test_dashboard_env_and_masked_secrets():
+    spec, _ = _dashboard_config.build_spec(dashboard_params(
+        oauth_enabled=True, oauth_client_id="id", oauth_client_secret="shh", oauth_issuer_uri="https://i",
+        oauth_encrypt_secret="enc", oauth_callback_url="https://cb"))
+    assert spec.env["LHC_API_HOST"] == "s1" and spec.env["LHC_API_PORT"] == "2023"
+    assert spec.masked_env()["LHD_OAUTH_CLIENT_SECRET"] == "********"
+
+
+@pytest.mark.parametrize("given,option", [
+    (dict(oauth_enabled=True), "oauth_client_id"),
+    (dict(client_cert_file="/c"), "client_key_file"),
+    (dict(ca_cert_file="/c"), "api_protocol"),
+    (dict(api_host="bad_host"), "api_host"),
+])
+def test_bad_dashboard_input_names_the_option(given, option):
+    with pytest.raises(LHClusterError, match=option):
+        _dashboard_config.build_spec(dashboard_params(**given))
