@@ -69,7 +69,8 @@ class Worker:
     """An LHTaskWorker running in a thread of its own, for a `with` block.
 
     `assigned_servers()` lists the host:port the cluster assigned to this worker
-    (the advertised addresses it opened a poll stream to).
+    (the advertised addresses it opened a poll stream to). Give each worker a config of
+    its own: the client caches its async channels, which belong to one event loop.
     """
 
     def __init__(self, config, task_name):

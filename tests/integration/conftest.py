@@ -1,0 +1,88 @@
+"""Run the collection's modules for real, through ansible-playbook, on the local engine.
+
+Everything the tests make is named lhit-*; leftovers of an earlier run are removed at the
+start of the session and everything is removed again at its end.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PREFIX = "lhit"
+KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
+SERVER_IMAGE = "lh-testbed/lh-server:%s" % os.environ.get("LH_VERSION", "1.2.1")
+DASHBOARD_DOUBLE_IMAGE = "lh-testbed/lh-dashboard-double:%s" % os.environ.get("LH_VERSION", "1.2.1")
+
+
+def docker(*args, check=True):
+    return subprocess.run(("docker",) + args, check=check, capture_output=True, text=True).stdout.strip()
+
+
+def remove_leftovers():
+    for container in docker("ps", "-aq", "--filter", "name=^%s-" % PREFIX).split():
+        docker("rm", "-f", container)
+    for volume in docker("volume", "ls", "-q", "--filter", "name=^%s-" % PREFIX).split():
+        docker("volume", "rm", volume)
+    for network in docker("network", "ls", "-q", "--filter", "name=^%s-" % PREFIX).split():
+        docker("network", "rm", network, check=False)
+
+
+def run_module(module, args, check=False, expect_failure=False):
+    """Run littlehorse.cluster.<module> once with --diff; return its result."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "result.json")
+        playbook = [{
+            "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "tasks": [
+                {"name": "module", "littlehorse.cluster." + module: args, "register": "result",
+                 "ignore_errors": True},
+                {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": out},
+                 "check_mode": False},
+            ],
+        }]
+        path = os.path.join(tmp, "play.yml")
+        with open(path, "w") as handle:
+            yaml.safe_dump(playbook, handle)
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                   "-e", "ansible_python_interpreter=%s" % sys.executable, "--diff", path]
+        if check:
+            command.append("--check")
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"),
+                   ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_INVENTORY="localhost,")
+        proc = subprocess.run(command, capture_output=True, text=True, env=env)
+        if not os.path.exists(out):
+            raise AssertionError("ansible-playbook failed:\n%s\n%s" % (proc.stdout[-3000:], proc.stderr[-3000:]))
+        with open(out) as handle:
+            result = json.load(handle)
+    if expect_failure:
+        assert result.get("failed"), "expected %s to fail, it returned %s" % (module, result)
+    elif result.get("failed"):
+        raise AssertionError("%s failed: %s" % (module, result.get("msg")))
+    return result
+
+
+def four_times(module, args, expect_change=True):
+    """check, real, idempotent, idempotent-check; returns the check and real results."""
+    checked = run_module(module, args, check=True)
+    assert checked["changed"] is expect_change, checked
+    real = run_module(module, args)
+    assert real["changed"] is expect_change, real
+    assert real["actions"] == checked["actions"] or not expect_change
+    again = run_module(module, args)
+    assert again["changed"] is False, "second run changed: %s" % again.get("diff")
+    assert again["actions"] == []
+    again_checked = run_module(module, args, check=True)
+    assert again_checked["changed"] is False, again_checked
+    return checked, real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clean_engine():
+    remove_leftovers()
+    yield
+    remove_leftovers()

@@ -1,0 +1,152 @@
+"""The container modules against the real engine and the real images of the test bed."""
+import time
+
+import pytest
+
+from conftest import (DASHBOARD_DOUBLE_IMAGE, KAFKA_IMAGE, PREFIX, SERVER_IMAGE, docker, four_times,
+                      run_module)
+from lhtest.workflow import Worker, client_config, register, run_workflows, wf_run_status, wf_spec_exists
+
+NETWORK = PREFIX + "-net"
+KRAFT_ID = "bGhpbnRlZ3JhdGlvbnRlcw"
+API_PORT, HEALTH_PORT, DASHBOARD_PORT = 42123, 41922, 43000
+
+
+def kafka_args(name=PREFIX + "-kafka", **extra):
+    args = dict(name=name, image=KAFKA_IMAGE, network=NETWORK, node_id=1, cluster_id=KRAFT_ID,
+                listeners=[{"name": "PLAINTEXT", "port": 9092, "advertised_host": name},
+                           {"name": "CONTROLLER", "port": 9093}],
+                controller_quorum_voters=[{"node_id": 1, "host": name, "port": 9093}],
+                offsets_topic_replication_factor=1, transaction_state_log_replication_factor=1,
+                transaction_state_log_min_isr=1, volume=name + "-data", heap="384m", wait=True, wait_timeout=120)
+    args.update(extra)
+    return args
+
+
+def server_args(**extra):
+    name = PREFIX + "-server"
+    args = dict(name=name, image=SERVER_IMAGE, network=NETWORK, cluster_id="lhit", instance_id=1,
+                published_ports=["127.0.0.1:%d:2023" % API_PORT, "127.0.0.1:%d:1822" % HEALTH_PORT],
+                listeners=[{"name": "PLAIN", "port": 2023, "advertised_host": "127.0.0.1", "advertised_port": API_PORT}],
+                internal_advertised_host=name, kafka_bootstrap_servers=PREFIX + "-kafka:9092", partitions=3,
+                volume=name + "-data", heap="512m", stop_timeout=30, wait=True, wait_timeout=180)
+    args.update(extra)
+    return args
+
+
+def container_id(name):
+    return docker("inspect", "-f", "{{.Id}}", name)
+
+
+def test_kafka_node_lifecycle_four_times_each():
+    name = PREFIX + "-kafka-life"
+    args = kafka_args(name=name, cluster_id="rkZ7HcRiUDahWST7CKS8hg")
+    checked, real = four_times("kafka_node", args)
+    assert checked["actions"] == ["create network %s" % NETWORK, "create", "start"]
+    assert checked["diff"]["after"]["env"]["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
+    assert "meta.properties" in docker("exec", name, "ls", "/var/lib/kafka/data").split()
+
+    checked, _ = four_times("kafka_node", dict(args, heap="256m"))
+    assert checked["actions"] == ["recreate", "start"]
+    assert checked["diff"]["before"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx384m -Xms384m"}
+    assert checked["diff"]["after"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx256m -Xms256m"}
+
+    checked, _ = four_times("kafka_node", dict(args, heap="256m", state="stopped", wait=False))
+    assert checked["actions"] == ["stop"]
+    assert docker("inspect", "-f", "{{.State.Running}}", name) == "false"
+    checked, _ = four_times("kafka_node", dict(args, heap="256m"))
+    assert checked["actions"] == ["start"]
+
+    checked, _ = four_times("kafka_node", dict(args, heap="256m", state="absent"))
+    assert checked["actions"] == ["remove"]
+    assert docker("ps", "-aq", "--filter", "name=^%s$" % name) == ""
+    assert docker("volume", "ls", "-q", "--filter", "name=^%s-data$" % name) == name + "-data", \
+        "state absent must keep the volume"
+
+
+@pytest.mark.parametrize("module,args,words", [
+    ("kafka_node", kafka_args(name=PREFIX + "-bad", cluster_id="not-a-kraft-id"), "cluster_id"),
+    ("kafka_node", kafka_args(name=PREFIX + "-bad", listeners=[{"name": "PLAINTEXT", "port": 9092,
+                                                               "advertised_host": "x"}]), "controller_listener_name"),
+    ("lh_server", server_args(name=PREFIX + "-bad", listeners=[{"name": "TLS", "port": 2023, "protocol": "TLS",
+                                                                "authentication": "MTLS", "advertised_host": "h"}]),
+     "MTLS authentication needs protocol MTLS"),
+    ("lh_server", server_args(name=PREFIX + "-bad", listeners=[{"name": "PLAIN", "port": 1822, "advertised_host": "h"}]),
+     "health_port"),
+    ("lh_server", server_args(name=PREFIX + "-bad", kafka_truststore_password="x",
+                              kafka_truststore_password_file="/etc/hostname"), "kafka_truststore_password"),
+    ("lh_server", server_args(name=PREFIX + "-bad", image="lh-testbed/no-such-image:0"), "make images"),
+])
+def test_bad_input_fails_naming_the_option_and_changes_nothing(module, args, words):
+    result = run_module(module, args, expect_failure=True)
+    assert words in result["msg"]
+    assert docker("ps", "-aq", "--filter", "name=^%s-bad$" % PREFIX) == ""
+
+
+def test_wait_gives_up_with_the_last_log_lines():
+    args = server_args(name=PREFIX + "-lonely", kafka_bootstrap_servers="nowhere:9092", published_ports=[],
+                       volume=None, wait_timeout=20)
+    result = run_module("lh_server", args, expect_failure=True)
+    assert "not healthy after 20s" in result["msg"] and "Last log lines" in result["msg"]
+    run_module("lh_server", dict(args, state="absent"))
+
+
+def test_settings_change_on_a_running_cluster_keeps_its_data():
+    four_times("kafka_node", kafka_args())
+    checked, real = four_times("lh_server", server_args())
+    assert "JAVA_OPTS" in real["env"] and real["container"]["status"] == "running"
+
+    config = client_config("127.0.0.1", API_PORT)
+    register(config, "lhit-greet", "lhit-wf")
+    with Worker(config, "lhit-greet") as worker:
+        worker.wait_assigned(1)
+        before = run_workflows(config, "lhit-wf", 5)
+
+    kafka_id = container_id(PREFIX + "-kafka")
+    checked, _ = four_times("kafka_node", kafka_args(heap="320m"))
+    assert checked["actions"] == ["recreate", "start"]
+    assert container_id(PREFIX + "-kafka") != kafka_id, "the Kafka container was not re-created"
+
+    server_id = container_id(PREFIX + "-server")
+    checked, _ = four_times("lh_server", server_args(standby_replicas=0, warmup_replicas=2))
+    assert checked["diff"]["after"]["env"] == {"LHS_STREAMS_NUM_STANDBY_REPLICAS": "0",
+                                               "LHS_STREAMS_NUM_WARMUP_REPLICAS": "2"}
+    assert container_id(PREFIX + "-server") != server_id, "the server container was not re-created"
+
+    assert wf_spec_exists(config, "lhit-wf"), "the WfSpec is gone after the re-creates"
+    deadline = time.monotonic() + 120
+    statuses = {}
+    while time.monotonic() < deadline:
+        try:
+            statuses = dict((run_id, wf_run_status(config, run_id)) for run_id in before)
+        except Exception as err:  # the server may still be restoring
+            statuses = {"error": repr(err)}
+        if set(statuses.values()) == {"COMPLETED"}:
+            break
+        time.sleep(2)
+    assert set(statuses.values()) == {"COMPLETED"}, statuses
+    config = client_config("127.0.0.1", API_PORT)  # the client caches async channels per event loop
+    with Worker(config, "lhit-greet") as worker:
+        worker.wait_assigned(1)
+        run_workflows(config, "lhit-wf", 3)
+
+
+def test_server_info_reads_health_and_changes_nothing():
+    result = run_module("lh_server_info", {"servers": [{"name": "s", "host": "127.0.0.1", "health_port": HEALTH_PORT}],
+                                            "wait_ready": True, "timeout": 120})
+    assert result["changed"] is False and result["all_ready"] is True
+    server = result["servers"][0]
+    assert server["liveness"] == 200 and server["readiness"] == 200
+    assert isinstance(server["status"], dict)
+    down = run_module("lh_server_info", {"servers": [{"host": "127.0.0.1", "health_port": 1}], "timeout": 3})
+    assert down["all_ready"] is False and down["servers"][0]["reachable"] is False
+
+
+def test_dashboard_double_four_times():
+    args = dict(name=PREFIX + "-dashboard", image=DASHBOARD_DOUBLE_IMAGE, network=NETWORK,
+                published_ports=["127.0.0.1:%d:3000" % DASHBOARD_PORT], api_host=PREFIX + "-server", api_port=2023,
+                wait=True, wait_timeout=60)
+    checked, real = four_times("lh_dashboard", args)
+    assert checked["actions"][-2:] == ["create", "start"]
+    checked, _ = four_times("lh_dashboard", dict(args, api_port=2024, wait=False))
+    assert checked["diff"]["after"]["env"] == {"LHC_API_PORT": "2024"}
