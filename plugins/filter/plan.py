@@ -15,6 +15,11 @@ __metaclass__ = type
 import re
 import zlib
 
+try:
+    from collections.abc import Mapping
+except ImportError:  # Python 2
+    from collections import Mapping
+
 from ansible.errors import AnsibleFilterError
 
 KAFKA_GROUP = "kafka"
@@ -176,6 +181,7 @@ def dashboard_plan(groups, hostvars, servers, first):
     target = next((s for s in servers if s["host"] == host), servers[0])
     return {"host": host, "container": "%s-dashboard" % _setting(hostvars, first, "littlehorse_prefix"),
             "port": _int(hostvars, host, "littlehorse_dashboard_port", 1),
+            "bind": _setting(hostvars, host, "littlehorse_bind_address") or "0.0.0.0",
             "api_host": target["container"] if single else target["listeners"][0]["advertised_host"],
             "api_port": target["listeners"][0]["port"]}
 
@@ -216,7 +222,7 @@ def _unique(ids, setting, hosts):
 
 
 def cluster_plan(groups, hostvars):
-    if not isinstance(groups, dict) or not isinstance(hostvars, dict):
+    if not isinstance(groups, Mapping) or not isinstance(hostvars, Mapping):
         raise PlanError("cluster_plan: use it as groups | littlehorse.cluster.cluster_plan(hostvars)")
     servers_group = list(groups.get(SERVER_GROUP) or [])
     first = (servers_group or list(groups.get(KAFKA_GROUP) or []) or [None])[0]
