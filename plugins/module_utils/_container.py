@@ -16,6 +16,8 @@ import hashlib
 import socket
 import time
 
+from ansible.module_utils.six.moves.urllib.error import HTTPError
+from ansible.module_utils.urls import open_url
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 MANAGED_ENV_LABEL = "io.littlehorse.cluster.managed-env"
@@ -341,9 +343,10 @@ class Reconciler(object):
         detail = "not checked yet"
         while time.time() < deadline:
             info = self.find(spec.name)
-            if info is None or not info["State"].get("Running"):
-                if info is not None and info["State"].get("Status") == "exited":
-                    raise self._unhealthy(spec, "the container exited with code %s" % info["State"].get("ExitCode"))
+            state = (info or {}).get("State") or {}
+            if state.get("Restarting") or not state.get("Running"):
+                if state.get("Status") == "exited" or state.get("Restarting"):
+                    raise self._unhealthy(spec, "the container stopped with exit code %s" % state.get("ExitCode"))
             elif spec.health is None:
                 return
             else:
@@ -401,12 +404,7 @@ def tcp_probe(port):
 def http_get(url, timeout=3):
     """(status, body) of a GET, or (None, reason) when nothing answers."""
     try:
-        from urllib.request import urlopen
-        from urllib.error import HTTPError
-    except ImportError:  # Python 2 on an old managed host
-        from urllib2 import urlopen, HTTPError
-    try:
-        reply = urlopen(url, timeout=timeout)
+        reply = open_url(url, timeout=timeout, use_proxy=False)
         return reply.getcode(), reply.read().decode("utf-8", "replace")
     except HTTPError as err:
         return err.code, err.read().decode("utf-8", "replace") if hasattr(err, "read") else ""
@@ -421,7 +419,7 @@ def http_probe(port, paths):
             return False, "no IP address yet"
         status = None
         for path in paths:
-            status, _ = http_get("http://%s:%d%s" % (ip, port, path))
+            status = http_get("http://%s:%d%s" % (ip, port, path))[0]
             if status == 404:
                 continue
             return status == 200, "%s answered %s" % (path, status)

@@ -13,8 +13,8 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._container imp
 
 def server_health(host, port, timeout=3):
     base = "http://%s:%d" % (host, port)
-    liveness, _ = http_get(base + "/liveness", timeout)
-    readiness, _ = http_get(base + "/readiness", timeout)
+    liveness = http_get(base + "/liveness", timeout)[0]
+    readiness = http_get(base + "/readiness", timeout)[0]
     status_code, body = http_get(base + "/status", timeout)
     status = None
     if status_code == 200:

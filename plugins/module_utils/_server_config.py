@@ -83,7 +83,7 @@ TYPES = {"str": "str", "int": "int", "bool": "bool"}
 
 def argument_spec():
     spec = dict((s.option, dict(type=TYPES[s.kind])) for s in SCALARS + FILES)
-    spec.update((inline, dict(type="str", no_log=True)) for inline, _ in INLINE_SECRETS)
+    spec.update((inline, dict(type="str", no_log=True)) for inline, unused_file_option in INLINE_SECRETS)
     spec["cluster_id"]["required"] = True
     spec["instance_id"]["required"] = True
     spec["kafka_bootstrap_servers"]["required"] = True
@@ -167,9 +167,9 @@ def validate(params):
         raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
     if params["heap"] and not HEAP.match(params["heap"]):
         raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
-    typed = set(s.variable for s in SCALARS + FILES) | set(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP",
-                                                           "LHS_LISTENERS_AUTHENTICATION_MAP", "LHS_ADVERTISED_LISTENERS",
-                                                           "LHS_STATE_DIR"])
+    typed = set(s.variable for s in SCALARS + FILES)
+    typed.update(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP", "LHS_LISTENERS_AUTHENTICATION_MAP",
+                  "LHS_ADVERTISED_LISTENERS", "LHS_STATE_DIR"])
     for key in params["env"]:
         if not key.startswith("LHS_"):
             raise LHClusterError("env: '%s' does not start with LHS_ (the server reads only LHS_* variables); JVM "

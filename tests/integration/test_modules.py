@@ -46,18 +46,18 @@ def test_kafka_node_lifecycle_four_times_each():
     assert checked["diff"]["after"]["env"]["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
     assert "meta.properties" in docker("exec", name, "ls", "/var/lib/kafka/data").split()
 
-    checked, _ = four_times("kafka_node", dict(args, heap="256m"))
+    checked = four_times("kafka_node", dict(args, heap="256m"))[0]
     assert checked["actions"] == ["recreate", "start"]
     assert checked["diff"]["before"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx384m -Xms384m"}
     assert checked["diff"]["after"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx256m -Xms256m"}
 
-    checked, _ = four_times("kafka_node", dict(args, heap="256m", state="stopped", wait=False))
+    checked = four_times("kafka_node", dict(args, heap="256m", state="stopped", wait=False))[0]
     assert checked["actions"] == ["stop"]
     assert docker("inspect", "-f", "{{.State.Running}}", name) == "false"
-    checked, _ = four_times("kafka_node", dict(args, heap="256m"))
+    checked = four_times("kafka_node", dict(args, heap="256m"))[0]
     assert checked["actions"] == ["start"]
 
-    checked, _ = four_times("kafka_node", dict(args, heap="256m", state="absent"))
+    checked = four_times("kafka_node", dict(args, heap="256m", state="absent"))[0]
     assert checked["actions"] == ["remove"]
     assert docker("ps", "-aq", "--filter", "name=^%s$" % name) == ""
     assert docker("volume", "ls", "-q", "--filter", "name=^%s-data$" % name) == name + "-data", \
@@ -103,12 +103,12 @@ def test_settings_change_on_a_running_cluster_keeps_its_data():
         before = run_workflows(config, "lhit-wf", 5)
 
     kafka_id = container_id(PREFIX + "-kafka")
-    checked, _ = four_times("kafka_node", kafka_args(heap="320m"))
+    checked = four_times("kafka_node", kafka_args(heap="320m"))[0]
     assert checked["actions"] == ["recreate", "start"]
     assert container_id(PREFIX + "-kafka") != kafka_id, "the Kafka container was not re-created"
 
     server_id = container_id(PREFIX + "-server")
-    checked, _ = four_times("lh_server", server_args(standby_replicas=0, warmup_replicas=2))
+    checked = four_times("lh_server", server_args(standby_replicas=0, warmup_replicas=2))[0]
     assert checked["diff"]["after"]["env"] == {"LHS_STREAMS_NUM_STANDBY_REPLICAS": "0",
                                                "LHS_STREAMS_NUM_WARMUP_REPLICAS": "2"}
     assert container_id(PREFIX + "-server") != server_id, "the server container was not re-created"
@@ -132,8 +132,8 @@ def test_settings_change_on_a_running_cluster_keeps_its_data():
 
 
 def test_server_info_reads_health_and_changes_nothing():
-    result = run_module("lh_server_info", {"servers": [{"name": "s", "host": "127.0.0.1", "health_port": HEALTH_PORT}],
-                                            "wait_ready": True, "timeout": 120})
+    servers = [{"name": "s", "host": "127.0.0.1", "health_port": HEALTH_PORT}]
+    result = run_module("lh_server_info", {"servers": servers, "wait_ready": True, "timeout": 120})
     assert result["changed"] is False and result["all_ready"] is True
     server = result["servers"][0]
     assert server["liveness"] == 200 and server["readiness"] == 200
@@ -148,5 +148,5 @@ def test_dashboard_double_four_times():
                 wait=True, wait_timeout=60)
     checked, real = four_times("lh_dashboard", args)
     assert checked["actions"][-2:] == ["create", "start"]
-    checked, _ = four_times("lh_dashboard", dict(args, api_port=2024, wait=False))
+    checked = four_times("lh_dashboard", dict(args, api_port=2024, wait=False))[0]
     assert checked["diff"]["after"]["env"] == {"LHC_API_PORT": "2024"}

@@ -117,10 +117,8 @@ def run_workflows(config, wf_name, count, timeout=180):
     ids = []
     for i in range(count):
         run_id = "%s-%s-%d" % (wf_name, uuid.uuid4().hex[:8], i)
-        retry(lambda rid=run_id: stub.RunWf(RunWfRequest(wf_spec_name=wf_name, id=rid,
-                                                          variables={"name": _str_value(rid)}),
-                                             timeout=10),
-              timeout, "RunWf")
+        request = RunWfRequest(wf_spec_name=wf_name, id=run_id, variables={"name": _str_value(run_id)})
+        retry(lambda req=request: stub.RunWf(req, timeout=10), timeout, "RunWf")
         ids.append(run_id)
     deadline = time.monotonic() + timeout
     pending = set(ids)

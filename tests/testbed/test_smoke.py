@@ -85,7 +85,7 @@ def cluster():
         for name in ("server", "kafka"):
             print("--- last log lines of %s-%s" % (PREFIX, name))
             print(subprocess.run(["docker", "logs", "--tail", "5", "%s-%s" % (PREFIX, name)],
-                                 capture_output=True, text=True).stdout)
+                                 capture_output=True, text=True, check=False).stdout)
         remove_leftovers()
 
 

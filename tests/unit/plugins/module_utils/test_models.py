@@ -112,9 +112,9 @@ def test_inline_secrets_become_0600_files_passed_by_path(tmp_path):
     assert oct(secret.stat().st_mode & 0o777) == "0o600"
     assert env["LHS_KAFKA_SASL_JAAS_CONFIG_FILE"] == "/lh/config/kafka_sasl_jaas_config_file"
     assert all("PlainLoginModule" not in value for value in env.values())
-    _, _, written_again = _server_config.render(server_params(
+    written_again = _server_config.render(server_params(
         secrets_dir=str(tmp_path), kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="PLAIN",
-        kafka_sasl_jaas_config="org.apache.kafka.common.security.plain.PlainLoginModule required;"))
+        kafka_sasl_jaas_config="org.apache.kafka.common.security.plain.PlainLoginModule required;"))[2]
     assert written_again == []
 
 
@@ -122,7 +122,7 @@ def test_tls_listener_files_are_mounted_read_only(tmp_path):
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
     cert.write_text("cert")
     key.write_text("key")
-    env, mounts, _ = _server_config.render(server_params(
+    env, mounts, unused_written = _server_config.render(server_params(
         listeners=[server_listener("TLS", protocol="TLS", cert_file=str(cert), key_file=str(key))]))
     assert env["LHS_LISTENER_TLS_CERT"] == "/lh/config/listener-tls.crt"
     assert "bind:%s:/lh/config/listener-tls.crt:ro" % cert in [m.key() for m in mounts]
@@ -164,9 +164,9 @@ def dashboard_params(**given):
 
 
 def test_dashboard_env_and_masked_secrets():
-    spec, _ = _dashboard_config.build_spec(dashboard_params(
+    spec = _dashboard_config.build_spec(dashboard_params(
         oauth_enabled=True, oauth_client_id="id", oauth_client_secret="shh", oauth_issuer_uri="https://i",
-        oauth_encrypt_secret="enc", oauth_callback_url="https://cb"))
+        oauth_encrypt_secret="enc", oauth_callback_url="https://cb"))[0]
     assert spec.env["LHC_API_HOST"] == "s1" and spec.env["LHC_API_PORT"] == "2023"
     assert spec.masked_env()["LHD_OAUTH_CLIENT_SECRET"] == "********"
 
