@@ -51,7 +51,7 @@ def wait_200(url, timeout):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--address", required=True)
     parser.add_argument("--public-ports", default="2023,2024,2025")
     parser.add_argument("--health-ports", required=True)

@@ -15,10 +15,7 @@ __metaclass__ = type
 import re
 import zlib
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # Python 2
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 

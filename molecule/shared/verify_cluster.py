@@ -1,0 +1,106 @@
+"""Verify a three-server cluster from the machine, with a real workflow (Molecule verify).
+
+Used by the `default` and `seed` scenarios, and usable alone against any cluster whose servers
+answer at one address:
+
+    python molecule/shared/verify_cluster.py --address 10.79.0.11 --public-ports 2023,2024,2025 \
+        --health-ports 1822,1832,1842 --docker-host unix:///run/lhsim-host1/docker.sock \
+        --stop-container lh-server-3
+
+1. every server's /liveness and /readiness answer 200;
+2. a task worker that bootstraps from ONE server is assigned all three, by their advertised
+   addresses (address:public port);
+3. 30 workflow runs COMPLETE;
+4. one server is stopped; 30 more runs COMPLETE; it is started again and answers /readiness.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
+import docker  # noqa: E402
+from lhtest.workflow import Worker, client_config, register, run_workflows  # noqa: E402
+
+
+def say(text):
+    print("[verify] %s" % text, flush=True)
+
+
+def http(url):
+    try:
+        with urllib.request.urlopen(url, timeout=3) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+    except OSError:
+        return None, b""
+
+
+def wait_200(url, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if http(url)[0] == 200:
+            return
+        time.sleep(0.5)
+    raise AssertionError("%s did not answer 200 within %ss" % (url, timeout))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--public-ports", default="2023,2024,2025")
+    parser.add_argument("--health-ports", required=True)
+    parser.add_argument("--docker-host", required=True)
+    parser.add_argument("--stop-container", required=True)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--timeout", type=int, default=300)
+    args = parser.parse_args()
+    public = [int(p) for p in args.public_ports.split(",")]
+    health = [int(p) for p in args.health_ports.split(",")]
+    started = time.monotonic()
+
+    for port in health:
+        base = "http://%s:%d" % (args.address, port)
+        wait_200(base + "/readiness", args.timeout)
+        assert http(base + "/liveness")[0] == 200, base + "/liveness"
+        status = json.loads(http(base + "/status")[1] or b"{}")
+        say("health %d: liveness + readiness 200, core %s" % (port, status.get("coreState", "?")))
+
+    config = client_config(args.address, public[0])
+    suffix = uuid.uuid4().hex[:6]
+    task, wf = "verify-greet-" + suffix, "verify-wf-" + suffix
+    register(config, task, wf)
+    expected = sorted("%s:%d" % (args.address, p) for p in public)
+    with Worker(config, task) as worker:
+        assigned = worker.wait_assigned(len(public))
+        assert assigned == expected, "assigned %s, expected %s" % (assigned, expected)
+        say("worker bootstrapped from %s:%d, assigned %s" % (args.address, public[0], assigned))
+        t = time.monotonic()
+        run_workflows(config, wf, args.runs, timeout=args.timeout)
+        say("%d runs COMPLETED in %.1fs" % (args.runs, time.monotonic() - t))
+
+        engine = docker.DockerClient(base_url=args.docker_host)
+        victim = engine.containers.get(args.stop_container)
+        t = time.monotonic()
+        victim.stop(timeout=120)
+        say("stopped %s in %.1fs" % (args.stop_container, time.monotonic() - t))
+        try:
+            t = time.monotonic()
+            run_workflows(config, wf, args.runs, timeout=args.timeout)
+            say("%d runs COMPLETED with %s stopped in %.1fs" % (args.runs, args.stop_container, time.monotonic() - t))
+        finally:
+            victim.start()
+            t = time.monotonic()
+            for port in health:
+                wait_200("http://%s:%d/readiness" % (args.address, port), args.timeout)
+            say("started %s again; every server ready in %.1fs" % (args.stop_container, time.monotonic() - t))
+    say("all checks passed in %.1fs" % (time.monotonic() - started))
+
+
+if __name__ == "__main__":
+    main()
