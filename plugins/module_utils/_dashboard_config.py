@@ -16,11 +16,12 @@ CERT_DIR = "/lh/config"
 OAUTH_REQUIRED = ("oauth_client_id", "oauth_client_secret", "oauth_issuer_uri", "oauth_encrypt_secret",
                   "oauth_callback_url")
 SECRET_VARIABLES = ("LHD_OAUTH_CLIENT_SECRET", "LHD_OAUTH_ENCRYPT_SECRET")
+REQUIRED = ("image", "api_host")
 
 
 def argument_spec():
     return dict(
-        api_host=dict(type="str", required=True),
+        api_host=dict(type="str"),
         api_port=dict(type="int", default=2023),
         api_protocol=dict(type="str", default="PLAINTEXT", choices=["PLAINTEXT", "TLS"]),
         ca_cert_file=dict(type="path"),

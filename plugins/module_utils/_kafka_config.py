@@ -23,10 +23,10 @@ HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
 
 def argument_spec():
     return dict(
-        node_id=dict(type="int", required=True),
-        cluster_id=dict(type="str", required=True),
+        node_id=dict(type="int"),
+        cluster_id=dict(type="str"),
         process_roles=dict(type="list", elements="str", default=["broker", "controller"], choices=list(ROLES)),
-        listeners=dict(type="list", elements="dict", required=True, options=dict(
+        listeners=dict(type="list", elements="dict", options=dict(
             name=dict(type="str", required=True),
             port=dict(type="int", required=True),
             protocol=dict(type="str", default="PLAINTEXT", choices=list(PROTOCOLS)),
@@ -36,7 +36,7 @@ def argument_spec():
         )),
         controller_listener_name=dict(type="str", default="CONTROLLER"),
         inter_broker_listener_name=dict(type="str"),
-        controller_quorum_voters=dict(type="list", elements="dict", required=True, options=dict(
+        controller_quorum_voters=dict(type="list", elements="dict", options=dict(
             node_id=dict(type="int", required=True),
             host=dict(type="str", required=True),
             port=dict(type="int", required=True),
@@ -48,6 +48,9 @@ def argument_spec():
         heap=dict(type="str"),
         properties=dict(type="dict", default={}),
     )
+
+
+REQUIRED = ("image", "node_id", "cluster_id", "listeners", "controller_quorum_voters")
 
 
 def property_env_name(prop):

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    RESTART_POLICIES, STATES, Reconciler)
+    RESTART_POLICIES, STATES, ContainerSpec, Reconciler)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._docker_client import connect, docker_host_default
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
@@ -40,11 +40,27 @@ def container_kwargs(params):
         labels=params["labels"])
 
 
-def run_container_module(module, build_spec):
-    """Validate (build_spec raises LHClusterError before anything changes), reconcile, exit."""
+def missing_required(params, required):
+    """The options of `required` that are not given, when the container should exist."""
+    if params["state"] == "absent":
+        return []
+    return [option for option in required if params.get(option) in (None, [], "")]
+
+
+def run_container_module(module, build_spec, required=()):
+    """Validate (build_spec raises LHClusterError before anything changes), reconcile, exit.
+
+    The options in `required` are needed unless state is absent: removing a container takes
+    only its name."""
     params = module.params
+    missing = missing_required(params, required)
+    if missing:
+        module.fail_json(msg="%s: required unless state is absent" % ", ".join(missing))
     try:
-        spec, extra = build_spec(params, module.check_mode)
+        if params["state"] == "absent":
+            spec, extra = ContainerSpec(name=params["name"], image=None, stop_timeout=params["stop_timeout"]), {}
+        else:
+            spec, extra = build_spec(params, module.check_mode)
         client = connect(params["docker_host"] or docker_host_default())
         engine = Reconciler(client, check_mode=module.check_mode)
         result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],

@@ -79,20 +79,18 @@ INLINE_SECRETS = (
 )
 
 TYPES = {"str": "str", "int": "int", "bool": "bool"}
+REQUIRED = ("image", "cluster_id", "instance_id", "listeners", "kafka_bootstrap_servers")
 
 
 def argument_spec():
     spec = dict((s.option, dict(type=TYPES[s.kind])) for s in SCALARS + FILES)
     spec.update((inline, dict(type="str", no_log=True)) for inline, unused_file_option in INLINE_SECRETS)
-    spec["cluster_id"]["required"] = True
-    spec["instance_id"]["required"] = True
-    spec["kafka_bootstrap_servers"]["required"] = True
     spec["kafka_security_protocol"]["choices"] = list(KAFKA_PROTOCOLS)
     for setting in FILES:
         spec[setting.option]["type"] = "path"
         spec[setting.option]["no_log"] = False  # a path to a secret, not the secret
     spec.update(
-        listeners=dict(type="list", elements="dict", required=True, options=dict(
+        listeners=dict(type="list", elements="dict", options=dict(
             name=dict(type="str", required=True),
             port=dict(type="int", required=True),
             protocol=dict(type="str", default="PLAIN", choices=list(PROTOCOLS)),

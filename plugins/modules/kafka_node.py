@@ -22,13 +22,11 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 options:
   node_id:
-    description: The node's id (C(node.id)), unique in the cluster and never changed.
+    description: The node's id (C(node.id)), unique in the cluster and never changed. Required unless O(state=absent).
     type: int
-    required: true
   cluster_id:
-    description: The KRaft cluster id, 22 characters of base64url; storage is formatted with it on first start.
+    description: The KRaft cluster id, 22 characters of base64url; storage is formatted with it on first start. Required unless O(state=absent).
     type: str
-    required: true
   process_roles:
     description: What the node is.
     type: list
@@ -36,10 +34,9 @@ options:
     choices: [broker, controller]
     default: [broker, controller]
   listeners:
-    description: The node's listeners.
+    description: The node's listeners. Required unless O(state=absent).
     type: list
     elements: dict
-    required: true
     suboptions:
       name:
         description: Listener name, upper-case letters, digits and C(_).
@@ -72,10 +69,9 @@ options:
     description: Listener brokers talk to each other on; defaults to the first listener that is not the controller's.
     type: str
   controller_quorum_voters:
-    description: The controller quorum.
+    description: The controller quorum. Required unless O(state=absent).
     type: list
     elements: dict
-    required: true
     suboptions:
       node_id:
         description: Node id of the voter.
@@ -159,7 +155,7 @@ def main():
     argument_spec = container_argument_spec(stop_timeout_default=None)
     argument_spec.update(_kafka_config.argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_container_module(module, _kafka_config.build_spec)
+    run_container_module(module, _kafka_config.build_spec, _kafka_config.REQUIRED)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 options:
   api_host:
-    description: C(LHC_API_HOST), the server (or load balancer) the dashboard talks to.
+    description: C(LHC_API_HOST), the server (or load balancer) the dashboard talks to. Required unless O(state=absent).
     type: str
-    required: true
   api_port:
     description: C(LHC_API_PORT).
     type: int
@@ -103,7 +102,7 @@ def main():
     argument_spec = container_argument_spec()
     argument_spec.update(_dashboard_config.argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_container_module(module, _dashboard_config.build_spec)
+    run_container_module(module, _dashboard_config.build_spec, _dashboard_config.REQUIRED)
 
 
 if __name__ == "__main__":

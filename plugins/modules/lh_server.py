@@ -27,18 +27,15 @@ options:
     type: int
     default: 120
   cluster_id:
-    description: C(LHS_CLUSTER_ID). Never change it on a running cluster - a new id is a new, empty cluster.
+    description: C(LHS_CLUSTER_ID). Never change it on a running cluster - a new id is a new, empty cluster. Required unless O(state=absent).
     type: str
-    required: true
   instance_id:
-    description: C(LHS_INSTANCE_ID), 0 to 32767, unique per server and stable across restarts.
+    description: C(LHS_INSTANCE_ID), 0 to 32767, unique per server and stable across restarts. Required unless O(state=absent).
     type: int
-    required: true
   listeners:
-    description: The public listeners (C(LHS_LISTENERS), protocol and authentication maps, C(LHS_ADVERTISED_LISTENERS)).
+    description: The public listeners (C(LHS_LISTENERS), protocol and authentication maps, C(LHS_ADVERTISED_LISTENERS)). Required unless O(state=absent).
     type: list
     elements: dict
-    required: true
     suboptions:
       name:
         description: Listener name, upper-case letters, digits and C(_); the same names on every server.
@@ -98,9 +95,8 @@ options:
     type: int
     default: 1822
   kafka_bootstrap_servers:
-    description: C(LHS_KAFKA_BOOTSTRAP_SERVERS), C(host:port[,host:port]).
+    description: C(LHS_KAFKA_BOOTSTRAP_SERVERS), C(host:port[,host:port]). Required unless O(state=absent).
     type: str
-    required: true
   kafka_security_protocol:
     description: C(LHS_KAFKA_SECURITY_PROTOCOL).
     type: str
@@ -252,7 +248,7 @@ def main():
     argument_spec = container_argument_spec(stop_timeout_default=120)
     argument_spec.update(_server_config.argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_container_module(module, _server_config.build_spec)
+    run_container_module(module, _server_config.build_spec, _server_config.REQUIRED)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ while the API server accepts TCP connections and 503 while it does not.
 import http.server
 import json
 import os
+import signal
 import socket
 import sys
 
@@ -41,6 +42,8 @@ def main():
         def log_message(self, fmt, *args):
             sys.stderr.write("dashboard double: " + fmt % args + "\n")
 
+    # As PID 1 of its container it would ignore SIGTERM: stop at once, like a web server.
+    signal.signal(signal.SIGTERM, lambda *unused: sys.exit(0))
     print("dashboard double (TEST DOUBLE) on :%d, API %s:%d" % (PORT, host, port), flush=True)
     http.server.ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
     return 0
