@@ -3,10 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The cluster plan: which instances run on which host, with ids, ports and advertised hosts.
 
-One pure function of the inventory. Ids are stable: a host's ids come from the host (a pinned
-base, or one derived from its name), never from its position, so adding a host renumbers
-nothing that exists. The plan is validated as a whole; errors name the host, the setting
-and the fix.
+One pure function of the inventory (groups + hostvars). Ids are stable: a host's ids come from
+the host itself (pinned ids, a pinned base, or a base derived from its name), never from its
+position in a group, so adding a host renumbers nothing that exists. The plan is validated as a
+whole; every error names the host, the setting and the fix.
+
+Each entry of the plan carries exactly what the collection's modules take, so a role hands it
+over unchanged:
+- kafka.nodes[]  -> littlehorse.cluster.kafka_node (listeners, controller_quorum_voters, ...)
+- servers[]      -> littlehorse.cluster.lh_server (listeners, internal, health_port, ...)
+- dashboard      -> littlehorse.cluster.lh_dashboard (api_host, api_port, published_ports)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,40 +21,51 @@ __metaclass__ = type
 import re
 import zlib
 
-from ansible.module_utils.six.moves.collections_abc import Mapping
-
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.six import string_types
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
 DASHBOARD_GROUP = "littlehorse_dashboard"
-RESERVED_PORTS = {2024: "held by a system process on every address of our machines' main network namespace"}
+KNOWN_RESERVED = {2024: "held by a system process on every address of our machines' main network namespace"}
 KRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+LISTENER_NAME = re.compile(r"^[A-Z0-9_]+$")
+PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+PORT_KEYS = ("public", "internal", "health")
 
+# Settings that describe the whole cluster: every host must agree (set them in group_vars/all).
 CLUSTER_DEFAULTS = {
     "littlehorse_prefix": "lh",
     "littlehorse_cluster_id": "lh",
     "littlehorse_kafka_cluster_id": "TGl0dGxlSG9yc2VLYWZrYQ",
+    "littlehorse_kafka_bootstrap_servers": None,
     "littlehorse_partitions": 12,
     "littlehorse_replication_factor": 1,
     "littlehorse_standby_replicas": 1,
     "littlehorse_listener_name": "PLAIN",
-    "littlehorse_single_engine": False,
+    "littlehorse_single_engine": None,
     "littlehorse_reserved_ports": [2024],
 }
+# Settings of one host (host_vars, or group_vars when every host shares them).
 HOST_DEFAULTS = {
-    "littlehorse_server_count": 1,
+    "littlehorse_server_count": None,
+    "littlehorse_server_instance_ids": None,
     "littlehorse_server_id_base": None,
     "littlehorse_public_port_base": 2023,
     "littlehorse_internal_port_base": 2011,
     "littlehorse_health_port_base": 1822,
     "littlehorse_port_step": 10,
     "littlehorse_server_ports": None,
+    "littlehorse_rack_id": None,
     "littlehorse_kafka_node_id": None,
     "littlehorse_kafka_port": 9092,
     "littlehorse_kafka_controller_port": 9093,
+    "littlehorse_kafka_external_port": None,
     "littlehorse_dashboard_port": 8080,
     "littlehorse_bind_address": "",
+    "littlehorse_advertised_host": None,
 }
 
 
@@ -56,198 +73,374 @@ class PlanError(AnsibleFilterError):
     pass
 
 
-def _setting(hostvars, host, name):
-    value = hostvars.get(host, {}).get(name)
-    if value is None:
-        value = CLUSTER_DEFAULTS.get(name, HOST_DEFAULTS.get(name))
-    return value
+class _Inventory(object):
+    """Reads settings with their defaults; every read names the host in its errors."""
 
+    def __init__(self, groups, hostvars):
+        self.groups = groups
+        self.hostvars = hostvars
 
-def _advertised_host(hostvars, host):
-    values = hostvars.get(host, {})
-    return str(values.get("littlehorse_advertised_host") or values.get("ansible_host") or host)
+    def hosts(self, group):
+        hosts = self.groups.get(group) or []
+        if isinstance(hosts, string_types) or not all(isinstance(h, string_types) for h in hosts):
+            raise PlanError("inventory: group '%s' must be a list of host names" % group)
+        return list(hosts)
+
+    def raw(self, host, name):
+        values = self.hostvars.get(host) or {}
+        value = values.get(name) if isinstance(values, Mapping) else None
+        if value is None:
+            value = CLUSTER_DEFAULTS.get(name, HOST_DEFAULTS.get(name))
+        return value
+
+    def int(self, host, name, low=0, high=65535, value=None):
+        value = self.raw(host, name) if value is None else value
+        if isinstance(value, bool):
+            value = None
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise PlanError("host %s: %s must be a whole number (it is %r)" % (host, name, value))
+        if not low <= value <= high:
+            raise PlanError("host %s: %s = %d is outside %d-%d; choose a value in that range" % (host, name, value, low, high))
+        return value
+
+    def bool(self, host, name):
+        value = self.raw(host, name)
+        if isinstance(value, string_types):
+            if value.strip().lower() in ("true", "yes", "on", "1"):
+                return True
+            if value.strip().lower() in ("false", "no", "off", "0", ""):
+                return False
+            raise PlanError("host %s: %s must be true or false (it is %r)" % (host, name, value))
+        return bool(value)
+
+    def advertised_host(self, host):
+        values = self.hostvars.get(host) or {}
+        value = values.get("littlehorse_advertised_host") or values.get("ansible_host") or host
+        value = str(value)
+        setting = "littlehorse_advertised_host" if values.get("littlehorse_advertised_host") else (
+            "ansible_host" if values.get("ansible_host") else "the inventory name")
+        if "_" in value:
+            raise PlanError("host %s: the advertised host '%s' (from %s) contains '_', which LittleHorse refuses in "
+                            "advertised listeners; set littlehorse_advertised_host to a name without '_' or an IP "
+                            "address" % (host, value, setting))
+        if ":" in value or not HOSTNAME.match(value):
+            raise PlanError("host %s: the advertised host '%s' (from %s) is not a host name or IPv4 address "
+                            "(LittleHorse takes no IPv6 literals); set littlehorse_advertised_host" % (host, value, setting))
+        return value
+
+    def bind(self, host):
+        return str(self.raw(host, "littlehorse_bind_address") or "0.0.0.0")
 
 
 def _derived_base(host, span, limit):
+    """A base id of its own for a host that pins none: from its name, so it never depends on order."""
     return (zlib.crc32(host.encode("utf-8")) % (limit // span - 1) + 1) * span
 
 
-def _int(hostvars, host, name, low=0, high=65535):
-    value = _setting(hostvars, host, name)
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        raise PlanError("host %s: %s must be a whole number (it is %r)" % (host, name, value))
-    if not low <= value <= high:
-        raise PlanError("host %s: %s = %d is outside %d-%d" % (host, name, value, low, high))
-    return value
+def _is_loopback(address):
+    return address == "localhost" or address.startswith("127.")
 
 
-def kafka_plan(groups, hostvars, first):
-    hosts = list(groups.get(KAFKA_GROUP) or [])
-    external = _setting(hostvars, first, "littlehorse_kafka_bootstrap_servers")
+def _check_cluster_wide(inv, hosts):
+    """Cluster-wide settings must be the same on every host, else servers would disagree."""
+    for name in sorted(CLUSTER_DEFAULTS):
+        seen = {}
+        for host in hosts:
+            value = inv.raw(host, name)
+            key = repr(value)
+            seen.setdefault(key, host)
+        if len(seen) > 1:
+            pairs = ", ".join("%s on %s" % (value, host) for value, host in sorted(seen.items()))
+            raise PlanError("%s differs between hosts (%s); it describes the whole cluster: set it once in "
+                            "group_vars/all" % (name, pairs))
+
+
+def kafka_plan(inv, first, single, prefix):
+    hosts = inv.hosts(KAFKA_GROUP)
+    external = inv.raw(first, "littlehorse_kafka_bootstrap_servers")
     if not hosts:
         if not external:
             raise PlanError("inventory: no host in group '%s' and no littlehorse_kafka_bootstrap_servers; add a host "
-                            "to '%s' or point at an existing Kafka" % (KAFKA_GROUP, KAFKA_GROUP))
-        return {"external": True, "bootstrap": external, "nodes": []}
-    prefix = _setting(hostvars, first, "littlehorse_prefix")
-    single = bool(_setting(hostvars, first, "littlehorse_single_engine"))
-    cluster_id = _setting(hostvars, first, "littlehorse_kafka_cluster_id")
+                            "to '%s' or point littlehorse_kafka_bootstrap_servers at an existing Kafka"
+                            % (KAFKA_GROUP, KAFKA_GROUP))
+        return {"external": True, "bootstrap": str(external), "nodes": []}
+    if external:
+        raise PlanError("littlehorse_kafka_bootstrap_servers is set and group '%s' has hosts (%s); use one or the "
+                        "other" % (KAFKA_GROUP, ", ".join(hosts)))
+    cluster_id = inv.raw(first, "littlehorse_kafka_cluster_id")
     if not KRAFT_ID.match(str(cluster_id)):
         raise PlanError("littlehorse_kafka_cluster_id: '%s' is not a KRaft cluster id (22 characters of base64url, "
                         "as 'kafka-storage.sh random-uuid' prints)" % cluster_id)
+    count = len(hosts)
     nodes = []
     for host in hosts:
-        pinned = _setting(hostvars, host, "littlehorse_kafka_node_id")
-        node_id = _int(hostvars, host, "littlehorse_kafka_node_id", 0, 32767) if pinned is not None \
-            else _derived_base(host, 1, 1000)
+        if inv.raw(host, "littlehorse_kafka_node_id") is not None:
+            node_id = inv.int(host, "littlehorse_kafka_node_id", 0, 32767)
+        else:
+            node_id = _derived_base(host, 1, 1000)
         container = "%s-kafka-%d" % (prefix, node_id)
-        port = _int(hostvars, host, "littlehorse_kafka_port", 1)
-        controller_port = _int(hostvars, host, "littlehorse_kafka_controller_port", 1)
-        reach = container if single else _advertised_host(hostvars, host)
+        port = inv.int(host, "littlehorse_kafka_port", 1)
+        controller_port = inv.int(host, "littlehorse_kafka_controller_port", 1)
+        if port == controller_port:
+            raise PlanError("host %s: littlehorse_kafka_port and littlehorse_kafka_controller_port are both %d; give "
+                            "them different ports" % (host, port))
+        reach = container if single else inv.advertised_host(host)
+        bind = inv.bind(host)
+        listeners = [
+            {"name": "PLAINTEXT", "port": port, "protocol": "PLAINTEXT", "advertised_host": reach,
+             "advertised_port": port},
+            {"name": "CONTROLLER", "port": controller_port, "protocol": "PLAINTEXT"},
+        ]
+        published = [] if single else ["%s:%d:%d" % (bind, p, p) for p in (port, controller_port)]
+        external_port = inv.raw(host, "littlehorse_kafka_external_port")
+        if external_port is not None:
+            external_port = inv.int(host, "littlehorse_kafka_external_port", 1)
+            if not single:
+                raise PlanError("host %s: littlehorse_kafka_external_port is for one-engine layouts (the broker port "
+                                "is published as it is on many hosts); remove it" % host)
+            listeners.append({"name": "EXTERNAL", "port": external_port, "protocol": "PLAINTEXT",
+                              "advertised_host": inv.advertised_host(host), "advertised_port": external_port})
+            published.append("%s:%d:%d" % (bind, external_port, external_port))
         nodes.append({
             "host": host, "node_id": node_id, "container": container, "volume": container + "-data",
-            "port": port, "controller_port": controller_port, "advertised_host": reach,
-            "published_ports": [] if single else [
-                "%s:%d:%d" % (_setting(hostvars, host, "littlehorse_bind_address") or "0.0.0.0", port, port),
-                "%s:%d:%d" % (_setting(hostvars, host, "littlehorse_bind_address") or "0.0.0.0", controller_port,
-                              controller_port)],
+            "process_roles": ["broker", "controller"],
+            "listeners": listeners,
+            "controller_listener_name": "CONTROLLER",
+            "inter_broker_listener_name": "PLAINTEXT",
+            "offsets_topic_replication_factor": min(count, 3),
+            "transaction_state_log_replication_factor": min(count, 3),
+            "transaction_state_log_min_isr": 2 if count >= 3 else 1,
+            "published_ports": published,
+            "port": port, "controller_port": controller_port, "external_port": external_port,
+            "advertised_host": reach,
         })
+    _unique([(n["node_id"], n["host"]) for n in nodes], "littlehorse_kafka_node_id")
     voters = [{"node_id": n["node_id"], "host": n["advertised_host"], "port": n["controller_port"]} for n in nodes]
     for node in nodes:
-        node["voters"] = voters
-    _unique([n["node_id"] for n in nodes], "littlehorse_kafka_node_id", [n["host"] for n in nodes])
-    return {"external": False, "cluster_id": cluster_id, "nodes": nodes,
+        node["controller_quorum_voters"] = voters
+    return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes,
             "bootstrap": ",".join("%s:%d" % (n["advertised_host"], n["port"]) for n in nodes)}
 
 
-def server_plan(groups, hostvars, first):
-    hosts = list(groups.get(SERVER_GROUP) or [])
+def _instance_ids(inv, host, count):
+    pinned = inv.raw(host, "littlehorse_server_instance_ids")
+    if pinned is not None:
+        if isinstance(pinned, (string_types, Mapping)) or len(pinned) != count:
+            raise PlanError("host %s: littlehorse_server_instance_ids must list one id per server (%d), it is %r"
+                            % (host, count, pinned))
+        return [inv.int(host, "littlehorse_server_instance_ids", 0, 32767, value=v) for v in pinned]
+    if inv.raw(host, "littlehorse_server_id_base") is not None:
+        base = inv.int(host, "littlehorse_server_id_base", 0, 32767 - count)
+    else:
+        base = _derived_base(host, 100, 32700)
+    return [base + index + 1 for index in range(count)]
+
+
+def _server_count(inv, host):
+    if inv.raw(host, "littlehorse_server_count") is not None:
+        return inv.int(host, "littlehorse_server_count", 1, 99)
+    for name in ("littlehorse_server_instance_ids", "littlehorse_server_ports"):
+        pinned = inv.raw(host, name)
+        if isinstance(pinned, list) and pinned:
+            return len(pinned)
+    return 1
+
+
+def server_plan(inv, first, single, prefix):
+    hosts = inv.hosts(SERVER_GROUP)
     if not hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
-    prefix = _setting(hostvars, first, "littlehorse_prefix")
-    single = bool(_setting(hostvars, first, "littlehorse_single_engine"))
-    listener = _setting(hostvars, first, "littlehorse_listener_name")
+    listener = str(inv.raw(first, "littlehorse_listener_name"))
+    if not LISTENER_NAME.match(listener):
+        raise PlanError("littlehorse_listener_name: '%s' may hold only A-Z, 0-9 and '_' (it becomes part of LHS_* "
+                        "variable names)" % listener)
     servers = []
     for host in hosts:
-        count = _int(hostvars, host, "littlehorse_server_count", 1, 99)
-        pinned_base = _setting(hostvars, host, "littlehorse_server_id_base")
-        base = _int(hostvars, host, "littlehorse_server_id_base", 0, 32667) if pinned_base is not None \
-            else _derived_base(host, 100, 32700)
-        step = _int(hostvars, host, "littlehorse_port_step", 1, 1000)
-        pinned_ports = _setting(hostvars, host, "littlehorse_server_ports")
-        if pinned_ports is not None and len(pinned_ports) != count:
-            raise PlanError("host %s: littlehorse_server_ports lists %d entries but littlehorse_server_count is %d; "
-                            "give one {public, internal, health} entry per server" % (host, len(pinned_ports), count))
-        advertised = _advertised_host(hostvars, host)
-        bind = _setting(hostvars, host, "littlehorse_bind_address") or "0.0.0.0"
-        for index in range(count):
-            ports = {
-                "public": _int(hostvars, host, "littlehorse_public_port_base", 1) + index * step,
-                "internal": _int(hostvars, host, "littlehorse_internal_port_base", 1) + index * step,
-                "health": _int(hostvars, host, "littlehorse_health_port_base", 1) + index * step,
-            }
+        count = _server_count(inv, host)
+        ids = _instance_ids(inv, host, count)
+        step = inv.int(host, "littlehorse_port_step", 1, 1000)
+        pinned_ports = inv.raw(host, "littlehorse_server_ports")
+        if pinned_ports is not None and (not isinstance(pinned_ports, list) or len(pinned_ports) != count):
+            raise PlanError("host %s: littlehorse_server_ports must list one {public, internal, health} entry per "
+                            "server (%d servers), it is %r" % (host, count, pinned_ports))
+        advertised = inv.advertised_host(host)
+        bind = inv.bind(host)
+        probe = "127.0.0.1" if bind == "0.0.0.0" else bind
+        rack = inv.raw(host, "littlehorse_rack_id")
+        for index, instance_id in enumerate(ids):
+            ports = {}
+            for key in PORT_KEYS:
+                name = "littlehorse_%s_port_base" % key
+                ports[key] = inv.int(host, name, 1) + index * step
             if pinned_ports is not None:
-                ports.update(dict((k, int(v)) for k, v in pinned_ports[index].items()))
-            instance_id = base + index + 1
+                entry = pinned_ports[index]
+                if not isinstance(entry, Mapping) or set(entry) - set(PORT_KEYS):
+                    raise PlanError("host %s: littlehorse_server_ports[%d] = %r; each entry is a dict with keys among "
+                                    "public, internal, health" % (host, index, entry))
+                for key, value in entry.items():
+                    ports[key] = inv.int(host, "littlehorse_server_ports[%d].%s" % (index, key), 1, value=value)
+            for key, value in ports.items():
+                if value > 65535:
+                    raise PlanError("host %s: server %d's %s port would be %d (base + %d x littlehorse_port_step %d), "
+                                    "above 65535; lower the port bases or the step"
+                                    % (host, index + 1, key, value, index, step))
             container = "%s-server-%d" % (prefix, instance_id)
+            published = ["%s:%d:%d" % (bind, ports[key], ports[key]) for key in ("public", "health")]
+            if not single:
+                published.append("%s:%d:%d" % (bind, ports["internal"], ports["internal"]))
             servers.append({
-                "host": host, "instance_id": instance_id, "container": container, "volume": container + "-data",
+                "host": host, "index": index, "instance_id": instance_id, "container": container,
+                "volume": container + "-data",
                 "listeners": [{"name": listener, "port": ports["public"], "advertised_host": advertised,
                                "advertised_port": ports["public"]}],
                 "internal": {"port": ports["internal"], "advertised_host": container if single else advertised,
                              "advertised_port": ports["internal"]},
                 "health_port": ports["health"],
-                "published_ports": ["%s:%d:%d" % (bind, p, p) for p in (ports["public"], ports["health"])]
-                + ([] if single else ["%s:%d:%d" % (bind, ports["internal"], ports["internal"])]),
+                "health_host": probe,
+                "rack_id": None if rack is None else str(rack),
+                "published_ports": published,
             })
-    _unique([s["instance_id"] for s in servers], "littlehorse_server_id_base", [s["host"] for s in servers])
+    _unique([(s["instance_id"], s["host"]) for s in servers], "littlehorse_server_id_base or "
+            "littlehorse_server_instance_ids")
     return servers
 
 
-def dashboard_plan(groups, hostvars, servers, first):
-    hosts = list(groups.get(DASHBOARD_GROUP) or [])
+def dashboard_plan(inv, servers, single, prefix):
+    hosts = inv.hosts(DASHBOARD_GROUP)
     if not hosts:
         return None
     if len(hosts) > 1:
         raise PlanError("inventory: group '%s' has %d hosts (%s); the dashboard runs on one host"
                         % (DASHBOARD_GROUP, len(hosts), ", ".join(hosts)))
     host = hosts[0]
-    single = bool(_setting(hostvars, first, "littlehorse_single_engine"))
     target = next((s for s in servers if s["host"] == host), servers[0])
-    return {"host": host, "container": "%s-dashboard" % _setting(hostvars, first, "littlehorse_prefix"),
-            "port": _int(hostvars, host, "littlehorse_dashboard_port", 1),
-            "bind": _setting(hostvars, host, "littlehorse_bind_address") or "0.0.0.0",
+    port = inv.int(host, "littlehorse_dashboard_port", 1)
+    bind = inv.bind(host)
+    return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
+            "health_host": "127.0.0.1" if bind == "0.0.0.0" else bind,
+            "published_ports": ["%s:%d:3000" % (bind, port)],
             "api_host": target["container"] if single else target["listeners"][0]["advertised_host"],
-            "api_port": target["listeners"][0]["port"]}
+            "api_port": target["listeners"][0]["port"] if single else target["listeners"][0]["advertised_port"]}
 
 
-def check_ports(plan, hostvars, first):
-    reserved = set(int(p) for p in _setting(hostvars, first, "littlehorse_reserved_ports") or [])
+def check_ports(plan, inv, first):
+    reserved = inv.raw(first, "littlehorse_reserved_ports") or []
+    if not isinstance(reserved, list):
+        raise PlanError("littlehorse_reserved_ports must be a list of ports (it is %r)" % (reserved,))
+    reserved = set(inv.int(first, "littlehorse_reserved_ports", 1, value=p) for p in reserved)
     used = {}
     for server in plan["servers"]:
-        for what, port in (("public listener", server["listeners"][0]["port"]), ("internal", server["internal"]["port"]),
-                           ("health", server["health_port"])):
-            _claim(used, server["host"], port, "%s %s port" % (server["container"], what), reserved)
+        host, name = server["host"], server["container"]
+        _claim(used, host, server["listeners"][0]["port"], name + " public listener port", reserved)
+        _claim(used, host, server["health_port"], name + " health port", reserved)
+        if plan["cluster"]["single_engine"]:
+            # Not published: each server binds it in its own container, but it must differ from the others
+            # in the container (public, health) and 2024 stays out (the documented layout publishes it).
+            if server["internal"]["port"] in (server["listeners"][0]["port"], server["health_port"]):
+                raise PlanError("host %s: %s internal port %d equals its public or health port; change "
+                                "littlehorse_internal_port_base" % (host, name, server["internal"]["port"]))
+        else:
+            _claim(used, host, server["internal"]["port"], name + " internal port", reserved)
     for node in plan["kafka"]["nodes"]:
-        if node["published_ports"]:
-            _claim(used, node["host"], node["port"], node["container"] + " broker port", reserved)
-            _claim(used, node["host"], node["controller_port"], node["container"] + " controller port", reserved)
+        for spec in node["published_ports"]:
+            _claim(used, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
     if plan["dashboard"]:
         _claim(used, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
+    return used
 
 
 def _claim(used, host, port, what, reserved):
     if port in reserved:
-        raise PlanError("host %s: %s would be %d, which is reserved (%s); choose other port bases, e.g. "
-                        "littlehorse_public_port_base, or pin littlehorse_server_ports"
-                        % (host, what, port, RESERVED_PORTS.get(port, "littlehorse_reserved_ports")))
+        raise PlanError("host %s: %s would be %d, which is reserved (%s); choose other port bases (e.g. "
+                        "littlehorse_public_port_base) or pin littlehorse_server_ports, or remove %d from "
+                        "littlehorse_reserved_ports where that port is free"
+                        % (host, what, port, KNOWN_RESERVED.get(port, "littlehorse_reserved_ports"), port))
     key = (host, port)
     if key in used:
-        raise PlanError("host %s: port %d is planned twice (%s and %s); change littlehorse_port_step or the port "
-                        "bases of that host" % (host, port, used[key], what))
+        raise PlanError("host %s: port %d is planned twice (%s and %s); change littlehorse_port_step, the port "
+                        "bases or the pinned ports of that host" % (host, port, used[key], what))
     used[key] = what
 
 
-def _unique(ids, setting, hosts):
+def _unique(pairs, setting):
     seen = {}
-    for value, host in zip(ids, hosts):
-        if value in seen and seen[value] != host:
-            raise PlanError("hosts %s and %s: both get id %d; pin %s on one of them" % (seen[value], host, value, setting))
+    for value, host in pairs:
+        if value in seen:
+            where = "host %s" % host if seen[value] == host else "hosts %s and %s" % (seen[value], host)
+            raise PlanError("%s: id %d is given twice; pin %s so that every id is unique" % (where, value, setting))
         seen[value] = host
 
 
 def cluster_plan(groups, hostvars):
+    """groups | littlehorse.cluster.cluster_plan(hostvars) -> the plan (see the module docstring)."""
     if not isinstance(groups, Mapping) or not isinstance(hostvars, Mapping):
         raise PlanError("cluster_plan: use it as groups | littlehorse.cluster.cluster_plan(hostvars)")
-    servers_group = list(groups.get(SERVER_GROUP) or [])
-    first = (servers_group or list(groups.get(KAFKA_GROUP) or []) or [None])[0]
-    kafka = kafka_plan(groups, hostvars, first)
-    servers = server_plan(groups, hostvars, first)
-    standby = _int(hostvars, first, "littlehorse_standby_replicas", 0, 100)
-    if standby >= len(servers) and len(servers) > 0 and standby > 0:
+    inv = _Inventory(groups, hostvars)
+    all_hosts = []
+    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP):
+        all_hosts.extend(h for h in inv.hosts(group) if h not in all_hosts)
+    if not all_hosts:
+        raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
+    first = all_hosts[0]
+    _check_cluster_wide(inv, all_hosts)
+
+    prefix = str(inv.raw(first, "littlehorse_prefix"))
+    if not PREFIX.match(prefix):
+        raise PlanError("littlehorse_prefix: '%s' must start with a lower-case letter or digit and hold only "
+                        "a-z, 0-9, '_', '.', '-' (it names containers, volumes and the network)" % prefix)
+    if inv.raw(first, "littlehorse_single_engine") is None:
+        single = len(all_hosts) == 1
+    else:
+        single = inv.bool(first, "littlehorse_single_engine")
+    if single and len(all_hosts) > 1:
+        raise PlanError("littlehorse_single_engine is true but the cluster spans %d hosts (%s); set it false (each "
+                        "host then publishes and advertises its own address) or put everything on one host"
+                        % (len(all_hosts), ", ".join(all_hosts)))
+
+    kafka = kafka_plan(inv, first, single, prefix)
+    servers = server_plan(inv, first, single, prefix)
+    if not single:
+        for server in servers:
+            if _is_loopback(server["listeners"][0]["advertised_host"]) and len(all_hosts) > 1:
+                raise PlanError("host %s: advertises %s, which the other hosts cannot reach; set ansible_host or "
+                                "littlehorse_advertised_host to an address the other hosts and the clients reach"
+                                % (server["host"], server["listeners"][0]["advertised_host"]))
+
+    standby = inv.int(first, "littlehorse_standby_replicas", 0, 100)
+    if standby > 0 and standby >= len(servers):
         raise PlanError("littlehorse_standby_replicas: %d standby replicas need at least %d servers (there are %d); "
                         "lower it or add servers" % (standby, standby + 1, len(servers)))
-    replication = _int(hostvars, first, "littlehorse_replication_factor", 1, 100)
+    replication = inv.int(first, "littlehorse_replication_factor", 1, 100)
     if not kafka["external"] and replication > len(kafka["nodes"]):
         raise PlanError("littlehorse_replication_factor: %d but only %d Kafka broker(s) in group '%s'; lower it or "
                         "add brokers" % (replication, len(kafka["nodes"]), KAFKA_GROUP))
+    cluster_id = str(inv.raw(first, "littlehorse_cluster_id"))
+    if not re.match(r"^[A-Za-z0-9._-]+$", cluster_id):
+        raise PlanError("littlehorse_cluster_id: '%s' may hold only letters, digits, '.', '_' and '-' (it prefixes "
+                        "every Kafka topic)" % cluster_id)
+
     plan = {
-        "cluster": {"id": _setting(hostvars, first, "littlehorse_cluster_id"),
-                    "partitions": _int(hostvars, first, "littlehorse_partitions", 1, 10000),
+        "cluster": {"id": cluster_id,
+                    "partitions": inv.int(first, "littlehorse_partitions", 1, 10000),
                     "replication_factor": replication, "standby_replicas": standby,
-                    "prefix": _setting(hostvars, first, "littlehorse_prefix"),
-                    "network": "%s-net" % _setting(hostvars, first, "littlehorse_prefix"),
-                    "single_engine": bool(_setting(hostvars, first, "littlehorse_single_engine"))},
+                    "prefix": prefix, "network": "%s-net" % prefix, "single_engine": single,
+                    "hosts": all_hosts},
         "kafka": kafka,
         "servers": servers,
     }
-    plan["dashboard"] = dashboard_plan(groups, hostvars, servers, first)
-    check_ports(plan, hostvars, first)
+    plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
+    used = check_ports(plan, inv, first)
+    plan["ports"] = dict((host, sorted(port for (h, port) in used if h == host)) for host in all_hosts)
     first_listener = servers[0]["listeners"][0]
-    plan["clients"] = {"bootstrap": "%s:%d" % (first_listener["advertised_host"], first_listener["advertised_port"]),
-                       "host": first_listener["advertised_host"], "port": first_listener["advertised_port"]}
+    plan["clients"] = {
+        "bootstrap": "%s:%d" % (first_listener["advertised_host"], first_listener["advertised_port"]),
+        "host": first_listener["advertised_host"], "port": first_listener["advertised_port"],
+        "listener": first_listener["name"],
+        "servers": ["%s:%d" % (s["listeners"][0]["advertised_host"], s["listeners"][0]["advertised_port"])
+                    for s in servers],
+    }
     return plan
 
 
