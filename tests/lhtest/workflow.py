@@ -18,7 +18,7 @@ from littlehorse.workflow import Workflow, WorkflowThread
 
 RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
              grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION,
-             grpc.StatusCode.INTERNAL, grpc.StatusCode.ALREADY_EXISTS)
+             grpc.StatusCode.INTERNAL)
 
 
 def client_config(host, port, **extra):
@@ -31,12 +31,17 @@ def client_config(host, port, **extra):
 
 
 def retry(call, timeout, what):
-    """Call until it succeeds or timeout seconds pass; retry only transient gRPC errors."""
+    """Call until it succeeds or timeout seconds pass; retry only transient gRPC errors.
+
+    ALREADY_EXISTS counts as success: every call made here creates something under a fixed
+    name or id, so it means an earlier attempt whose answer was lost did go through."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             return call()
         except grpc.RpcError as err:
+            if err.code() == grpc.StatusCode.ALREADY_EXISTS:
+                return None
             if err.code() not in RETRYABLE or time.monotonic() > deadline:
                 raise AssertionError("%s failed: %s %s" % (what, err.code(), err.details())) from err
             time.sleep(1)
