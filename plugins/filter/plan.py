@@ -299,6 +299,7 @@ def server_plan(inv, first, single, prefix):
                              "advertised_port": ports["internal"]},
                 "health_port": ports["health"],
                 "health_host": probe,
+                "probe": {"name": container, "host": probe, "health_port": ports["health"]},
                 "rack_id": None if rack is None else str(rack),
                 "published_ports": published,
             })
