@@ -15,15 +15,16 @@ options:
     required: true
   image:
     description:
-      - Image to run. Compared by the image ID the name resolves to on the engine, so a rebuilt or re-pulled
-        image with the same name re-creates the container.
+      - Image to run. Compared by name and by the image ID the name resolves to on the engine, so a rebuilt or
+        re-pulled image with the same name re-creates the container.
       - Required unless O(state=absent). An image that is not on the engine is pulled; when that fails the
         module says so and how to build or load it.
     type: str
   state:
     description:
       - V(started) - the container exists with the desired settings and runs.
-      - V(present) - the container exists with the desired settings; a new one is created and started.
+      - V(present) - the container exists with the desired settings; a new one is created and started, an
+        existing one keeps running or stays stopped.
       - V(stopped) - the container exists with the desired settings and is stopped.
       - V(restarted) - like V(started), and restarted when nothing else changed.
       - V(absent) - the container is removed. Its volumes are never removed.
@@ -50,7 +51,9 @@ options:
     description: Seconds Docker waits after SIGTERM before it kills the container.
     type: int
   labels:
-    description: Labels of the container; only the labels given here are compared.
+    description:
+      - Labels of the container. Only the labels given here are compared (the image's are not); a label dropped
+        from this option is noticed on the next run.
     type: dict
   docker_host:
     description: The engine's address; defaults to the E(DOCKER_HOST) environment variable, else C(unix:///var/run/docker.sock).

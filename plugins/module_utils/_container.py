@@ -21,6 +21,7 @@ from ansible.module_utils.urls import open_url
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 MANAGED_ENV_LABEL = "io.littlehorse.cluster.managed-env"
+MANAGED_LABELS_LABEL = "io.littlehorse.cluster.managed-labels"
 FILES_DIGEST_LABEL = "io.littlehorse.cluster.files-digest"
 MASK = "********"
 STATES = ("started", "present", "stopped", "absent", "restarted")
@@ -30,11 +31,12 @@ RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
 class Mount(object):
     """A named volume or a read-only host file/folder inside the container."""
 
-    def __init__(self, target, volume=None, host_path=None, read_only=False):
+    def __init__(self, target, volume=None, host_path=None, read_only=False, content=None):
         self.target = target
         self.volume = volume
         self.host_path = host_path
         self.read_only = read_only
+        self.content = content  # what host_path will hold once written (inline secrets), if known
 
     def key(self):
         if self.volume:
@@ -107,12 +109,37 @@ def files_digest(mounts):
     digest = hashlib.sha256()
     for mount in sorted((m for m in mounts if m.host_path), key=lambda m: m.target):
         digest.update(mount.target.encode())
+        if mount.content is not None:
+            # In check mode an inline secret is not written yet: digest what the file will hold.
+            digest.update(mount.content.encode("utf-8"))
+            continue
         try:
             with open(mount.host_path, "rb") as handle:
                 digest.update(handle.read())
         except IOError:
-            digest.update(b"(missing)")  # only in check mode, before a secret file is written
+            digest.update(b"(missing)")
     return digest.hexdigest()[:32]
+
+
+def normalise_image(image):
+    """'docker.io/library/kafka' -> 'kafka:latest': the forms of one name Docker treats alike."""
+    name = image
+    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    return name
+
+
+def normalise_network(network):
+    """Docker reports the default bridge as 'default' or 'bridge' depending on the engine."""
+    return "bridge" if network in (None, "", "default") else network
+
+
+def _is_anonymous_volume(name):
+    return bool(name) and len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -120,15 +147,18 @@ def files_digest(mounts):
 
 def desired_settings(spec, image_id):
     labels = dict(spec.labels)
+    # Listing what this module manages lets a later run notice an option that was dropped.
     labels[MANAGED_ENV_LABEL] = ",".join(sorted(spec.env))
+    labels[MANAGED_LABELS_LABEL] = ",".join(sorted(spec.labels))
     if any(m.host_path for m in spec.mounts):
         labels[FILES_DIGEST_LABEL] = files_digest(spec.mounts)
     settings = {
-        "image": image_id,
+        "image": normalise_image(spec.image),
+        "image_id": image_id,
         "env": spec.env,
         "mounts": sorted(m.key() for m in spec.mounts),
         "published_ports": spec.published_ports,
-        "network": spec.network or "default",
+        "network": normalise_network(spec.network),
         "network_aliases": spec.network_aliases,
         "restart_policy": spec.restart_policy,
         "labels": labels,
@@ -146,11 +176,16 @@ def running_settings(attrs, desired):
     host_config = attrs.get("HostConfig") or {}
     labels = config.get("Labels") or {}
     env = dict(item.split("=", 1) for item in (config.get("Env") or []) if "=" in item)
-    managed = set(filter(None, labels.get(MANAGED_ENV_LABEL, "").split(",")))
-    compared_env_keys = managed | set(desired["env"])
+    managed_env = set(filter(None, labels.get(MANAGED_ENV_LABEL, "").split(",")))
+    compared_env_keys = managed_env | set(desired["env"])
+    managed_labels = set(filter(None, labels.get(MANAGED_LABELS_LABEL, "").split(",")))
+    compared_label_keys = managed_labels | set(desired["labels"])
+    desired_targets = set(key.split(":")[2] for key in desired["mounts"])
     mounts = []
     for mount in attrs.get("Mounts") or []:
         mode = "rw" if mount.get("RW", True) else "ro"
+        if _is_anonymous_volume(mount.get("Name")) and mount.get("Destination") not in desired_targets:
+            continue  # a VOLUME of the image that no option covers: not ours to compare
         if mount.get("Type") == "volume":
             mounts.append("volume:%s:%s:%s" % (mount.get("Name"), mount.get("Destination"), mode))
         elif mount.get("Type") == "bind":
@@ -161,21 +196,22 @@ def running_settings(attrs, desired):
         for binding in bindings or []:
             ports.append("%s:%s:%s/%s" % (binding.get("HostIp") or "0.0.0.0", binding.get("HostPort"), number, proto))
     networks = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
-    network = host_config.get("NetworkMode") or "default"
+    network = normalise_network(host_config.get("NetworkMode"))
     aliases = []
     if network in networks:
         short_id = attrs.get("Id", "")[:12]
         aliases = sorted(a for a in (networks[network].get("Aliases") or [])
                          if a not in (short_id, attrs.get("Name", "").lstrip("/")))
     running = {
-        "image": attrs.get("Image"),
+        "image": normalise_image(config.get("Image") or ""),
+        "image_id": attrs.get("Image"),
         "env": dict((k, env[k]) for k in compared_env_keys if k in env),
         "mounts": sorted(mounts),
         "published_ports": normalise_ports(ports) if ports else [],
         "network": network,
         "network_aliases": aliases,
         "restart_policy": (host_config.get("RestartPolicy") or {}).get("Name") or "no",
-        "labels": dict((k, labels.get(k)) for k in desired["labels"] if k in labels),
+        "labels": dict((k, labels[k]) for k in compared_label_keys if k in labels),
     }
     if "stop_timeout" in desired:
         running["stop_timeout"] = config.get("StopTimeout")
@@ -185,19 +221,21 @@ def running_settings(attrs, desired):
 
 
 def differences(desired, running, secret_env=()):
-    """{setting: {"before": ..., "after": ...}} for every setting that differs (secrets masked)."""
+    """{setting: {"before": ..., "after": ...}} for every setting that differs (secrets masked).
+
+    For env and labels only the keys that differ are shown; a key set on one side only shows
+    on that side."""
     changed = {}
     for key in sorted(desired):
-        if desired[key] == running.get(key):
-            continue
         before, after = running.get(key), desired[key]
-        if key == "env":
-            keys = set(before or {}) | set(after)
-            before = mask_env(dict((k, v) for k, v in (before or {}).items()
-                                   if (after.get(k) != v)), secret_env)
-            after = mask_env(dict((k, v) for k, v in after.items() if (running["env"].get(k) != v)), secret_env)
-            if not keys:
-                continue
+        if before == after:
+            continue
+        if key in ("env", "labels"):
+            old, new = before or {}, after or {}
+            before = dict((k, v) for k, v in old.items() if k not in new or new[k] != v)
+            after = dict((k, v) for k, v in new.items() if k not in old or old[k] != v)
+            if key == "env":
+                before, after = mask_env(before, secret_env), mask_env(after, secret_env)
         changed[key] = {"before": before, "after": after}
     return changed
 
@@ -231,12 +269,12 @@ class Reconciler(object):
         try:
             return self.client.api.inspect_image(image)["Id"]
         except Exception as err:
-            if type(err).__name__ != "ImageNotFound" and type(err).__name__ != "NotFound":
+            if type(err).__name__ not in ("ImageNotFound", "NotFound"):
                 raise
+        self.actions.append("pull")
         if self.check_mode:
-            return "(pulled) " + image
+            return "(to be pulled) " + image
         try:
-            self.actions.append("pull")
             return self.client.images.pull(image).id
         except Exception as err:
             raise LHClusterError(
@@ -259,46 +297,48 @@ class Reconciler(object):
             if current:
                 self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "absent"}}
                 self._act("remove", lambda: self._remove(spec.name, current, spec.stop_timeout))
-            return self.result(spec.name)
+            return self.result(spec.name, None)
 
         if not spec.image:
             raise LHClusterError("image: required unless state is absent")
         self.ensure_network(spec.network)
         desired = desired_settings(spec, self.image_id(spec.image))
-        should_run = state != "stopped"
+        was_running = bool(current and current["State"].get("Running"))
+        # present: a new container is started, an existing one keeps its running state.
+        should_run = state in ("started", "restarted") or (state == "present" and (current is None or was_running))
+        started = False
         if current is None:
             self.diff = {"before": {"state": "absent"},
                          "after": dict(_shown(desired, spec), state="running" if should_run else "created")}
             self._act("create", lambda: self._create(spec, desired))
-            if should_run:
-                self._act("start", lambda: self.client.api.start(spec.name))
+            started = should_run
         else:
             changed = differences(desired, running_settings(current, desired), spec.secret_env)
             if changed or force_recreate:
                 self.diff = {"before": dict((k, v["before"]) for k, v in changed.items()),
                              "after": dict((k, v["after"]) for k, v in changed.items())}
-                if force_recreate and not changed:
+                if not changed:
                     self.diff = {"before": {"container": current["Id"][:12]}, "after": {"container": "(re-created)"}}
                 self._act("recreate", lambda: self._recreate(spec, desired, current))
-                if should_run:
-                    self._act("start", lambda: self.client.api.start(spec.name))
-            else:
-                running = current["State"].get("Running", False)
-                if state == "stopped" and running:
-                    self.diff = {"before": {"state": "running"}, "after": {"state": "stopped"}}
-                    self._act("stop", lambda: self.client.api.stop(spec.name, timeout=_timeout(spec)))
-                elif state == "restarted":
-                    self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "restarted"}}
-                    self._act("restart", lambda: self.client.api.restart(spec.name, timeout=_timeout(spec)))
-                elif should_run and not running:
-                    self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "running"}}
-                    self._act("start", lambda: self.client.api.start(spec.name))
+                started = should_run
+            elif state == "stopped" and was_running:
+                self.diff = {"before": {"state": "running"}, "after": {"state": "stopped"}}
+                self._act("stop", lambda: self.client.api.stop(spec.name, timeout=_timeout(spec)))
+            elif state == "restarted":
+                self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "restarted"}}
+                self._act("restart", lambda: self.client.api.restart(spec.name, timeout=_timeout(spec)))
+            elif should_run and not was_running:
+                self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "running"}}
+                started = True
+        if started:
+            self._act("start", lambda: self.client.api.start(spec.name))
         if wait and should_run and not self.check_mode:
             self.wait_healthy(spec, wait_timeout)
-        return self.result(spec.name)
+        return self.result(spec.name, current)
 
-    def result(self, name):
-        info = None if self.check_mode else self.find(name)
+    def result(self, name, current):
+        """The container as it is now; in check mode as it was, since nothing changed."""
+        info = current if self.check_mode else self.find(name)
         container = {}
         if info:
             container = {"id": info["Id"], "name": name, "status": _state_of(info), "ip": container_ip(info)}

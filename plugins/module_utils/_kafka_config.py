@@ -35,6 +35,7 @@ def argument_spec():
             advertised_port=dict(type="int"),
         )),
         controller_listener_name=dict(type="str", default="CONTROLLER"),
+        controller_listener_protocol=dict(type="str", default="PLAINTEXT", choices=list(PROTOCOLS)),
         inter_broker_listener_name=dict(type="str"),
         controller_quorum_voters=dict(type="list", elements="dict", options=dict(
             node_id=dict(type="int", required=True),
@@ -67,11 +68,17 @@ def validate(params):
     roles = params["process_roles"]
     if not roles:
         raise LHClusterError("process_roles: give broker, controller or both")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise LHClusterError("process_roles: %s is not broker or controller" % ", ".join(unknown))
     listeners = params["listeners"]
     names = [listener["name"] for listener in listeners]
     check_unique_names("listeners", names)
     for listener in listeners:
         check_listener_name("listeners", listener["name"])
+        if listener["protocol"] not in PROTOCOLS:
+            raise LHClusterError("listeners[%s].protocol: '%s' is not one of %s"
+                                 % (listener["name"], listener["protocol"], ", ".join(PROTOCOLS)))
         check_port("listeners[%s].port" % listener["name"], listener["port"])
         check_port("listeners[%s].advertised_port" % listener["name"], listener["advertised_port"])
         check_advertised_host("listeners[%s].advertised_host" % listener["name"], listener["advertised_host"])
@@ -80,6 +87,9 @@ def validate(params):
     if "controller" in roles and controller not in names:
         raise LHClusterError("controller_listener_name: '%s' is not among listeners (%s); add a listener named "
                              "%s for the controller quorum" % (controller, ", ".join(names), controller))
+    if "controller" not in roles and controller in names:
+        raise LHClusterError("listeners: a broker-only node does not bind the controller listener '%s'; drop it "
+                             "(it reaches the controllers through controller_quorum_voters)" % controller)
     if "broker" in roles:
         brokers = [item for item in listeners if item["name"] != controller]
         if not brokers:
@@ -94,6 +104,9 @@ def validate(params):
         raise LHClusterError("listeners: a controller-only node advertises no listener; drop advertised_host")
     if not params["controller_quorum_voters"]:
         raise LHClusterError("controller_quorum_voters: give at least one voter (node_id, host, port)")
+    for voter in params["controller_quorum_voters"]:
+        check_port("controller_quorum_voters[%s].port" % voter["node_id"], voter["port"])
+        check_advertised_host("controller_quorum_voters[%s].host" % voter["node_id"], voter["host"])
     if params["heap"] and not HEAP.match(params["heap"]):
         raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
     for prop in params["properties"]:
@@ -112,7 +125,7 @@ def render_env(params):
         "KAFKA_NODE_ID": str(params["node_id"]),
         "KAFKA_PROCESS_ROLES": ",".join(sorted(roles)),
         "KAFKA_LISTENERS": ",".join("%s://%s:%d" % (l["name"], l["bind_host"] or "", l["port"]) for l in listeners),
-        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": ",".join("%s:%s" % (l["name"], l["protocol"]) for l in listeners),
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": ",".join(protocol_map(params)),
         "KAFKA_CONTROLLER_LISTENER_NAMES": controller,
         "KAFKA_CONTROLLER_QUORUM_VOTERS": ",".join(
             "%d@%s:%d" % (v["node_id"], v["host"], v["port"]) for v in params["controller_quorum_voters"]),
@@ -138,6 +151,15 @@ def render_env(params):
     return env
 
 
+def protocol_map(params):
+    """Every listener's protocol; a broker-only node maps the controllers' listener too, which
+    Kafka requires although the node does not bind it."""
+    entries = ["%s:%s" % (l["name"], l["protocol"]) for l in params["listeners"]]
+    if "controller" not in params["process_roles"]:
+        entries.append("%s:%s" % (params["controller_listener_name"], params["controller_listener_protocol"]))
+    return entries
+
+
 def _property_value(value):
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -145,10 +167,11 @@ def _property_value(value):
 
 
 def health_port(params):
+    """The first advertised broker listener; the controller listener on a controller-only node."""
     controller = params["controller_listener_name"]
     listeners = params["listeners"]
     if "broker" in params["process_roles"]:
-        return [l for l in listeners if l["name"] != controller][0]["port"]
+        return [l for l in listeners if l["name"] != controller and l["advertised_host"]][0]["port"]
     return [l for l in listeners if l["name"] == controller][0]["port"]
 
 

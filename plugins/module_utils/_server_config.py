@@ -24,6 +24,8 @@ PROTOCOLS = ("PLAIN", "TLS", "MTLS")
 AUTHENTICATIONS = ("NONE", "OAUTH", "MTLS")
 KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
 HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
+# The image's start script uses these only when JAVA_OPTS is unset; setting a heap must not lose them.
+START_SCRIPT_JAVA_OPTS = "-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false"
 PER_INSTANCE, CLUSTER_WIDE = "instance", "cluster"
 
 
@@ -129,6 +131,11 @@ def validate(params):
     for item in listeners:
         where = "listeners[%s]" % item["name"]
         check_listener_name("listeners", item["name"])
+        if item["protocol"] not in PROTOCOLS:
+            raise LHClusterError("%s.protocol: '%s' is not one of %s" % (where, item["protocol"], ", ".join(PROTOCOLS)))
+        if item["authentication"] not in AUTHENTICATIONS:
+            raise LHClusterError("%s.authentication: '%s' is not one of %s"
+                                 % (where, item["authentication"], ", ".join(AUTHENTICATIONS)))
         check_port(where + ".port", item["port"])
         check_port(where + ".advertised_port", item["advertised_port"])
         check_advertised_host(where + ".advertised_host", item["advertised_host"])
@@ -160,6 +167,9 @@ def validate(params):
         if params[inline] and params[file_option]:
             raise LHClusterError("%s and %s: give the secret one way only (the file form is preferred)"
                                  % (inline, file_option))
+    if params["kafka_security_protocol"] not in (None,) + KAFKA_PROTOCOLS:
+        raise LHClusterError("kafka_security_protocol: '%s' is not one of %s (the server supports no other)"
+                             % (params["kafka_security_protocol"], ", ".join(KAFKA_PROTOCOLS)))
     if params["kafka_security_protocol"] == "SASL_SSL" and not (
             params["kafka_sasl_mechanism"] and (params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
         raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
@@ -208,20 +218,21 @@ def render(params, check_mode=False):
     """(env, mounts, secret files written) for one server; validates first."""
     validate(params)
     params = dict(params)
-    written = []
+    written, contents = [], {}
     for inline, file_option in INLINE_SECRETS:
         if params[inline]:
             path = secret_file_path(params, inline)
             if write_secret(path, params[inline], check_mode):
                 written.append(path)
             params[file_option] = path
+            contents[path] = params[inline]
     env, mounts = {}, []
 
     def mount_file(variable, host_path, name):
         target = "%s/%s" % (CONFIG_DIR, name)
-        if not check_mode and not os.path.isfile(host_path):
+        if host_path not in contents and not os.path.isfile(host_path):
             raise LHClusterError("%s: %s is not a file on the managed host" % (name, host_path))
-        mounts.append(Mount(target, host_path=host_path, read_only=True))
+        mounts.append(Mount(target, host_path=host_path, read_only=True, content=contents.get(host_path)))
         env[variable] = target
 
     for setting in SCALARS:
@@ -240,12 +251,11 @@ def render(params, check_mode=False):
         if item["cert_file"]:
             mount_file("LHS_LISTENER_%s_CERT" % item["name"], item["cert_file"], "listener-%s.crt" % item["name"].lower())
             mount_file("LHS_LISTENER_%s_KEY" % item["name"], item["key_file"], "listener-%s.key" % item["name"].lower())
-    java_opts = []
-    if params["heap"]:
-        java_opts.append("-Xmx%s -Xms%s" % (params["heap"], params["heap"]))
-    if params["java_opts"]:
-        java_opts.append(params["java_opts"])
-    if java_opts:
+    if params["heap"] or params["java_opts"]:
+        # JAVA_OPTS replaces the start script's defaults: java_opts stands in for them, else keep them.
+        java_opts = [params["java_opts"] or START_SCRIPT_JAVA_OPTS]
+        if params["heap"]:
+            java_opts.append("-Xmx%s -Xms%s" % (params["heap"], params["heap"]))
         env["JAVA_OPTS"] = " ".join(java_opts)
     env["LHS_STATE_DIR"] = STATE_DIR
     env.update((k, str(v)) for k, v in params["env"].items())

@@ -65,6 +65,13 @@ options:
     description: Name of the listener the controller quorum uses.
     type: str
     default: CONTROLLER
+  controller_listener_protocol:
+    description:
+      - Security protocol of the controllers' listener, mapped on a broker-only node that does not bind it itself
+        (Kafka requires the mapping). A node that binds it uses that listener's O(listeners[].protocol).
+    type: str
+    default: PLAINTEXT
+    choices: [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]
   inter_broker_listener_name:
     description: Listener brokers talk to each other on; defaults to the first listener that is not the controller's.
     type: str

@@ -174,7 +174,10 @@ options:
     description: JVM heap (C(-Xmx) and C(-Xms)) in C(JAVA_OPTS), such as C(512m). Set it when several servers share a host.
     type: str
   java_opts:
-    description: More JVM flags for C(JAVA_OPTS).
+    description:
+      - JVM flags for C(JAVA_OPTS); with O(heap) the heap flags are added after them.
+      - C(JAVA_OPTS) replaces the start script's default flags, so when only O(heap) is given the module keeps
+        those defaults (C(-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false)); flags given here stand in for them.
     type: str
   env:
     description:

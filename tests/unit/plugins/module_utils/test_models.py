@@ -63,10 +63,34 @@ def test_kafka_env_follows_the_official_image_contract():
     assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
 
 
-def test_a_controller_only_node_advertises_nothing():
-    env = _kafka_config.render_env(kafka_params(process_roles=["controller"], listeners=[listener("CONTROLLER", 9093)]))
+def test_a_controller_only_node_advertises_nothing_and_is_probed_on_the_controller_port():
+    params = kafka_params(process_roles=["controller"], listeners=[listener("CONTROLLER", 9093)])
+    env = _kafka_config.render_env(params)
     assert "KAFKA_ADVERTISED_LISTENERS" not in env
     assert "KAFKA_INTER_BROKER_LISTENER_NAME" not in env
+    assert env["KAFKA_PROCESS_ROLES"] == "controller"
+    assert _kafka_config.health_port(params) == 9093
+
+
+def test_a_broker_only_node_maps_the_controller_listener_it_does_not_bind():
+    params = kafka_params(process_roles=["broker"], controller_listener_protocol="SSL",
+                          listeners=[listener("INTERNAL", 9094), listener("PLAINTEXT", 9092, advertised_host="k1")])
+    env = _kafka_config.render_env(params)
+    assert env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] == "INTERNAL:PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://k1:9092"
+    assert _kafka_config.health_port(params) == 9092, "the probe goes to the first ADVERTISED broker listener"
+
+
+def test_kafka_properties_follow_the_image_naming_rule():
+    assert _kafka_config.property_env_name("log.retention.ms") == "KAFKA_LOG_RETENTION_MS"
+    assert _kafka_config.property_env_name("a_b.c-d") == "KAFKA_A__B_C___D"
+
+
+def test_a_kafka_node_without_a_volume_keeps_its_log_dirs_setting():
+    spec = _kafka_config.build_spec(kafka_params())[0]
+    assert spec.env["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data" and spec.mounts == []
+    spec = _kafka_config.build_spec(kafka_params(volume="k1-data"))[0]
+    assert [m.key() for m in spec.mounts] == ["volume:k1-data:/var/lib/kafka/data:rw"]
 
 
 @pytest.mark.parametrize("given,option", [
@@ -80,6 +104,19 @@ def test_a_controller_only_node_advertises_nothing():
     (dict(heap="lots"), "heap"),
     (dict(properties={"node.id": 3}), "properties"),
     (dict(controller_quorum_voters=[]), "controller_quorum_voters"),
+    (dict(controller_quorum_voters=[{"node_id": 1, "host": "k1", "port": 0}]), "controller_quorum_voters"),
+    (dict(process_roles=[]), "process_roles"),
+    (dict(process_roles=["zookeeper"]), "process_roles"),
+    (dict(listeners=[listener("PLAINTEXT", 9092, advertised_host="k1", protocol="TLS"),
+                     listener("CONTROLLER", 9093)]), "protocol"),
+    (dict(listeners=[listener("PLAINTEXT", 70000, advertised_host="k1"), listener("CONTROLLER", 9093)]), "port"),
+    (dict(listeners=[listener("PLAINTEXT", 9092, advertised_host="k1"), listener("PLAINTEXT", 9093)]), "twice"),
+    (dict(listeners=[listener("CONTROLLER", 9093)]), "broker needs a listener"),
+    (dict(process_roles=["controller"], listeners=[listener("CONTROLLER", 9093, advertised_host="k1")]),
+     "controller-only"),
+    (dict(process_roles=["broker"]), "broker-only"),
+    (dict(inter_broker_listener_name="NOPE"), "inter_broker_listener_name"),
+    (dict(properties={"Bad Name": 1}), "properties"),
 ])
 def test_bad_kafka_input_names_the_option(given, option):
     with pytest.raises(LHClusterError, match=option):
@@ -96,11 +133,30 @@ def test_server_env_has_every_typed_setting_and_no_unset_one():
     assert env["LHS_ADVERTISED_LISTENERS"] == "PLAIN://localhost:32023"
     assert env["LHS_LISTENERS_PROTOCOL_MAP"] == "PLAIN:PLAIN"
     assert env["LHS_STREAMS_NUM_STANDBY_REPLICAS"] == "1"
-    assert env["JAVA_OPTS"] == "-Xmx512m -Xms512m"
+    assert env["JAVA_OPTS"] == "-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false -Xmx512m -Xms512m"
     assert env["LHS_STATE_DIR"] == "/lh-data"
     assert "LHS_RACK_ID" not in env
     assert [m.key() for m in mounts] == ["volume:s1-data:/lh-data:rw"]
     assert written == []
+
+
+def test_java_opts_stand_in_for_the_start_script_defaults():
+    assert _server_config.render(server_params(java_opts="-XX:+UseG1GC", heap="1g"))[0]["JAVA_OPTS"] == \
+        "-XX:+UseG1GC -Xmx1g -Xms1g"
+    assert "JAVA_OPTS" not in _server_config.render(server_params())[0]
+
+
+def test_check_mode_writes_no_secret_but_reports_it(tmp_path):
+    env, mounts, written = _server_config.render(server_params(
+        secrets_dir=str(tmp_path / "s"), oauth_client_secret="shh"), check_mode=True)
+    assert written == [str(tmp_path / "s" / "oauth_client_secret")]
+    assert not (tmp_path / "s").exists()
+    assert env["LHS_OAUTH_CLIENT_SECRET_FILE"] == "/lh/config/oauth_client_secret_file"
+
+
+def test_a_missing_host_file_is_refused_before_any_change(tmp_path):
+    with pytest.raises(LHClusterError, match="kafka_truststore_file"):
+        _server_config.render(server_params(kafka_truststore_file=str(tmp_path / "nope.p12")), check_mode=True)
 
 
 def test_inline_secrets_become_0600_files_passed_by_path(tmp_path):
@@ -147,6 +203,23 @@ def test_tls_listener_files_are_mounted_read_only(tmp_path):
     (dict(env={"LHS_OAUTH_CLIENT_SECRET": "x"}), "secret"),
     (dict(kafka_security_protocol="SASL_SSL"), "SASL_SSL"),
     (dict(heap="big"), "heap"),
+    (dict(listeners=[server_listener(port=0)]), "port"),
+    (dict(listeners=[server_listener(advertised_port=65536)]), "advertised_port"),
+    (dict(listeners=[server_listener(port=2011)]), "internal_port"),
+    (dict(internal_port=1822), "health_port"),
+    (dict(listeners=[server_listener(protocol="SSL")]), "protocol"),
+    (dict(listeners=[server_listener(authentication="BASIC")]), "authentication"),
+    (dict(listeners=[server_listener(cert_file="/c", key_file="/k")]), "only used with protocol TLS"),
+    (dict(listeners=[server_listener(authentication="OAUTH")], oauth_introspect_url="https://i"), "OAUTH"),
+    (dict(oauth_client_secret="x", oauth_client_secret_file="/f"), "oauth_client_secret"),
+    (dict(kafka_truststore_password="x", kafka_truststore_password_file="/f"), "kafka_truststore_password"),
+    (dict(kafka_sasl_jaas_config="x", kafka_sasl_jaas_config_file="/f"), "kafka_sasl_jaas_config"),
+    (dict(kafka_security_protocol="SASL_PLAINTEXT"), "kafka_security_protocol"),
+    (dict(internal_advertised_host="s_1"), "internal_advertised_host"),
+    (dict(listeners=[server_listener(advertised_host="h:1")]), "advertised_host"),
+    (dict(listeners=[server_listener(), server_listener()]), "twice"),
+    (dict(env={"LHS_LISTENER_TLS_CERT": "/x"}), "typed option"),
+    (dict(env={"LHS_KAFKA_KEYSTORE_PASSWORD_FILE": "/x"}), "env"),
 ])
 def test_bad_server_input_names_the_option_before_any_change(given, option):
     with pytest.raises(LHClusterError, match=option):
@@ -176,6 +249,9 @@ def test_dashboard_env_and_masked_secrets():
     (dict(client_cert_file="/c"), "client_key_file"),
     (dict(ca_cert_file="/c"), "api_protocol"),
     (dict(api_host="bad_host"), "api_host"),
+    (dict(api_port=0), "api_port"),
+    (dict(oauth_enabled=True, oauth_client_id="id", oauth_client_secret="s", oauth_issuer_uri="https://i",
+          oauth_encrypt_secret="e"), "oauth_callback_url"),
 ])
 def test_bad_dashboard_input_names_the_option(given, option):
     with pytest.raises(LHClusterError, match=option):
