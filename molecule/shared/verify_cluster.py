@@ -11,7 +11,10 @@ answer at one address:
 2. a task worker that bootstraps from ONE server is assigned all three, by their advertised
    addresses (address:public port);
 3. 30 workflow runs COMPLETE;
-4. one server is stopped; 30 more runs COMPLETE; it is started again and answers /readiness.
+4. one server is stopped; 30 more runs COMPLETE (the hot standbys take over); it is started
+   again, every server answers /readiness and reports its core RUNNING with no restorations,
+   and a few more runs COMPLETE through the whole cluster;
+5. with --dashboard-url, the dashboard answers 200.
 """
 import argparse
 import json
@@ -50,6 +53,28 @@ def wait_200(url, timeout):
     raise AssertionError("%s did not answer 200 within %ss" % (url, timeout))
 
 
+def restorations(status):
+    return sum(len(v) for k, v in status.items() if "restor" in k.lower() and isinstance(v, list))
+
+
+def wait_settled(address, port, timeout):
+    """/status: core RUNNING and no state restorations in progress."""
+    deadline = time.monotonic() + timeout
+    last = {}
+    while time.monotonic() < deadline:
+        code, body = http("http://%s:%d/status" % (address, port))
+        if code == 200:
+            try:
+                last = json.loads(body)
+            except ValueError:
+                last = {}
+            if last.get("coreState") == "RUNNING" and not restorations(last):
+                return
+        time.sleep(1)
+    raise AssertionError("health %d: not RUNNING without restorations within %ss (last: core %s, %s restorations)"
+                         % (port, timeout, last.get("coreState"), restorations(last) if last else "?"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--address", required=True)
@@ -58,6 +83,7 @@ def main():
     parser.add_argument("--docker-host", required=True)
     parser.add_argument("--stop-container", required=True)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--dashboard-url", default="")
     parser.add_argument("--timeout", type=int, default=300)
     args = parser.parse_args()
     public = [int(p) for p in args.public_ports.split(",")]
@@ -99,6 +125,14 @@ def main():
             for port in health:
                 wait_200("http://%s:%d/readiness" % (args.address, port), args.timeout)
             say("started %s again; every server ready in %.1fs" % (args.stop_container, time.monotonic() - t))
+        for port in health:
+            wait_settled(args.address, port, args.timeout)
+        say("every server RUNNING without restorations %.1fs after the restart" % (time.monotonic() - t))
+        run_workflows(config, wf, 5, timeout=args.timeout)
+        say("5 more runs COMPLETED with every server back")
+    if args.dashboard_url:
+        wait_200(args.dashboard_url, 60)
+        say("dashboard %s answers 200" % args.dashboard_url)
     say("all checks passed in %.1fs" % (time.monotonic() - started))
 
 
