@@ -122,12 +122,8 @@ def files_digest(mounts):
 
 
 def normalise_image(image):
-    """'docker.io/library/kafka' -> 'kafka:latest': the forms of one name Docker treats alike."""
+    """'kafka' -> 'kafka:latest': an untagged name means the latest tag."""
     name = image
-    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-            break
     if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
         name += ":latest"
     return name

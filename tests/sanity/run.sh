@@ -24,7 +24,7 @@ subprocess.check_call([sys.executable, "-m", "pip", "install", "--disable-pip-ve
 PY
 
 rm -rf "$DEST" && mkdir -p "$DEST"
-git ls-files -z | rsync -a --from0 --files-from=- ./ "$DEST/"
+git ls-files -z | tar --null --files-from=- -cf - | tar -xf - -C "$DEST"
 cd "$DEST"
 git init -q && git add -A >/dev/null
 export PATH=$ROOT/.venv/bin:$PATH

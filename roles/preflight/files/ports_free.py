@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Check that the ports the plan publishes on this host are free (or held by the very container
 the plan puts there, as on a re-run). Argument: base64 of JSON {"host": ..., "plan": ...}.
 Prints one JSON object: {"checked": [...], "ours": [...], "conflicts": [...]}; exits 0 either way.
@@ -37,7 +36,7 @@ def bindable(bind, port):
 def holders(port):
     try:
         out = subprocess.run(["docker", "ps", "--filter", "publish=%d" % port, "--format", "{{.Names}}"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=30)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return []
     return [line.strip() for line in out.stdout.splitlines() if line.strip()]

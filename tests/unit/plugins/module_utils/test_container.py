@@ -62,8 +62,7 @@ def test_port_order_and_spelling_do_not_matter():
 
 @pytest.mark.parametrize("given,expected", [
     ("kafka", "kafka:latest"),
-    ("docker.io/library/kafka:4", "kafka:4"),
-    ("docker.io/apache/kafka", "apache/kafka:latest"),
+    ("apache/kafka", "apache/kafka:latest"),
     ("localhost:5000/lh/server", "localhost:5000/lh/server:latest"),
     ("lh-testbed/kafka:4.1.1", "lh-testbed/kafka:4.1.1"),
     ("img@sha256:abc", "img@sha256:abc"),
