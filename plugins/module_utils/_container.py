@@ -121,6 +121,14 @@ def files_digest(mounts):
     return digest.hexdigest()[:32]
 
 
+# The test bed builds its images under this name; no registry has them, so they are never pulled.
+LOCAL_ONLY_IMAGE_PREFIX = "lh-testbed/"
+
+
+def is_local_only_image(image):
+    return image.startswith(LOCAL_ONLY_IMAGE_PREFIX)
+
+
 def normalise_image(image):
     """'kafka' -> 'kafka:latest': an untagged name means the latest tag."""
     name = image
@@ -267,6 +275,11 @@ class Reconciler(object):
         except Exception as err:
             if type(err).__name__ not in ("ImageNotFound", "NotFound"):
                 raise
+        if is_local_only_image(image):
+            raise LHClusterError(
+                "image: '%s' is not on the engine of %s. Names under '%s' are the test bed's local builds and are "
+                "never pulled: build them with 'make images' (tests/images/build.sh), or load them with 'docker load'."
+                % (image, socket.gethostname(), LOCAL_ONLY_IMAGE_PREFIX))
         self.actions.append("pull")
         if self.check_mode:
             return "(to be pulled) " + image

@@ -176,9 +176,36 @@ class FakeClient(object):
     def __init__(self, attrs):
         self.api = FakeApi(attrs)
         self.networks = self
+        self.images = self
+        self.pulled = []
 
     def list(self, names):
         return names
+
+    def pull(self, image):
+        self.pulled.append(image)
+        return type("Image", (object,), {"id": "sha256:2"})()
+
+
+class NoImagesApi(FakeApi):
+    def inspect_image(self, image):
+        raise type("ImageNotFound", (Exception,), {})()
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_missing_test_bed_image_is_never_pulled(check_mode):
+    client = FakeClient(None)
+    client.api = NoImagesApi(None)
+    with pytest.raises(LHClusterError, match="never pulled: build them with 'make images'"):
+        Reconciler(client, check_mode=check_mode).image_id("lh-testbed/lh-server:0")
+    assert client.pulled == []
+
+
+def test_another_missing_image_is_pulled():
+    client = FakeClient(None)
+    client.api = NoImagesApi(None)
+    assert Reconciler(client).image_id("example/lh-server:1") == "sha256:2"
+    assert client.pulled == ["example/lh-server:1"]
 
 
 @pytest.mark.parametrize("state,running,actions", [
