@@ -117,7 +117,7 @@ def main():
     deadline = time.time() + params["timeout"]
     results = read_all(params["servers"])
     while params["wait_ready"] and not settled(results, params["wait_no_restorations"]) and time.time() < deadline:
-        time.sleep(2)
+        time.sleep(1)
         results = read_all(params["servers"])
     all_ready = all(r["ready"] for r in results)
     if params["wait_ready"] and not settled(results, params["wait_no_restorations"]):
