@@ -21,8 +21,8 @@ def planned_here(plan, host):
     return entries
 
 
-def published(plan, host):
-    for entry in planned_here(plan, host):
+def published(entries):
+    for entry in entries:
         for spec in entry.get("published_ports") or []:
             parts = spec.rsplit(":", 2)
             bind = parts[0] if len(parts) == 3 else "0.0.0.0"
@@ -65,8 +65,9 @@ def main():
     else:
         report["engine"]["error"] = (err.strip() or out.strip() or "docker exited with %d" % code).splitlines()[-1]
     names = set(lines(docker("ps", "-a", "--format", "{{.Names}}")[1])) if engine_answers else set()
-    report["existing"] = [e["container"] for e in planned_here(args["plan"], args["host"]) if e["container"] in names]
-    for container, bind, port in published(args["plan"], args["host"]):
+    entries = planned_here(args["plan"], args["host"])
+    report["existing"] = [entry["container"] for entry in entries if entry["container"] in names]
+    for container, bind, port in published(entries):
         report["checked"].append(port)
         free, why = bindable(bind, port)
         if free:
