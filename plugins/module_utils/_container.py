@@ -122,6 +122,7 @@ def files_digest(mounts):
 
 
 # The test bed builds its images under this name; no registry has them, so they are never pulled.
+# The preflight role keeps the same prefix (preflight_local_only_image_prefix) for its docker CLI pull.
 LOCAL_ONLY_IMAGE_PREFIX = "lh-testbed/"
 
 
