@@ -68,6 +68,14 @@ options:
     description: Seconds to wait for health when O(wait=true).
     type: int
     default: 300
+  wait_host:
+    description:
+      - The address at which the module reaches the container's published ports when it waits for health.
+      - Unset, it probes the container's own address on the engine's network, which only the engine's host
+        can reach; that is right when the module runs on that host (the usual SSH connection).
+      - Set it when the module talks to a remote engine through O(docker_host), for example to the
+        address the host publishes the ports on.
+    type: str
   force_recreate:
     description: Re-create the container even when no compared setting differs. The volumes are kept.
     type: bool

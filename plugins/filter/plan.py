@@ -42,7 +42,7 @@ CLUSTER_DEFAULTS = {
     "littlehorse_kafka_cluster_id": "TGl0dGxlSG9yc2VLYWZrYQ",
     "littlehorse_kafka_bootstrap_servers": None,
     "littlehorse_partitions": 12,
-    "littlehorse_replication_factor": 1,
+    "littlehorse_replication_factor": None,
     "littlehorse_standby_replicas": 1,
     "littlehorse_listener_name": "PLAIN",
     "littlehorse_single_engine": None,
@@ -66,6 +66,7 @@ HOST_DEFAULTS = {
     "littlehorse_dashboard_port": 8080,
     "littlehorse_bind_address": "",
     "littlehorse_advertised_host": None,
+    "littlehorse_docker_host": None,
 }
 
 
@@ -132,6 +133,22 @@ class _Inventory(object):
 
     def bind(self, host):
         return str(self.raw(host, "littlehorse_bind_address") or "0.0.0.0")
+
+    def probe_host(self, host):
+        """Where the collection's modules reach this host's published ports: the bind address, or
+        on all addresses loopback from the host itself, or the advertised address when the modules
+        talk to the host's engine from elsewhere (littlehorse_docker_host)."""
+        bind = self.bind(host)
+        if bind != "0.0.0.0":
+            return bind
+        return self.advertised_host(host) if self.remote_engine(host) else "127.0.0.1"
+
+    def remote_engine(self, host):
+        return bool(self.raw(host, "littlehorse_docker_host"))
+
+    def wait_host(self, host):
+        """The modules' wait_host: None (probe the container on the engine's host) unless remote."""
+        return self.probe_host(host) if self.remote_engine(host) else None
 
 
 def _derived_base(host, span, limit):
@@ -212,9 +229,11 @@ def kafka_plan(inv, first, single, prefix):
             "offsets_topic_replication_factor": min(count, 3),
             "transaction_state_log_replication_factor": min(count, 3),
             "transaction_state_log_min_isr": 2 if count >= 3 else 1,
+            "min_insync_replicas": 2 if count >= 3 else 1,
             "published_ports": published,
             "port": port, "controller_port": controller_port, "external_port": external_port,
             "advertised_host": reach,
+            "wait_host": inv.wait_host(host),
         })
     _unique([(n["node_id"], n["host"]) for n in nodes], "littlehorse_kafka_node_id")
     voters = [{"node_id": n["node_id"], "host": n["advertised_host"], "port": n["controller_port"]} for n in nodes]
@@ -267,7 +286,7 @@ def server_plan(inv, first, single, prefix):
                             "server (%d servers), it is %r" % (host, count, pinned_ports))
         advertised = inv.advertised_host(host)
         bind = inv.bind(host)
-        probe = "127.0.0.1" if bind == "0.0.0.0" else bind
+        probe = inv.probe_host(host)
         rack = inv.raw(host, "littlehorse_rack_id")
         for index, instance_id in enumerate(ids):
             ports = {}
@@ -300,6 +319,7 @@ def server_plan(inv, first, single, prefix):
                 "health_port": ports["health"],
                 "health_host": probe,
                 "probe": {"name": container, "host": probe, "health_port": ports["health"]},
+                "wait_host": inv.wait_host(host),
                 "rack_id": None if rack is None else str(rack),
                 "published_ports": published,
             })
@@ -320,7 +340,7 @@ def dashboard_plan(inv, servers, single, prefix):
     port = inv.int(host, "littlehorse_dashboard_port", 1)
     bind = inv.bind(host)
     return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
-            "health_host": "127.0.0.1" if bind == "0.0.0.0" else bind,
+            "health_host": inv.probe_host(host), "wait_host": inv.wait_host(host),
             "published_ports": ["%s:%d:3000" % (bind, port)],
             "api_host": target["container"] if single else target["listeners"][0]["advertised_host"],
             "api_port": target["listeners"][0]["port"] if single else target["listeners"][0]["advertised_port"]}
@@ -413,7 +433,11 @@ def cluster_plan(groups, hostvars):
     if standby > 0 and standby >= len(servers):
         raise PlanError("littlehorse_standby_replicas: %d standby replicas need at least %d servers (there are %d); "
                         "lower it or add servers" % (standby, standby + 1, len(servers)))
-    replication = inv.int(first, "littlehorse_replication_factor", 1, 100)
+    if inv.raw(first, "littlehorse_replication_factor") is None:
+        # every broker holds a copy, up to three: one broker can be lost and writes go on (min ISR 2)
+        replication = 1 if kafka["external"] else min(len(kafka["nodes"]), 3)
+    else:
+        replication = inv.int(first, "littlehorse_replication_factor", 1, 100)
     if not kafka["external"] and replication > len(kafka["nodes"]):
         raise PlanError("littlehorse_replication_factor: %d but only %d Kafka broker(s) in group '%s'; lower it or "
                         "add brokers" % (replication, len(kafka["nodes"]), KAFKA_GROUP))

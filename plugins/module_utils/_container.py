@@ -31,12 +31,15 @@ RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
 class Mount(object):
     """A named volume or a read-only host file/folder inside the container."""
 
-    def __init__(self, target, volume=None, host_path=None, read_only=False, content=None):
+    def __init__(self, target, volume=None, host_path=None, read_only=False, content=None, reloadable=False):
         self.target = target
         self.volume = volume
         self.host_path = host_path
         self.read_only = read_only
         self.content = content  # what host_path will hold once written (inline secrets), if known
+        # The process re-reads this file on the spec's reload signal: a new content reloads the
+        # running container instead of re-creating it (so it is left out of the files digest).
+        self.reloadable = reloadable
 
     def key(self):
         if self.volume:
@@ -49,7 +52,7 @@ class ContainerSpec(object):
 
     def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
                  network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
-                 labels=None, command=None, secret_env=(), health=None):
+                 labels=None, command=None, secret_env=(), health=None, reload_signal=None):
         self.name = name
         self.image = image
         self.env = dict(env or {})
@@ -62,7 +65,8 @@ class ContainerSpec(object):
         self.labels = dict(labels or {})
         self.command = command
         self.secret_env = set(secret_env)
-        self.health = health  # callable(ip) -> (ok, detail), or None
+        self.health = health  # callable(reach) -> (ok, detail), or None; reach(port) -> (host, port)
+        self.reload_signal = reload_signal  # e.g. "SIGHUP": how the process re-reads its reloadable files
 
     def masked_env(self):
         return mask_env(self.env, self.secret_env)
@@ -107,7 +111,7 @@ def files_digest(mounts):
     """A digest of the contents of every bind-mounted host file, so that a renewed
     certificate or secret re-creates the container although no setting changed."""
     digest = hashlib.sha256()
-    for mount in sorted((m for m in mounts if m.host_path), key=lambda m: m.target):
+    for mount in sorted((m for m in mounts if m.host_path and not m.reloadable), key=lambda m: m.target):
         digest.update(mount.target.encode())
         if mount.content is not None:
             # In check mode an inline secret is not written yet: digest what the file will hold.
@@ -155,7 +159,7 @@ def desired_settings(spec, image_id):
     # Listing what this module manages lets a later run notice an option that was dropped.
     labels[MANAGED_ENV_LABEL] = ",".join(sorted(spec.env))
     labels[MANAGED_LABELS_LABEL] = ",".join(sorted(spec.labels))
-    if any(m.host_path for m in spec.mounts):
+    if any(m.host_path and not m.reloadable for m in spec.mounts):
         labels[FILES_DIGEST_LABEL] = files_digest(spec.mounts)
     settings = {
         "image": normalise_image(spec.image),
@@ -299,7 +303,11 @@ class Reconciler(object):
             return
         self._act("create network %s" % network, lambda: self.client.networks.create(network, driver="bridge"))
 
-    def apply(self, spec, state="started", force_recreate=False, wait=False, wait_timeout=300):
+    def apply(self, spec, state="started", force_recreate=False, wait=False, wait_timeout=300, wait_host=None,
+              reload=False):
+        """reload: a reloadable file of the spec was rewritten; a running container that is kept
+        gets the spec's reload signal. wait_host: probe the container's published ports at this
+        address instead of its own address (which only the engine's host can reach)."""
         if state not in STATES:
             raise LHClusterError("state: '%s' is not one of %s" % (state, ", ".join(STATES)))
         current = self.find(spec.name)
@@ -340,10 +348,14 @@ class Reconciler(object):
             elif should_run and not was_running:
                 self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "running"}}
                 started = True
+            elif reload and was_running and spec.reload_signal:
+                self.diff = {"before": {"files": "(as before)"}, "after": {"files": "(rewritten, reloaded)"}}
+                self._act("reload (%s)" % spec.reload_signal,
+                          lambda: self.client.api.kill(spec.name, signal=spec.reload_signal))
         if started:
             self._act("start", lambda: self.client.api.start(spec.name))
         if wait and should_run and not self.check_mode:
-            self.wait_healthy(spec, wait_timeout)
+            self.wait_healthy(spec, wait_timeout, wait_host)
         return self.result(spec.name, current)
 
     def result(self, name, current):
@@ -388,7 +400,7 @@ class Reconciler(object):
         self._remove(spec.name, current, spec.stop_timeout)
         self._create(spec, desired)
 
-    def wait_healthy(self, spec, timeout):
+    def wait_healthy(self, spec, timeout, wait_host=None):
         deadline = time.time() + timeout
         detail = "not checked yet"
         while time.time() < deadline:
@@ -400,7 +412,7 @@ class Reconciler(object):
             elif spec.health is None:
                 return
             else:
-                ok, detail = spec.health(container_ip(info))
+                ok, detail = spec.health(probe_address(spec, info, wait_host))
                 if ok:
                     return
             time.sleep(1)
@@ -428,6 +440,30 @@ def _shown(desired, spec):
     return shown
 
 
+def probe_address(spec, info, wait_host=None):
+    """reach(container_port) -> (host, port) to dial, or None when it cannot be reached yet.
+
+    Without wait_host: the container's own address (the module runs on the engine's host).
+    With it: the port published for container_port, at wait_host (the engine is remote)."""
+    ip = container_ip(info)
+
+    def reach(port):
+        if not wait_host:
+            return (ip, port) if ip else None
+        return (wait_host, published_host_port(spec, port))
+    return reach
+
+
+def published_host_port(spec, container_port):
+    for entry in spec.published_ports:
+        _host_ip, host_port, rest = entry.split(":")
+        if int(rest.split("/")[0]) == int(container_port) and rest.endswith("/tcp"):
+            return int(host_port)
+    raise LHClusterError("wait_host: %s does not publish its port %d, so it cannot be probed from where the module "
+                         "runs; publish the port or leave wait_host unset (probe on the engine's host)"
+                         % (spec.name, container_port))
+
+
 def container_ip(info):
     networks = (info.get("NetworkSettings") or {}).get("Networks") or {}
     for network in networks.values():
@@ -440,14 +476,15 @@ def container_ip(info):
 # Health probes the product models hand to the engine.
 
 def tcp_probe(port):
-    def probe(ip):
-        if not ip:
+    def probe(reach):
+        address = reach(port)
+        if not address:
             return False, "no IP address yet"
         try:
-            socket.create_connection((ip, port), timeout=2).close()
-            return True, "port %d open" % port
+            socket.create_connection(address, timeout=2).close()
+            return True, "%s:%d open" % address
         except (socket.error, OSError) as err:
-            return False, "%s:%d: %s" % (ip, port, err)
+            return False, "%s:%d: %s" % (address[0], address[1], err)
     return probe
 
 
@@ -464,12 +501,13 @@ def http_get(url, timeout=3):
 
 def http_probe(port, paths):
     """Healthy when the first of `paths` that exists (is not 404) answers 200."""
-    def probe(ip):
-        if not ip:
+    def probe(reach):
+        address = reach(port)
+        if not address:
             return False, "no IP address yet"
         status = None
         for path in paths:
-            status = http_get("http://%s:%d%s" % (ip, port, path))[0]
+            status = http_get("http://%s:%d%s" % (address[0], address[1], path))[0]
             if status == 404:
                 continue
             return status == 200, "%s answered %s" % (path, status)

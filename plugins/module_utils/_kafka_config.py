@@ -45,6 +45,7 @@ def argument_spec():
         offsets_topic_replication_factor=dict(type="int"),
         transaction_state_log_replication_factor=dict(type="int"),
         transaction_state_log_min_isr=dict(type="int"),
+        min_insync_replicas=dict(type="int"),
         volume=dict(type="str"),
         heap=dict(type="str"),
         properties=dict(type="dict", default={}),
@@ -138,7 +139,7 @@ def render_env(params):
     if inter:
         env["KAFKA_INTER_BROKER_LISTENER_NAME"] = inter
     for option in ("offsets_topic_replication_factor", "transaction_state_log_replication_factor",
-                   "transaction_state_log_min_isr"):
+                   "transaction_state_log_min_isr", "min_insync_replicas"):
         if params[option] is not None:
             env[property_env_name(option.replace("_", "."))] = str(params[option])
     if params["heap"]:

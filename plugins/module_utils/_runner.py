@@ -27,6 +27,7 @@ def container_argument_spec(stop_timeout_default=None):
         docker_host=dict(type="str"),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=300),
+        wait_host=dict(type="str"),
         force_recreate=dict(type="bool", default=False),
     )
 
@@ -61,13 +62,15 @@ def run_container_module(module, build_spec, required=()):
             spec, extra = ContainerSpec(name=params["name"], image=None, stop_timeout=params["stop_timeout"]), {}
         else:
             spec, extra = build_spec(params, module.check_mode)
+        written = extra.pop("files_written", [])
+        reloadable = set(m.host_path for m in spec.mounts if m.reloadable)
         client = connect(params["docker_host"] or docker_host_default())
         engine = Reconciler(client, check_mode=module.check_mode)
         result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],
-                              wait=params["wait"], wait_timeout=params["wait_timeout"])
+                              wait=params["wait"], wait_timeout=params["wait_timeout"],
+                              wait_host=params["wait_host"], reload=any(path in reloadable for path in written))
     except LHClusterError as err:
         module.fail_json(msg=err.message, **err.details)
-    written = extra.pop("files_written", [])
     if written:
         result["actions"] = ["write %s" % path for path in written] + result["actions"]
         result["changed"] = True

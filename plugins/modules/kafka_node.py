@@ -101,6 +101,11 @@ options:
   transaction_state_log_min_isr:
     description: C(transaction.state.log.min.isr).
     type: int
+  min_insync_replicas:
+    description:
+      - C(min.insync.replicas), the brokers' default for every topic (the LittleHorse servers' topics too).
+      - With three or more brokers and a replication factor of three, 2 keeps writes going while one broker is down.
+    type: int
   volume:
     description: Named volume that holds the node's log directories (mounted at C(/var/lib/kafka/data)).
     type: str

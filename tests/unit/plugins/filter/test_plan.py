@@ -261,3 +261,24 @@ def test_no_kafka_at_all_says_how_to_fix():
 def test_wrong_arguments():
     with pytest.raises(PlanError, match="use it as groups"):
         cluster_plan(["a"], {})
+
+
+def test_replication_follows_the_broker_count_up_to_three_and_min_isr_keeps_one_broker_spare():
+    plan = cluster_plan(*three_hosts())
+    assert plan["cluster"]["replication_factor"] == 3
+    assert [n["min_insync_replicas"] for n in plan["kafka"]["nodes"]] == [2, 2, 2]
+    single = cluster_plan(*one_host())
+    assert single["cluster"]["replication_factor"] == 1 and single["kafka"]["nodes"][0]["min_insync_replicas"] == 1
+    assert cluster_plan(*three_hosts(littlehorse_replication_factor=2))["cluster"]["replication_factor"] == 2
+
+
+def test_an_engine_reached_from_elsewhere_is_probed_at_the_hosts_address():
+    groups, hostvars = three_hosts()
+    hostvars["h2"]["littlehorse_docker_host"] = "tcp://10.0.0.2:2376"
+    plan = cluster_plan(groups, hostvars)
+    by_host = dict((s["host"], s) for s in plan["servers"])
+    assert by_host["h1"]["wait_host"] is None and by_host["h1"]["probe"]["host"] == "127.0.0.1"
+    assert by_host["h2"]["wait_host"] == "10.0.0.2" and by_host["h2"]["probe"]["host"] == "10.0.0.2"
+    assert [n["wait_host"] for n in plan["kafka"]["nodes"]] == [None, "10.0.0.2", None]
+    hostvars["h2"]["littlehorse_bind_address"] = "10.0.0.2"
+    assert cluster_plan(groups, hostvars)["servers"][1]["wait_host"] == "10.0.0.2"

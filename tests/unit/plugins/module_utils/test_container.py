@@ -1,7 +1,7 @@
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    MANAGED_ENV_LABEL, MANAGED_LABELS_LABEL, MASK, ContainerSpec, Mount, Reconciler, desired_settings,
+    FILES_DIGEST_LABEL, MANAGED_ENV_LABEL, MANAGED_LABELS_LABEL, MASK, ContainerSpec, Mount, Reconciler, desired_settings,
     differences, files_digest, normalise_image, normalise_port, normalise_ports, running_settings)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
@@ -261,3 +261,35 @@ def test_check_mode_reports_and_touches_nothing():
 def test_force_recreate_recreates_without_a_difference():
     client = FakeClient(matching_attrs(spec()))
     assert Reconciler(client).apply(spec(), force_recreate=True)["actions"] == ["recreate", "start"]
+
+
+# ---- reload instead of re-create, and where the health probe dials
+
+def test_a_rewritten_reloadable_file_signals_the_running_container_and_is_not_in_the_digest(tmp_path):
+    config = tmp_path / "haproxy.cfg"
+    config.write_text("v1")
+    reloadable = spec(mounts=[Mount("/etc/lb", host_path=str(tmp_path), read_only=True, reloadable=True)],
+                      reload_signal="SIGUSR2")
+    mounted = [{"Type": "bind", "Source": str(tmp_path), "Destination": "/etc/lb", "RW": False}]
+    client = FakeClient(matching_attrs(reloadable, mounts=mounted))
+    config.write_text("v2")
+    assert FILES_DIGEST_LABEL not in desired_settings(reloadable, "sha256:1")["labels"]
+    result = Reconciler(client).apply(reloadable, reload=True)
+    assert result["actions"] == ["reload (SIGUSR2)"] and client.api.calls == ["kill"]
+    assert Reconciler(FakeClient(matching_attrs(reloadable, mounts=mounted))).apply(reloadable)["actions"] == []
+
+
+def test_a_stopped_container_is_started_not_reloaded():
+    reloadable = spec(reload_signal="SIGUSR2")
+    client = FakeClient(matching_attrs(reloadable, running=False))
+    assert Reconciler(client).apply(reloadable, reload=True)["actions"] == ["start"]
+
+
+def test_the_probe_dials_the_container_address_or_the_published_port_at_wait_host():
+    from ansible_collections.littlehorse.cluster.plugins.module_utils._container import probe_address
+    published = spec(published_ports=["10.0.0.5:41822:1822", "10.0.0.5:42023:2023"])
+    info = matching_attrs(published)
+    assert probe_address(published, info)(1822) == ("172.18.0.2", 1822)
+    assert probe_address(published, info, "10.0.0.5")(1822) == ("10.0.0.5", 41822)
+    with pytest.raises(LHClusterError, match="does not publish its port 9092"):
+        probe_address(published, info, "10.0.0.5")(9092)
