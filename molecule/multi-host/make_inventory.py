@@ -1,0 +1,62 @@
+"""Write the multi-host scenario's inventory: a copy of inventories/multi-host.example with the
+simulated hosts' addresses put in, as a user copies the example and puts theirs in (plus each
+host's engine socket as seen from the machine, lhsim_docker_host, for the drills).
+
+    python make_inventory.py EXAMPLE_HOSTS_YML LHSIM_INVENTORY_YML OUT_YML
+
+The example's hosts (lh1, lh2, lh3, in the order they first appear) get the addresses of
+lhsim1, lhsim2, lhsim3; the harness's SSH settings (key, user, python) go into the copy's
+`all.vars`. Nothing else of the example changes.
+"""
+import sys
+
+import yaml
+
+
+def example_hosts(node, found):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "hosts" and isinstance(value, dict):
+                for name in value:
+                    if name not in found:
+                        found.append(name)
+            else:
+                example_hosts(value, found)
+    return found
+
+
+def put_addresses(node, addresses):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "hosts" and isinstance(value, dict):
+                for name, host_vars in value.items():
+                    if isinstance(host_vars, dict) and "ansible_host" in host_vars:
+                        host_vars["ansible_host"] = addresses[name][0]
+                        host_vars["lhsim_docker_host"] = addresses[name][1]
+            else:
+                put_addresses(value, addresses)
+
+
+def main(example_path, lhsim_path, out_path):
+    with open(example_path) as handle:
+        example = yaml.safe_load(handle)
+    with open(lhsim_path) as handle:
+        lhsim = yaml.safe_load(handle)["lhsim"]
+    names = example_hosts(example, [])
+    sims = sorted(lhsim["hosts"], key=lambda name: int(name[len("lhsim"):]))
+    if len(sims) < len(names):
+        raise SystemExit("need %d simulated hosts, have %d (tests/hosts/up.sh %d)" % (len(names), len(sims), len(names)))
+    addresses = dict((name, (lhsim["hosts"][sim]["ansible_host"], lhsim["hosts"][sim]["lhsim_docker_host"]))
+                     for name, sim in zip(names, sims))
+    put_addresses(example, addresses)
+    example["all"].setdefault("vars", {}).update(lhsim["vars"])
+    with open(out_path, "w") as handle:
+        handle.write("# %s with the simulated hosts' addresses (molecule/multi-host/make_inventory.py)\n"
+                     % example_path)
+        yaml.safe_dump(example, handle, default_flow_style=False, sort_keys=False)
+    for name in names:
+        print("%s -> %s (engine %s)" % (name, addresses[name][0], addresses[name][1]))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

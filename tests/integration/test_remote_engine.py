@@ -1,0 +1,49 @@
+"""A module that talks to a remote engine (docker_host) waits through the published ports.
+
+The engine is simulated host 1's (tests/hosts/up.sh 1: its own network namespace and dockerd);
+the module runs here, in the machine's namespace, where that engine's container addresses are
+not reachable. The wait must go to the port the container publishes on the host's address
+(wait_host), as the roles do when littlehorse_docker_host is set. The other way, the module on
+the host over SSH probing the container's own address, is what every Molecule scenario does.
+"""
+import os
+import subprocess
+
+import docker as docker_sdk
+import pytest
+
+from conftest import KAFKA_IMAGE, PREFIX, ROOT, run_module
+
+STATE = "/var/lib/lhsim"
+NAME = PREFIX + "-remote-kafka"
+
+
+@pytest.fixture(scope="module")
+def simulated_host():
+    subprocess.run([os.path.join(ROOT, "tests", "hosts", "up.sh"), "1"], check=True, capture_output=True)
+    address = subprocess.run(["bash", "-c", ". %s/env.sh && echo $LHSIM1_ADDRESS $LHSIM1_DOCKER_HOST" % STATE],
+                             check=True, capture_output=True, text=True).stdout.split()
+    engine = docker_sdk.DockerClient(base_url=address[1])
+    yield address[0], address[1], engine
+    for container in engine.containers.list(all=True, filters={"name": "^%s-" % PREFIX}):
+        container.remove(force=True)
+    for volume in engine.volumes.list(filters={"name": PREFIX + "-"}):
+        volume.remove()
+
+
+def test_wait_on_a_remote_engine_goes_through_the_published_port(simulated_host):
+    address, engine_url, engine = simulated_host
+    args = dict(name=NAME, image=KAFKA_IMAGE, docker_host=engine_url, node_id=1, cluster_id="cmVtb3RlZW5naW5ldGVzdA",
+                listeners=[{"name": "PLAINTEXT", "port": 9092, "advertised_host": address, "advertised_port": 39092},
+                           {"name": "CONTROLLER", "port": 9093}],
+                controller_quorum_voters=[{"node_id": 1, "host": "localhost", "port": 9093}],
+                published_ports=["%s:39092:9092" % address], offsets_topic_replication_factor=1,
+                transaction_state_log_replication_factor=1, transaction_state_log_min_isr=1,
+                volume=NAME + "-data", heap="256m", stop_timeout=10, wait=True, wait_timeout=90, wait_host=address)
+    real = run_module("kafka_node", args)
+    assert real["changed"] and real["container"]["status"] == "running"
+    assert engine.containers.get(NAME).attrs["State"]["Running"]
+    assert run_module("kafka_node", args)["changed"] is False
+
+    not_published = run_module("kafka_node", dict(args, published_ports=[]), expect_failure=True)
+    assert "does not publish its port 9092" in not_published["msg"]
