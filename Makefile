@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 include tests/images/versions.env
-export KAFKA_VERSION LH_VERSION DEBIAN_SUITE
+export KAFKA_VERSION LH_VERSION HAPROXY_VERSION DEBIAN_SUITE
 
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -16,7 +16,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
-        test-integration sanity lint molecule molecule-default molecule-seed bench clean-testbed
+        test-integration sanity lint molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -39,7 +39,7 @@ collection: ## link this checkout in as the collection littlehorse.cluster
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn ../../../.. $(COLLECTION_LINK)
 
-images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double)
+images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double, HAProxy $(HAPROXY_VERSION))
 	tests/images/build.sh all
 
 up: venv collection images ## bring the default cluster (inventories/local) up on this machine
@@ -66,13 +66,16 @@ sanity: venv collection ## ansible-test sanity, no ignores
 lint: venv collection ## ansible-lint, production profile
 	$(BIN)/ansible-lint --offline --profile production
 
-molecule: molecule-default molecule-seed ## every Molecule scenario
+molecule: molecule-default molecule-seed molecule-multi-host ## every Molecule scenario
 
 molecule-default: venv collection images
 	$(BIN)/molecule test -s default
 
 molecule-seed: venv collection images
 	$(BIN)/molecule test -s seed
+
+molecule-multi-host: venv collection images ## three simulated hosts: outage drill, load balancer, scale-out
+	$(BIN)/molecule test -s multi-host
 
 bench: venv collection images ## deploy benchmark against docker compose; prints figures
 	bench/run.sh

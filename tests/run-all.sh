@@ -11,6 +11,7 @@ stages=(
   "lint:make --no-print-directory lint"
   "molecule-default:make --no-print-directory molecule-default"
   "molecule-seed:make --no-print-directory molecule-seed"
+  "molecule-multi-host:make --no-print-directory molecule-multi-host"
 )
 passed=0 failed=0 summary=()
 total_started=$SECONDS

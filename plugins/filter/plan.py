@@ -13,6 +13,7 @@ over unchanged:
 - kafka.nodes[]  -> littlehorse.cluster.kafka_node (listeners, controller_quorum_voters, ...)
 - servers[]      -> littlehorse.cluster.lh_server (listeners, internal, health_port, ...)
 - dashboard      -> littlehorse.cluster.lh_dashboard (api_host, api_port, published_ports)
+- load_balancer  -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,6 +29,7 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
 DASHBOARD_GROUP = "littlehorse_dashboard"
+LOAD_BALANCER_GROUP = "littlehorse_load_balancer"
 KNOWN_RESERVED = {2024: "held by a system process on every address of our machines' main network namespace"}
 KRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 LISTENER_NAME = re.compile(r"^[A-Z0-9_]+$")
@@ -64,6 +66,7 @@ HOST_DEFAULTS = {
     "littlehorse_kafka_controller_port": 9093,
     "littlehorse_kafka_external_port": None,
     "littlehorse_dashboard_port": 8080,
+    "littlehorse_load_balancer_port": 2023,
     "littlehorse_bind_address": "",
     "littlehorse_advertised_host": None,
     "littlehorse_docker_host": None,
@@ -346,6 +349,32 @@ def dashboard_plan(inv, servers, single, prefix):
             "api_port": target["listeners"][0]["port"] if single else target["listeners"][0]["advertised_port"]}
 
 
+def load_balancer_plan(inv, servers, single, prefix):
+    """The one load balancer in front of every server's public listener, or None (no host in its group)."""
+    hosts = inv.hosts(LOAD_BALANCER_GROUP)
+    if not hosts:
+        return None
+    if len(hosts) > 1:
+        raise PlanError("inventory: group '%s' has %d hosts (%s); clients take one bootstrap address, so the load "
+                        "balancer runs on one host: keep one of them in the group"
+                        % (LOAD_BALANCER_GROUP, len(hosts), ", ".join(hosts)))
+    host = hosts[0]
+    port = inv.int(host, "littlehorse_load_balancer_port", 1)
+    bind = inv.bind(host)
+    backends = []
+    for server in servers:
+        listener = server["listeners"][0]
+        # One engine: the servers by container name and container port on the cluster network.
+        backends.append({"name": server["container"],
+                         "host": server["container"] if single else listener["advertised_host"],
+                         "port": listener["port"] if single else listener["advertised_port"],
+                         "health_port": server["health_port"]})
+    return {"host": host, "container": "%s-lb" % prefix, "port": port, "bind": bind,
+            "published_ports": ["%s:%d:%d" % (bind, port, port)],
+            "health_host": inv.probe_host(host), "wait_host": inv.wait_host(host),
+            "advertised_host": inv.advertised_host(host), "backends": backends}
+
+
 def check_ports(plan, inv, first):
     reserved = inv.raw(first, "littlehorse_reserved_ports") or []
     if not isinstance(reserved, list):
@@ -369,6 +398,10 @@ def check_ports(plan, inv, first):
             _claim(used, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
     if plan["dashboard"]:
         _claim(used, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
+    if plan["load_balancer"]:
+        balancer = plan["load_balancer"]
+        _claim(used, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
+               "port)" % balancer["container"], reserved)
     return used
 
 
@@ -400,7 +433,7 @@ def cluster_plan(groups, hostvars):
         raise PlanError("cluster_plan: use it as groups | littlehorse.cluster.cluster_plan(hostvars)")
     inv = _Inventory(groups, hostvars)
     all_hosts = []
-    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP):
+    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP, LOAD_BALANCER_GROUP):
         all_hosts.extend(h for h in inv.hosts(group) if h not in all_hosts)
     if not all_hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
@@ -456,6 +489,12 @@ def cluster_plan(groups, hostvars):
         "servers": servers,
     }
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
+    plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)
+    if plan["load_balancer"] and not single and len(all_hosts) > 1 and _is_loopback(
+            plan["load_balancer"]["advertised_host"]):
+        raise PlanError("host %s: the load balancer advertises %s, which clients on other hosts cannot reach; set "
+                        "ansible_host or littlehorse_advertised_host to an address the clients reach"
+                        % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (h, port) in used if h == host)) for host in all_hosts)
     first_listener = servers[0]["listeners"][0]
@@ -466,6 +505,11 @@ def cluster_plan(groups, hostvars):
         "servers": ["%s:%d" % (s["listeners"][0]["advertised_host"], s["listeners"][0]["advertised_port"])
                     for s in servers],
     }
+    if plan["load_balancer"]:
+        # Clients bootstrap through the load balancer; clients.servers still lists every server.
+        balancer = plan["load_balancer"]
+        plan["clients"].update(bootstrap="%s:%d" % (balancer["advertised_host"], balancer["port"]),
+                               host=balancer["advertised_host"], port=balancer["port"])
     return plan
 
 

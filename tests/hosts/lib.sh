@@ -43,9 +43,13 @@ lhsim_known_hosts() {
 # The images every simulated host gets (the test bed's images, versions from tests/images/versions.env).
 lhsim_images() {
   if [ -n "${LHSIM_IMAGES:-}" ]; then echo "$LHSIM_IMAGES"; return; fi
-  local env_kafka=${KAFKA_VERSION:-} env_lh=${LH_VERSION:-} KAFKA_VERSION=4.1.1 LH_VERSION=1.2.1
+  local env_kafka=${KAFKA_VERSION:-} env_lh=${LH_VERSION:-} env_haproxy=${HAPROXY_VERSION:-}
+  local KAFKA_VERSION=4.1.1 LH_VERSION=1.2.1 HAPROXY_VERSION=3.0
   # shellcheck disable=SC1091
   [ -f "$LHSIM_REPO/tests/images/versions.env" ] && . "$LHSIM_REPO/tests/images/versions.env"
   KAFKA_VERSION=${env_kafka:-$KAFKA_VERSION}; LH_VERSION=${env_lh:-$LH_VERSION}   # as make passes them
-  echo "lh-testbed/kafka:$KAFKA_VERSION lh-testbed/lh-server:$LH_VERSION lh-testbed/lh-dashboard-double:$LH_VERSION"
+  HAPROXY_VERSION=${env_haproxy:-$HAPROXY_VERSION}
+  # check.sh takes the third (the dashboard double) as its probe image: append new images at the end.
+  echo "lh-testbed/kafka:$KAFKA_VERSION lh-testbed/lh-server:$LH_VERSION lh-testbed/lh-dashboard-double:$LH_VERSION" \
+    "lh-testbed/haproxy:$HAPROXY_VERSION"
 }

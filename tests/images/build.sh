@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
-# Usage: build.sh [base|kafka|server|dashboard-double|all]...
+# Usage: build.sh [base|kafka|server|dashboard-double|haproxy|all]...
 # Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
-# Versions come from the environment (KAFKA_VERSION, LH_VERSION, DEBIAN_SUITE), defaulting
+# Versions come from the environment (KAFKA_VERSION, LH_VERSION, HAPROXY_VERSION, DEBIAN_SUITE), defaulting
 # to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # Versions given in the environment win over the defaults in versions.env.
-given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-}
+given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-} given_haproxy=${HAPROXY_VERSION:-}
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
 LH_VERSION=${given_lh:-$LH_VERSION}
 DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
+HAPROXY_VERSION=${given_haproxy:-$HAPROXY_VERSION}
 CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
 export LH_TESTBED_CACHE=$CACHE
 NAMESPACE=${IMAGE_NAMESPACE:-lh-testbed}
@@ -86,6 +87,11 @@ build_dashboard_double() {
   build_image "$NAMESPACE/lh-dashboard-double:$LH_VERSION" lh-dashboard-double "" --build-arg "DOUBLE_VERSION=$LH_VERSION"
 }
 
+# HAProxy from Debian's package, tagged with its release line (the build checks that Debian serves it).
+build_haproxy() {
+  build_image "$NAMESPACE/haproxy:$HAPROXY_VERSION" haproxy "" --build-arg "HAPROXY_VERSION=$HAPROXY_VERSION"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
 started=$SECONDS
@@ -95,8 +101,9 @@ for target in "${targets[@]}"; do
     kafka) build_base; build_kafka ;;
     server) build_base; build_server ;;
     dashboard-double) build_base; build_dashboard_double ;;
-    all) build_base; build_kafka; build_server; build_dashboard_double ;;
-    *) echo "unknown image '$target': use base, kafka, server, dashboard-double or all" >&2; exit 2 ;;
+    haproxy) build_base; build_haproxy ;;
+    all) build_base; build_kafka; build_server; build_dashboard_double; build_haproxy ;;
+    *) echo "unknown image '$target': use base, kafka, server, dashboard-double, haproxy or all" >&2; exit 2 ;;
   esac
 done
 say "done in $((SECONDS - started))s"

@@ -13,11 +13,12 @@ import sys
 
 
 def planned_here(plan, host):
-    """The plan's entries (servers, Kafka nodes, dashboard) on this host."""
+    """The plan's entries (servers, Kafka nodes, dashboard, load balancer) on this host."""
     entries = [s for s in plan["servers"] if s["host"] == host]
     entries += [n for n in plan["kafka"].get("nodes") or [] if n["host"] == host]
-    if plan.get("dashboard") and plan["dashboard"]["host"] == host:
-        entries.append(plan["dashboard"])
+    for single in ("dashboard", "load_balancer"):
+        if plan.get(single) and plan[single]["host"] == host:
+            entries.append(plan[single])
     return entries
 
 

@@ -282,3 +282,108 @@ def test_an_engine_reached_from_elsewhere_is_probed_at_the_hosts_address():
     assert [n["wait_host"] for n in plan["kafka"]["nodes"]] == [None, "10.0.0.2", None]
     hostvars["h2"]["littlehorse_bind_address"] = "10.0.0.2"
     assert cluster_plan(groups, hostvars)["servers"][1]["wait_host"] == "10.0.0.2"
+
+
+# ---- the optional load balancer (group littlehorse_load_balancer)
+
+def test_no_load_balancer_without_its_group():
+    plan = cluster_plan(*one_host())
+    assert plan["load_balancer"] is None
+    assert plan["clients"]["bootstrap"] == "127.0.0.1:2023"
+
+
+def test_load_balancer_on_one_engine_reaches_the_servers_by_container_name():
+    groups, hostvars = one_host(littlehorse_load_balancer_port=2000)
+    groups["littlehorse_load_balancer"] = ["local"]
+    plan = cluster_plan(groups, hostvars)
+    assert plan["load_balancer"] == {
+        "host": "local", "container": "lh-lb", "port": 2000, "bind": "127.0.0.1",
+        "published_ports": ["127.0.0.1:2000:2000"], "health_host": "127.0.0.1", "wait_host": None,
+        "advertised_host": "127.0.0.1",
+        "backends": [{"name": "lh-server-1", "host": "lh-server-1", "port": 2023, "health_port": 1822},
+                     {"name": "lh-server-2", "host": "lh-server-2", "port": 2033, "health_port": 1832},
+                     {"name": "lh-server-3", "host": "lh-server-3", "port": 2043, "health_port": 1842}]}
+    assert plan["clients"]["bootstrap"] == "127.0.0.1:2000"
+    assert (plan["clients"]["host"], plan["clients"]["port"]) == ("127.0.0.1", 2000)
+    assert plan["clients"]["servers"] == ["127.0.0.1:2023", "127.0.0.1:2033", "127.0.0.1:2043"]
+    assert plan["clients"]["listener"] == "PLAIN"
+    assert 2000 in plan["ports"]["local"]
+    assert plan["cluster"]["hosts"] == ["local"]
+
+
+def test_load_balancer_on_its_own_host_reaches_the_advertised_addresses():
+    groups, hostvars = three_hosts()
+    groups["littlehorse_load_balancer"] = ["lb"]
+    hostvars["lb"] = {"ansible_host": "10.0.0.9"}
+    plan = cluster_plan(groups, hostvars)
+    balancer = plan["load_balancer"]
+    assert balancer["host"] == "lb" and balancer["container"] == "lh-lb" and balancer["port"] == 2023
+    assert balancer["published_ports"] == ["0.0.0.0:2023:2023"] and balancer["health_host"] == "127.0.0.1"
+    assert balancer["advertised_host"] == "10.0.0.9"
+    assert balancer["backends"] == [
+        {"name": "lh-server-%d01" % i, "host": "10.0.0.%d" % i, "port": 2023, "health_port": 1822} for i in (1, 2, 3)]
+    assert plan["cluster"]["hosts"] == ["h1", "h2", "h3", "lb"]
+    assert plan["ports"]["lb"] == [2023]
+    assert plan["clients"]["bootstrap"] == "10.0.0.9:2023"
+    assert plan["clients"]["servers"] == ["10.0.0.1:2023", "10.0.0.2:2023", "10.0.0.3:2023"]
+
+
+def test_load_balancer_backends_use_pinned_and_advertised_ports():
+    groups, hostvars = three_hosts()
+    hostvars["h2"]["littlehorse_server_ports"] = [{"public": 2123, "health": 1922}]
+    hostvars["h1"]["littlehorse_load_balancer_port"] = 3000
+    groups["littlehorse_load_balancer"] = ["h1"]
+    plan = cluster_plan(groups, hostvars)
+    assert plan["load_balancer"]["backends"][1] == {"name": "lh-server-201", "host": "10.0.0.2", "port": 2123,
+                                                    "health_port": 1922}
+    assert plan["clients"]["bootstrap"] == "10.0.0.1:3000"
+
+
+def test_load_balancer_port_clashing_with_a_server_on_its_host_is_refused():
+    groups, hostvars = one_host()
+    groups["littlehorse_load_balancer"] = ["local"]
+    with pytest.raises(PlanError, match="host local: port 2023 is planned twice \\(lh-server-1 public listener port "
+                                        "and lh-lb port \\(set littlehorse_load_balancer_port to a free port\\)\\)"):
+        cluster_plan(groups, hostvars)
+
+
+def test_load_balancer_port_clashing_on_a_server_host_of_many_is_refused():
+    groups, hostvars = three_hosts()
+    groups["littlehorse_load_balancer"] = ["h2"]
+    with pytest.raises(PlanError, match="host h2: port 2023 is planned twice.*littlehorse_load_balancer_port"):
+        cluster_plan(groups, hostvars)
+
+
+def test_load_balancer_on_a_reserved_port_is_refused():
+    groups, hostvars = one_host(littlehorse_load_balancer_port=2024)
+    groups["littlehorse_load_balancer"] = ["local"]
+    with pytest.raises(PlanError, match="host local: lh-lb port.*littlehorse_load_balancer_port.*2024, which is reserved"):
+        cluster_plan(groups, hostvars)
+
+
+def test_two_load_balancers_are_refused_naming_them():
+    groups, hostvars = three_hosts()
+    groups["littlehorse_load_balancer"] = ["h1", "h3"]
+    with pytest.raises(PlanError, match="group 'littlehorse_load_balancer' has 2 hosts \\(h1, h3\\)"):
+        cluster_plan(groups, hostvars)
+
+
+@pytest.mark.parametrize("extra,words", [
+    (dict(littlehorse_load_balancer_port=0), "host lb: littlehorse_load_balancer_port = 0 is outside 1-65535"),
+    (dict(littlehorse_load_balancer_port="x"), "host lb: littlehorse_load_balancer_port must be a whole number"),
+    (dict(ansible_host="127.0.0.1"), "host lb: the load balancer advertises 127.0.0.1"),
+])
+def test_bad_load_balancer_settings_name_host_and_setting(extra, words):
+    groups, hostvars = three_hosts()
+    groups["littlehorse_load_balancer"] = ["lb"]
+    hostvars["lb"] = dict({"ansible_host": "10.0.0.9"}, **extra)
+    with pytest.raises(PlanError, match=words):
+        cluster_plan(groups, hostvars)
+
+
+def test_a_load_balancer_host_cannot_join_a_one_engine_cluster():
+    groups, hostvars = one_host()
+    groups["littlehorse_load_balancer"] = ["other"]
+    hostvars["other"] = dict(LOCAL)
+    with pytest.raises(PlanError, match="littlehorse_single_engine is true but the cluster spans 2 hosts"):
+        cluster_plan(groups, hostvars)

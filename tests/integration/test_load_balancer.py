@@ -1,0 +1,130 @@
+"""lh_load_balancer against the real engine: the test bed's HAProxy (Debian's package, laid out like
+the official image) in front of two small HTTP servers standing in for LittleHorse servers.
+
+Everything here is named lhlbtest-*, publishes on 127.0.0.1:36xxx only, and is removed again."""
+import csv
+import io
+import os
+import time
+import urllib.request
+
+import pytest
+
+from conftest import DASHBOARD_DOUBLE_IMAGE, docker, four_times, run_module
+
+LB_PREFIX = "lhlbtest"
+NETWORK = LB_PREFIX + "-net"
+LB = LB_PREFIX + "-lb"
+HAPROXY_IMAGE = "lh-testbed/haproxy:%s" % os.environ.get("HAPROXY_VERSION", "3.0")
+LB_PORT, STATS_PORT = 36023, 36404
+# A backend: python3's HTTP server (the dashboard double's image has python3) serving /who (its
+# name) and /readiness on port 8000.
+BACKEND = ("mkdir -p /srv && echo $WHO >/srv/who && echo ok >/srv/readiness "
+           "&& exec python3 -m http.server 8000 --directory /srv")
+
+
+def remove_ours():
+    for container in docker("ps", "-aq", "--filter", "name=^%s-" % LB_PREFIX).split():
+        docker("rm", "-f", container)
+    docker("network", "rm", NETWORK, check=False)
+
+
+@pytest.fixture(scope="module")
+def backends(tmp_path_factory):
+    remove_ours()
+    docker("network", "create", NETWORK)
+    for who in ("b1", "b2"):
+        docker("run", "-d", "--name", "%s-%s" % (LB_PREFIX, who), "--network", NETWORK, "-e", "WHO=" + who,
+               "--entrypoint", "sh", DASHBOARD_DOUBLE_IMAGE, "-c", BACKEND)
+    yield str(tmp_path_factory.mktemp("lb"))
+    remove_ours()
+
+
+def lb_args(config_dir, **extra):
+    args = dict(name=LB, image=HAPROXY_IMAGE, network=NETWORK, port=2023, stats_port=8404,
+                published_ports=["127.0.0.1:%d:2023" % LB_PORT, "127.0.0.1:%d:8404" % STATS_PORT],
+                backends=[{"name": LB_PREFIX + "-b1", "host": LB_PREFIX + "-b1", "port": 8000, "health_port": 8000},
+                          # its health port answers nothing: HAProxy must take it out
+                          {"name": LB_PREFIX + "-b2", "host": LB_PREFIX + "-b2", "port": 8000, "health_port": 8001}],
+                balance="roundrobin", check_interval=1, config_dir=config_dir, wait=True, wait_timeout=60)
+    args.update(extra)
+    return args
+
+
+def server_states():
+    """{server name: HAProxy's status (UP, DOWN, MAINT ...)} from the statistics page's CSV."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/stats;csv" % STATS_PORT, timeout=5) as reply:
+        text = reply.read().decode().lstrip("# ")
+    return dict((row["svname"], row["status"]) for row in csv.DictReader(io.StringIO(text))
+                if row["pxname"] == "littlehorse_servers" and row["svname"] not in ("FRONTEND", "BACKEND"))
+
+
+def wait_states(expected, timeout=30):
+    deadline, states = time.monotonic() + timeout, {}
+    while time.monotonic() < deadline:
+        states = server_states()
+        if all(states.get(name, "").startswith(status) for name, status in expected.items()):
+            return states
+        time.sleep(0.5)
+    raise AssertionError("HAProxy's servers are %s, expected %s" % (states, expected))
+
+
+def who_answers(times=8):
+    """Which backends answered `times` requests sent through the load balancer."""
+    answers = []
+    while len(answers) < times:
+        with urllib.request.urlopen("http://127.0.0.1:%d/who" % LB_PORT, timeout=5) as reply:
+            answers.append(reply.read().decode().strip())
+    return answers
+
+
+def test_bad_backends_fail_naming_the_option_and_change_nothing(backends):
+    result = run_module("lh_load_balancer", lb_args(backends, backends=[]), expect_failure=True)
+    assert result["msg"].startswith("backends: required")
+    bad = [{"name": "x", "host": "::1", "port": 1, "health_port": 2}]
+    result = run_module("lh_load_balancer", lb_args(backends, backends=bad), expect_failure=True)
+    assert "backends[0].host" in result["msg"]
+    assert docker("ps", "-aq", "--filter", "name=^%s$" % LB) == ""
+    assert not os.path.exists(os.path.join(backends, "haproxy.cfg"))
+
+
+def test_load_balancer_forwards_to_ready_servers_and_reloads_a_new_configuration(backends):
+    args = lb_args(backends)
+    config = os.path.join(backends, "haproxy.cfg")
+    checked, real = four_times("lh_load_balancer", args)
+    assert checked["actions"] == ["write %s" % config, "create", "start"]
+    assert real["container"]["status"] == "running" and real["config_path"] == config
+    assert "server lhlbtest-b2 lhlbtest-b2:8000 check port 8001" in real["config"]
+    assert docker("inspect", "-f", "{{.Config.User}}", LB) == "haproxy"
+
+    # b2 answers on its traffic port but not on its health port: it is DOWN and gets nothing.
+    wait_states({LB_PREFIX + "-b1": "UP", LB_PREFIX + "-b2": "DOWN"})
+    assert set(who_answers()) == {"b1"}
+
+    # A new configuration is reloaded in the running container (same container, no re-create).
+    before = docker("inspect", "-f", "{{.Id}}", LB)
+    healthy = [dict(b, health_port=8000) for b in args["backends"]]
+    checked, real = four_times("lh_load_balancer", dict(args, backends=healthy))
+    assert checked["actions"] == ["write %s" % config, "reload (SIGUSR2)"]
+    assert docker("inspect", "-f", "{{.Id}}", LB) == before, "the load balancer was re-created, not reloaded"
+    wait_states({LB_PREFIX + "-b1": "UP", LB_PREFIX + "-b2": "UP"})
+    assert set(who_answers()) == {"b1", "b2"}
+
+    # One server gone: the other one still takes every connection.
+    docker("rm", "-f", LB_PREFIX + "-b1")
+    states = wait_states({LB_PREFIX + "-b2": "UP"})
+    deadline = time.monotonic() + 30
+    while not states[LB_PREFIX + "-b1"].startswith(("DOWN", "MAINT")):
+        assert time.monotonic() < deadline, "b1 is still %s after it was removed" % states[LB_PREFIX + "-b1"]
+        time.sleep(0.5)
+        states = server_states()
+    assert set(who_answers()) == {"b2"}
+
+    # HAProxy stops on the image's stop signal at once, well before Docker would kill it.
+    started = time.monotonic()
+    docker("stop", LB)
+    assert time.monotonic() - started < 8
+    assert docker("inspect", "-f", "{{.State.ExitCode}}", LB) == "0"
+    checked = four_times("lh_load_balancer", dict(args, state="absent"))[0]
+    assert checked["actions"] == ["remove"]
+    assert docker("ps", "-aq", "--filter", "name=^%s$" % LB) == ""
