@@ -188,10 +188,10 @@ def cmd_outage(args):
         figures["all_completed_s_after_submission"] = round(time.monotonic() - t, 1)
     figures["accepted_and_completed"] = len(load.accepted)
     say("outage drill: %s" % json.dumps(figures, sort_keys=True))
+    values = (figures["unavailability_window_s"], args.stall, figures["refused_requests"], figures["retried_runs"],
+              figures["submitted"], figures["accepted_and_completed"])
     say("unavailability window %.1fs (first to last refused or >%.0fs request); %d refused requests; %d runs "
-        "retried; %d accepted, %d completed" % (figures["unavailability_window_s"], args.stall,
-                                               figures["refused_requests"], figures["retried_runs"],
-                                               figures["submitted"], figures["accepted_and_completed"]))
+        "retried; %d accepted, %d completed" % values)
     assert figures["submitted"] >= 200, figures
 
 
@@ -239,8 +239,8 @@ def cmd_lb(args):
             while sorted(worker.assigned_servers()) != expected and time.monotonic() < deadline:
                 time.sleep(0.5)
             assigned = sorted(worker.assigned_servers())
-            assert assigned == expected, "worker through %s was assigned %s, expected %s" % (args.lb, assigned,
-                                                                                           expected)
+            assert assigned == expected, "worker through %s was assigned %s, expected %s" % (
+                args.lb, assigned, expected)
             say("new worker bootstrapped through the load balancer %s with %s killed; assigned %s %.1fs after the "
                 "kill" % (args.lb, args.kill_container, assigned, time.monotonic() - t))
             submit(config, wf, args.runs, args.timeout)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ansible-test sanity, with no ignore files, on a copy of the git-tracked files laid out as
+# ansible-test sanity, with no ignore files, on a copy of the checkout's files laid out as
 # ansible_collections/littlehorse/cluster. No internet: ansible-test's pip bootstrap script
 # cannot be downloaded here, so a stand-in that bootstraps pip with ensurepip is put in its
 # cache first (see ../shared/notes/ansible-test-offline.md).
@@ -24,7 +24,11 @@ subprocess.check_call([sys.executable, "-m", "pip", "install", "--disable-pip-ve
 PY
 
 rm -rf "$DEST" && mkdir -p "$DEST"
-git ls-files -z | tar --null --files-from=- -cf - | tar -xf - -C "$DEST"
+# Tracked files and new ones not yet added (not the ignored ones), so that a new module is
+# tested before its first commit; files deleted in the work tree are left out.
+git ls-files -z --cached --others --exclude-standard \
+  | while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done \
+  | sort -zu | tar --null --files-from=- -cf - | tar -xf - -C "$DEST"
 cd "$DEST"
 git init -q && git add -A >/dev/null
 export PATH=$ROOT/.venv/bin:$PATH
