@@ -500,30 +500,25 @@ def check_cluster(bootstrap_host, bootstrap_port, servers, runs=5, timeout=180, 
     worker_config.load(settings)
     wf_runs = result["registered"]["wf_runs"]
     result["registered"].update(task_def=task_name, wf_spec=wf_name)
+    seen = {"assigned": [], "streams": {}, "stream_errors": {}}
+    statuses = {}
     try:
         register(config, task_name, wf_name, timeout=timeout, task_retries=task_retries)
         with Worker(worker_config, task_name) as worker:
-            assigned, seconds = worker.wait_assignment(expected, assign_timeout)
-            result["figures"]["assignment_seconds"] = round(seconds, 1)
-            if worker.error is not None:
-                result["problems"].append("the task worker stopped: %s" % worker.error_text())
-            statuses = {}
-            if runs and assigned and worker.error is None:
-                t = time.monotonic()
-                start_runs(config, wf_name, runs, timeout, started=wf_runs)
-                statuses = wait_runs(config, wf_runs, timeout)
-                result["figures"]["runs_seconds"] = round(time.monotonic() - t, 1)
-                result["figures"]["completed"] = sum(1 for s in statuses.values() if s == "COMPLETED")
-            ever = worker.ever_assigned()
-            streams, stream_errors = worker.streams(), worker.stream_errors()
-        targets = sorted(set(ever) | set(expected))
-        reach = dict((item, tcp_connect(item, connect_timeout)) for item in targets)
-        report, problems = build_report(servers, ever, reach, streams, stream_errors)
-        result["servers"], result["assigned"] = report, ever
-        result["problems"].extend(problems)
-        problem = runs_problem(statuses, timeout) if statuses else None
-        if problem:
-            result["problems"].append(problem)
+            try:
+                assigned, seconds = worker.wait_assignment(expected, assign_timeout)
+                result["figures"]["assignment_seconds"] = round(seconds, 1)
+                if worker.error is not None:
+                    result["problems"].append("the task worker stopped: %s" % worker.error_text())
+                if runs and assigned and worker.error is None:
+                    t = time.monotonic()
+                    start_runs(config, wf_name, runs, timeout, started=wf_runs)
+                    statuses = wait_runs(config, wf_runs, timeout)
+                    result["figures"]["runs_seconds"] = round(time.monotonic() - t, 1)
+                    result["figures"]["completed"] = sum(1 for s in statuses.values() if s == "COMPLETED")
+            finally:
+                seen.update(assigned=worker.ever_assigned(), streams=worker.streams(),
+                            stream_errors=worker.stream_errors())
     except LHClusterError as err:
         result["problems"].append(err.message)
     finally:
@@ -531,6 +526,15 @@ def check_cluster(bootstrap_host, bootstrap_port, servers, runs=5, timeout=180, 
             result["cleanup"]["errors"] = remove(config, wf_runs, result["registered"]["wf_spec"],
                                                  result["registered"]["task_def"])
             result["cleanup"]["done"] = True
+    # Whatever went wrong above, name each server: assigned or not, reachable from here or not.
+    targets = sorted(set(seen["assigned"]) | set(expected))
+    reach = dict((item, tcp_connect(item, connect_timeout)) for item in targets)
+    report, problems = build_report(servers, seen["assigned"], reach, seen["streams"], seen["stream_errors"])
+    result["servers"], result["assigned"] = report, seen["assigned"]
+    result["problems"].extend(problems)
+    problem = runs_problem(statuses, timeout) if statuses else None
+    if problem:
+        result["problems"].append(problem)
     result["ok"] = not result["problems"]
     result["figures"]["seconds"] = round(time.monotonic() - started, 1)
     return result
