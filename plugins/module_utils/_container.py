@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import os
 import socket
 import time
 
@@ -123,6 +124,28 @@ def files_digest(mounts):
         except IOError:
             digest.update(b"(missing)")
     return digest.hexdigest()[:32]
+
+
+def write_file(path, content, mode, folder_mode, check_mode):
+    """Write content to path with mode when content or mode differ, in place (a file bind-mounted in a
+    running container sees the new text); True when it (would) change."""
+    data = content.encode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            same = hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
+        if same and os.stat(path).st_mode & 0o777 == mode:
+            return False
+    except (IOError, OSError):
+        pass
+    if not check_mode:
+        folder = os.path.dirname(path)
+        if not os.path.isdir(folder):
+            os.makedirs(folder, folder_mode)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(path, mode)
+    return True
 
 
 # The test bed builds its images under this name; no registry has them, so they are never pulled.

@@ -11,11 +11,10 @@ configuration file is a reloadable mount, not part of what re-creates the contai
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import hashlib
 import os
 import re
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, tcp_probe
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, tcp_probe, write_file
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import check_port
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
@@ -173,25 +172,8 @@ def config_path(params):
 
 
 def write_config(path, content, check_mode):
-    """Write content to path (0644: HAProxy reads it as its own user) when it differs, in place, so
-    that the file mounted in a running container sees the new text. True when it (would) change."""
-    data = content.encode("utf-8")
-    try:
-        with open(path, "rb") as handle:
-            same = hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()
-        if same and os.stat(path).st_mode & 0o777 == 0o644:
-            return False
-    except (IOError, OSError):
-        pass
-    if not check_mode:
-        folder = os.path.dirname(path)
-        if not os.path.isdir(folder):
-            os.makedirs(folder, 0o755)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(path, 0o644)
-    return True
+    """0644 (HAProxy reads it as its own user), rewritten in place; True when it (would) change."""
+    return write_file(path, content, 0o644, 0o755, check_mode)
 
 
 def build_spec(params, check_mode=False):

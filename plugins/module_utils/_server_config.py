@@ -8,11 +8,11 @@ environment and the read-only file mounts of one server container."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import hashlib
 import os
 import re
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, http_probe
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
+    ContainerSpec, Mount, http_probe, write_file)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
@@ -195,23 +195,8 @@ def secret_file_path(params, inline):
 
 
 def write_secret(path, content, check_mode):
-    """Write content to a 0600 file when it differs; return True when it (would) change."""
-    data = content.encode("utf-8")
-    try:
-        with open(path, "rb") as handle:
-            if hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest():
-                return False
-    except IOError:
-        pass
-    if not check_mode:
-        folder = os.path.dirname(path)
-        if not os.path.isdir(folder):
-            os.makedirs(folder, 0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(path, 0o600)
-    return True
+    """A 0600 file in a 0700 folder, written when it differs; True when it (would) change."""
+    return write_file(path, content, 0o600, 0o700, check_mode)
 
 
 def render(params, check_mode=False):
