@@ -376,7 +376,8 @@ def wait_runs(config, ids, timeout=180):
             try:
                 wf_run = stub.GetWfRun(WfRunId(id=run_id), timeout=10)
             except grpc.RpcError as err:
-                if err.code() in _retryable():
+                # A read: also UNKNOWN (a server answering while its partitions move) is worth another look.
+                if err.code() in _retryable() or err.code() == grpc.StatusCode.UNKNOWN:
                     continue
                 raise LHClusterError("GetWfRun %s failed: %s" % (run_id, rpc_error(err)))
             statuses[run_id] = LHStatus.Name(wf_run.status)
