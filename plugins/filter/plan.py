@@ -19,6 +19,7 @@ over unchanged:
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import difflib
 import re
 import zlib
 
@@ -30,11 +31,12 @@ KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
 DASHBOARD_GROUP = "littlehorse_dashboard"
 LOAD_BALANCER_GROUP = "littlehorse_load_balancer"
-KNOWN_RESERVED = {2024: "held by a system process on every address of our machines' main network namespace"}
 KRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 LISTENER_NAME = re.compile(r"^[A-Z0-9_]+$")
 PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+NUMERIC = re.compile(r"^[0-9.]+$")
+INTEGER = re.compile(r"^[+-]?[0-9]+$")
 PORT_KEYS = ("public", "internal", "health")
 
 # Settings that describe the whole cluster: every host must agree (set them in group_vars/all).
@@ -48,7 +50,8 @@ CLUSTER_DEFAULTS = {
     "littlehorse_standby_replicas": 1,
     "littlehorse_listener_name": "PLAIN",
     "littlehorse_single_engine": None,
-    "littlehorse_reserved_ports": [2024],
+    "littlehorse_reserved_ports": [],
+    "littlehorse_kafka_allow_even_quorum": False,
 }
 # Settings of one host (host_vars, or group_vars when every host shares them).
 HOST_DEFAULTS = {
@@ -71,6 +74,16 @@ HOST_DEFAULTS = {
     "littlehorse_advertised_host": None,
     "littlehorse_docker_host": None,
 }
+# littlehorse_* variables the plan does not read but the collection's playbooks do; any other
+# littlehorse_* variable on a host of the cluster is a misspelling and is refused.
+OTHER_KNOWN = (
+    "littlehorse_plan",
+    "littlehorse_verify_runs", "littlehorse_verify_timeout", "littlehorse_verify_workflow",
+    "littlehorse_verify_tenant", "littlehorse_verify_client_settings", "littlehorse_verify_oauth_client_secret",
+    "littlehorse_verify_cleanup",
+    "littlehorse_teardown_purge_volumes",
+)
+KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
 
 
 class PlanError(AnsibleFilterError):
@@ -99,12 +112,16 @@ class _Inventory(object):
 
     def int(self, host, name, low=0, high=65535, value=None):
         value = self.raw(host, name) if value is None else value
-        if isinstance(value, bool):
-            value = None
+        given = value
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            value = None  # never truncated: 2023.5 is refused, not taken as 2023
+        elif isinstance(value, string_types):
+            value = value.strip() if INTEGER.match(value.strip()) else None
         try:
             value = int(value)
         except (TypeError, ValueError):
-            raise PlanError("host %s: %s must be a whole number (it is %r)" % (host, name, value))
+            raise PlanError("host %s: %s must be a whole number (it is %r); give a whole number such as 2023"
+                            % (host, name, given))
         if not low <= value <= high:
             raise PlanError("host %s: %s = %d is outside %d-%d; choose a value in that range" % (host, name, value, low, high))
         return value
@@ -132,10 +149,26 @@ class _Inventory(object):
         if ":" in value or not HOSTNAME.match(value):
             raise PlanError("host %s: the advertised host '%s' (from %s) is not a host name or IPv4 address "
                             "(LittleHorse takes no IPv6 literals); set littlehorse_advertised_host" % (host, value, setting))
+        _check_address(value, "host %s: the advertised host '%s' (from %s)" % (host, value, setting),
+                       "set littlehorse_advertised_host (or ansible_host) to the address clients and the other hosts "
+                       "reach this host at")
         return value
 
     def bind(self, host):
-        return str(self.raw(host, "littlehorse_bind_address") or "0.0.0.0")
+        value = str(self.raw(host, "littlehorse_bind_address") or "0.0.0.0").strip()
+        if not _is_ipv4(value):
+            raise PlanError("host %s: littlehorse_bind_address '%s' is not an IPv4 address (the ports are published on "
+                            "it: no host names, no IPv6); set it to one of the host's IPv4 addresses, or leave it "
+                            "unset to publish on all addresses (0.0.0.0)" % (host, value))
+        return value
+
+    def as_list(self, host, name):
+        """A setting that must be a list (or unset: None); a scalar names the host, the setting and the fix."""
+        value = self.raw(host, name)
+        if value is not None and not isinstance(value, list):
+            raise PlanError("host %s: %s must be a list (it is %r); write it as a YAML list, e.g. [%s]"
+                            % (host, name, value, value))
+        return value
 
     def probe_host(self, host):
         """Where the collection's modules reach this host's published ports: the bind address, or
@@ -163,18 +196,88 @@ def _is_loopback(address):
     return address == "localhost" or address.startswith("127.")
 
 
+def _is_ipv4(value):
+    parts = value.split(".")
+    return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts)
+
+
+def _check_address(value, what, fix):
+    """An address others connect to: a host name or a valid IPv4 address, never 0.0.0.0."""
+    if NUMERIC.match(value) and not _is_ipv4(value):
+        raise PlanError("%s is not a valid IPv4 address (four numbers 0-255, e.g. 10.0.0.3); %s" % (what, fix))
+    if value == "0.0.0.0":
+        raise PlanError("%s is 0.0.0.0, which means 'all addresses' to a listener and nothing to a client; %s"
+                        % (what, fix))
+
+
+def _normalised(value):
+    """A setting as the plan reads it, so that 12 and '12', true and 'true' are the same value."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, string_types):
+        text = value.strip()
+        if INTEGER.match(text):
+            return int(text)
+        if text.lower() in ("true", "yes", "on"):
+            return True
+        if text.lower() in ("false", "no", "off"):
+            return False
+        return text
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _normalised(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_normalised(v) for v in value)
+    return value
+
+
+def _check_known_settings(inv, hosts):
+    """A littlehorse_* variable the collection does not know is a misspelling: it would be silently ignored."""
+    for host in hosts:
+        values = inv.hostvars.get(host) or {}
+        if not isinstance(values, Mapping):
+            continue
+        for name in sorted(str(key) for key in values.keys()):
+            if name.startswith("littlehorse_") and name not in KNOWN_SETTINGS:
+                # compared without the common prefix, which would make every name look close
+                close = difflib.get_close_matches(name[len("littlehorse_"):],
+                                                  sorted(k[len("littlehorse_"):] for k in KNOWN_SETTINGS), n=1)
+                hint = ("did you mean littlehorse_%s? " % close[0]) if close else ""
+                raise PlanError("host %s: %s is not a setting of littlehorse.cluster and would be ignored; %sfix its "
+                                "name or remove it (README.md lists the settings)" % (host, name, hint))
+
+
 def _check_cluster_wide(inv, hosts):
     """Cluster-wide settings must be the same on every host, else servers would disagree."""
     for name in sorted(CLUSTER_DEFAULTS):
         seen = {}
         for host in hosts:
             value = inv.raw(host, name)
-            key = repr(value)
-            seen.setdefault(key, host)
+            seen.setdefault(repr(_normalised(value)), (host, value))
         if len(seen) > 1:
-            pairs = ", ".join("%s on %s" % (value, host) for value, host in sorted(seen.items()))
+            pairs = ", ".join("%r on %s" % (value, host) for host, value in sorted(seen.values(), key=repr))
             raise PlanError("%s differs between hosts (%s); it describes the whole cluster: set it once in "
                             "group_vars/all" % (name, pairs))
+
+
+def _bootstrap_servers(inv, host, value):
+    """littlehorse_kafka_bootstrap_servers: 'host:port,host:port', each an address others can connect to."""
+    entries = value if isinstance(value, list) else str(value).split(",")
+    fix = "write littlehorse_kafka_bootstrap_servers as host:port[,host:port...] with the brokers' addresses"
+    servers = []
+    for entry in entries:
+        entry = str(entry).strip()
+        address, _sep, port = entry.rpartition(":")
+        if not address or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is not host:port; %s"
+                            % (host, entry, fix))
+        if not HOSTNAME.match(address):
+            raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' has no host name or IPv4 address "
+                            "(no IPv6 literals); %s" % (host, entry, fix))
+        _check_address(address, "host %s: littlehorse_kafka_bootstrap_servers entry '%s'" % (host, entry), fix)
+        servers.append(entry)
+    return ",".join(servers)
 
 
 def kafka_plan(inv, first, single, prefix):
@@ -185,7 +288,7 @@ def kafka_plan(inv, first, single, prefix):
             raise PlanError("inventory: no host in group '%s' and no littlehorse_kafka_bootstrap_servers; add a host "
                             "to '%s' or point littlehorse_kafka_bootstrap_servers at an existing Kafka"
                             % (KAFKA_GROUP, KAFKA_GROUP))
-        return {"external": True, "bootstrap": str(external), "nodes": []}
+        return {"external": True, "bootstrap": _bootstrap_servers(inv, first, external), "nodes": []}
     if external:
         raise PlanError("littlehorse_kafka_bootstrap_servers is set and group '%s' has hosts (%s); use one or the "
                         "other" % (KAFKA_GROUP, ", ".join(hosts)))
@@ -194,6 +297,13 @@ def kafka_plan(inv, first, single, prefix):
         raise PlanError("littlehorse_kafka_cluster_id: '%s' is not a KRaft cluster id (22 characters of base64url, "
                         "as 'kafka-storage.sh random-uuid' prints)" % cluster_id)
     count = len(hosts)
+    if count % 2 == 0 and not inv.bool(first, "littlehorse_kafka_allow_even_quorum"):
+        raise PlanError("inventory: group '%s' has %d hosts (%s), a KRaft quorum of an even size: it tolerates no more "
+                        "failures than %d nodes (a majority of %d is %d), so the extra node adds a machine that can "
+                        "fail and no safety; use %d or %d Kafka nodes, or set littlehorse_kafka_allow_even_quorum: "
+                        "true in group_vars/all to accept it"
+                        % (KAFKA_GROUP, count, ", ".join(hosts), count - 1, count, count // 2 + 1, count - 1,
+                           count + 1))
     nodes = []
     for host in hosts:
         if inv.raw(host, "littlehorse_kafka_node_id") is not None:
@@ -247,9 +357,9 @@ def kafka_plan(inv, first, single, prefix):
 
 
 def _instance_ids(inv, host, count):
-    pinned = inv.raw(host, "littlehorse_server_instance_ids")
+    pinned = inv.as_list(host, "littlehorse_server_instance_ids")
     if pinned is not None:
-        if isinstance(pinned, (string_types, Mapping)) or len(pinned) != count:
+        if len(pinned) != count:
             raise PlanError("host %s: littlehorse_server_instance_ids must list one id per server (%d), it is %r"
                             % (host, count, pinned))
         return [inv.int(host, "littlehorse_server_instance_ids", 0, 32767, value=v) for v in pinned]
@@ -264,8 +374,8 @@ def _server_count(inv, host):
     if inv.raw(host, "littlehorse_server_count") is not None:
         return inv.int(host, "littlehorse_server_count", 1, 99)
     for name in ("littlehorse_server_instance_ids", "littlehorse_server_ports"):
-        pinned = inv.raw(host, name)
-        if isinstance(pinned, list) and pinned:
+        pinned = inv.as_list(host, name)
+        if pinned:
             return len(pinned)
     return 1
 
@@ -283,7 +393,7 @@ def server_plan(inv, first, single, prefix):
         count = _server_count(inv, host)
         ids = _instance_ids(inv, host, count)
         step = inv.int(host, "littlehorse_port_step", 1, 1000)
-        pinned_ports = inv.raw(host, "littlehorse_server_ports")
+        pinned_ports = inv.as_list(host, "littlehorse_server_ports")
         if pinned_ports is not None and (not isinstance(pinned_ports, list) or len(pinned_ports) != count):
             raise PlanError("host %s: littlehorse_server_ports must list one {public, internal, health} entry per "
                             "server (%d servers), it is %r" % (host, count, pinned_ports))
@@ -375,16 +485,34 @@ def load_balancer_plan(inv, servers, single, prefix):
             "advertised_host": inv.advertised_host(host), "backends": backends}
 
 
+def _port_spaces(inv, hosts):
+    """Hosts at the same address are one machine, one port space: host -> (first host there, the address)."""
+    owner, spaces = {}, {}
+    for host in hosts:
+        values = inv.hostvars.get(host) or {}
+        values = values if isinstance(values, Mapping) else {}
+        keys = [inv.advertised_host(host)]
+        engine = inv.raw(host, "littlehorse_docker_host")
+        if engine:
+            keys.append("engine " + str(engine))
+        elif values.get("ansible_host"):
+            keys.append(str(values.get("ansible_host")))
+        shared = [key for key in keys if key in owner]
+        spaces[host] = (owner[shared[0]], shared[0]) if shared else (host, None)
+        for key in keys:
+            owner.setdefault(key, spaces[host][0])
+    return spaces
+
+
 def check_ports(plan, inv, first):
-    reserved = inv.raw(first, "littlehorse_reserved_ports") or []
-    if not isinstance(reserved, list):
-        raise PlanError("littlehorse_reserved_ports must be a list of ports (it is %r)" % (reserved,))
+    reserved = inv.as_list(first, "littlehorse_reserved_ports") or []
     reserved = set(inv.int(first, "littlehorse_reserved_ports", 1, value=p) for p in reserved)
     used = {}
+    spaces = _port_spaces(inv, plan["cluster"]["hosts"])
     for server in plan["servers"]:
         host, name = server["host"], server["container"]
-        _claim(used, host, server["listeners"][0]["port"], name + " public listener port", reserved)
-        _claim(used, host, server["health_port"], name + " health port", reserved)
+        _claim(used, spaces, host, server["listeners"][0]["port"], name + " public listener port", reserved)
+        _claim(used, spaces, host, server["health_port"], name + " health port", reserved)
         if plan["cluster"]["single_engine"]:
             # Not published: each server binds it in its own container, but it must differ from the others
             # in the container (public, health) and 2024 stays out (the documented layout publishes it).
@@ -392,30 +520,37 @@ def check_ports(plan, inv, first):
                 raise PlanError("host %s: %s internal port %d equals its public or health port; change "
                                 "littlehorse_internal_port_base" % (host, name, server["internal"]["port"]))
         else:
-            _claim(used, host, server["internal"]["port"], name + " internal port", reserved)
+            _claim(used, spaces, host, server["internal"]["port"], name + " internal port", reserved)
     for node in plan["kafka"]["nodes"]:
         for spec in node["published_ports"]:
-            _claim(used, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
+            _claim(used, spaces, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
     if plan["dashboard"]:
-        _claim(used, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
+        _claim(used, spaces, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
     if plan["load_balancer"]:
         balancer = plan["load_balancer"]
-        _claim(used, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
+        _claim(used, spaces, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
                "port)" % balancer["container"], reserved)
     return used
 
 
-def _claim(used, host, port, what, reserved):
+def _claim(used, spaces, host, port, what, reserved):
     if port in reserved:
-        raise PlanError("host %s: %s would be %d, which is reserved (%s); choose other port bases (e.g. "
-                        "littlehorse_public_port_base) or pin littlehorse_server_ports, or remove %d from "
-                        "littlehorse_reserved_ports where that port is free"
-                        % (host, what, port, KNOWN_RESERVED.get(port, "littlehorse_reserved_ports"), port))
-    key = (host, port)
+        raise PlanError("host %s: %s would be %d, which is reserved (littlehorse_reserved_ports); choose other port "
+                        "bases (e.g. littlehorse_public_port_base) or pin littlehorse_server_ports, or remove %d from "
+                        "littlehorse_reserved_ports where that port is free" % (host, what, port, port))
+    space, address = spaces.get(host, (host, None))
+    key = (space, port)
     if key in used:
-        raise PlanError("host %s: port %d is planned twice (%s and %s); change littlehorse_port_step, the port "
-                        "bases or the pinned ports of that host" % (host, port, used[key], what))
-    used[key] = what
+        other, other_what = used[key]
+        if other == host:
+            raise PlanError("host %s: port %d is planned twice (%s and %s); change littlehorse_port_step, the port "
+                            "bases or the pinned ports of that host" % (host, port, other_what, what))
+        raise PlanError("hosts %s and %s are the same machine (both at %s): port %d is planned on both (%s on %s, %s "
+                        "on %s); give each inventory host its own ansible_host / littlehorse_advertised_host, or "
+                        "different ports on one of them (the port bases, littlehorse_server_ports, "
+                        "littlehorse_kafka_port ...)"
+                        % (other, host, address, port, other_what, other, what, host))
+    used[key] = (host, what)
 
 
 def _unique(pairs, setting):
@@ -438,6 +573,7 @@ def cluster_plan(groups, hostvars):
     if not all_hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
     first = all_hosts[0]
+    _check_known_settings(inv, all_hosts)
     _check_cluster_wide(inv, all_hosts)
 
     prefix = str(inv.raw(first, "littlehorse_prefix"))
@@ -455,12 +591,28 @@ def cluster_plan(groups, hostvars):
 
     kafka = kafka_plan(inv, first, single, prefix)
     servers = server_plan(inv, first, single, prefix)
-    if not single:
+    if not single and len(all_hosts) > 1:
         for server in servers:
-            if _is_loopback(server["listeners"][0]["advertised_host"]) and len(all_hosts) > 1:
+            if _is_loopback(server["listeners"][0]["advertised_host"]):
                 raise PlanError("host %s: advertises %s, which the other hosts cannot reach; set ansible_host or "
                                 "littlehorse_advertised_host to an address the other hosts and the clients reach"
                                 % (server["host"], server["listeners"][0]["advertised_host"]))
+        for node in kafka["nodes"]:
+            if _is_loopback(node["advertised_host"]):
+                raise PlanError("host %s: Kafka node %s advertises %s, which the other hosts cannot reach; set "
+                                "ansible_host or littlehorse_advertised_host to an address the other hosts reach"
+                                % (node["host"], node["container"], node["advertised_host"]))
+        for entry in kafka["bootstrap"].split(",") if kafka["external"] else []:
+            if _is_loopback(entry.rpartition(":")[0]):
+                raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is on loopback, which the "
+                                "servers on the other hosts cannot reach; give the brokers' addresses that every host "
+                                "reaches" % (first, entry))
+        for host in all_hosts:
+            if _is_loopback(inv.bind(host)):
+                raise PlanError("host %s: littlehorse_bind_address is %s, so its ports are published on loopback only "
+                                "and the other hosts of this %d-host cluster cannot reach them; set it to an address "
+                                "the other hosts reach, or leave it unset (all addresses)"
+                                % (host, inv.bind(host), len(all_hosts)))
 
     standby = inv.int(first, "littlehorse_standby_replicas", 0, 100)
     if standby > 0 and standby >= len(servers):
@@ -496,7 +648,8 @@ def cluster_plan(groups, hostvars):
                         "ansible_host or littlehorse_advertised_host to an address the clients reach"
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
     used = check_ports(plan, inv, first)
-    plan["ports"] = dict((host, sorted(port for (h, port) in used if h == host)) for host in all_hosts)
+    plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
+                         for host in all_hosts)
     first_listener = servers[0]["listeners"][0]
     plan["clients"] = {
         "bootstrap": "%s:%d" % (first_listener["advertised_host"], first_listener["advertised_port"]),

@@ -149,7 +149,7 @@ def write_file(path, content, mode, folder_mode, check_mode):
 
 
 # The test bed builds its images under this name; no registry has them, so they are never pulled.
-# The preflight role keeps the same prefix (preflight_local_only_image_prefix) for its docker CLI pull.
+# lh_host_info (the preflight's look at each host) never pulls them either.
 LOCAL_ONLY_IMAGE_PREFIX = "lh-testbed/"
 
 
@@ -306,7 +306,7 @@ class Reconciler(object):
         if is_local_only_image(image):
             raise LHClusterError(
                 "image: '%s' is not on the engine of %s. Names under '%s' are the test bed's local builds and are "
-                "never pulled: build them with 'make images' (tests/images/build.sh), or load them with 'docker load'."
+                "never pulled: load the image with 'docker load', or set image to one that exists."
                 % (image, socket.gethostname(), LOCAL_ONLY_IMAGE_PREFIX))
         self.actions.append("pull")
         if self.check_mode:
@@ -315,8 +315,8 @@ class Reconciler(object):
             return self.client.images.pull(image).id
         except Exception as err:
             raise LHClusterError(
-                "image: '%s' is not on the engine of %s and cannot be pulled (%s). Build the local "
-                "images with 'make images', load it with 'docker load', or set image to one that exists."
+                "image: '%s' is not on the engine of %s and cannot be pulled (%s). Load it with "
+                "'docker load', or set image to one that exists."
                 % (image, socket.gethostname(), str(err).splitlines()[0] if str(err) else err))
 
     def ensure_network(self, network):

@@ -75,7 +75,7 @@ def test_kafka_node_lifecycle_four_times_each():
      "health_port"),
     ("lh_server", server_args(name=PREFIX + "-bad", kafka_truststore_password="x",
                               kafka_truststore_password_file="/etc/hostname"), "kafka_truststore_password"),
-    ("lh_server", server_args(name=PREFIX + "-bad", image="lh-testbed/no-such-image:0"), "make images"),
+    ("lh_server", server_args(name=PREFIX + "-bad", image="lh-testbed/no-such-image:0"), "docker load"),
 ])
 def test_bad_input_fails_naming_the_option_and_changes_nothing(module, args, words):
     result = run_module(module, args, expect_failure=True)

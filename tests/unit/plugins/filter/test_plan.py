@@ -7,7 +7,7 @@ from ansible_collections.littlehorse.cluster.plugins.filter.plan import FilterMo
 # inventories/local, as the filter sees it
 LOCAL = {"littlehorse_single_engine": True, "littlehorse_server_count": 3, "littlehorse_server_id_base": 0,
          "littlehorse_kafka_node_id": 1, "littlehorse_advertised_host": "127.0.0.1",
-         "littlehorse_bind_address": "127.0.0.1"}
+         "littlehorse_bind_address": "127.0.0.1", "littlehorse_reserved_ports": [2024]}
 SEED_PORTS = [{"public": 2023, "internal": 2011, "health": 1822}, {"public": 2024, "internal": 2021, "health": 1832},
               {"public": 2025, "internal": 2031, "health": 1842}]
 
@@ -120,7 +120,7 @@ def test_adding_a_host_renumbers_nothing():
     hostvars = {"a": {"ansible_host": "10.0.0.1"}, "b": {"ansible_host": "10.0.0.2"},
                 "c": {"ansible_host": "10.0.0.3", "littlehorse_server_count": 2}}
     before = cluster_plan(groups, hostvars)
-    groups = {"kafka": ["a", "a0"], "littlehorse_servers": ["a0", "b", "c", "d"]}
+    groups = {"kafka": ["a", "a0", "d"], "littlehorse_servers": ["a0", "b", "c", "d"]}
     hostvars = dict(hostvars, a0={"ansible_host": "10.0.0.4"}, d={"ansible_host": "10.0.0.5"})
     after = cluster_plan(groups, hostvars)
     old = dict((s["container"], s) for s in before["servers"])

@@ -196,7 +196,7 @@ class NoImagesApi(FakeApi):
 def test_a_missing_test_bed_image_is_never_pulled(check_mode):
     client = FakeClient(None)
     client.api = NoImagesApi(None)
-    with pytest.raises(LHClusterError, match="never pulled: build them with 'make images'"):
+    with pytest.raises(LHClusterError, match="never pulled: load the image with 'docker load'"):
         Reconciler(client, check_mode=check_mode).image_id("lh-testbed/lh-server:0")
     assert client.pulled == []
 

@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One look at a host's Docker engine against the host's slice of the plan (lh_host_info).
+
+Everything here but look() is a pure function; look() takes a connected client and a bind
+test, so that the unit tests can hand it doubles. Problems are collected, never raised one by
+one: the caller reports all of them at once, each naming the host and the fix.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import shutil
+import socket
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
+    LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, normalise_port)
+
+MINIMUM_SDK = (7, 1)
+WILDCARDS = ("", "0.0.0.0", "::")
+
+
+def version_tuple(text):
+    """'7.1.0' -> (7, 1, 0); the numeric head of each part ('7.2.0rc1' -> (7, 2, 0))."""
+    numbers = []
+    for part in str(text or "").split("."):
+        digits = ""
+        for char in part:
+            if not char.isdigit():
+                break
+            digits += char
+        if not digits:
+            break
+        numbers.append(int(digits))
+    return tuple(numbers)
+
+
+def sdk_problem(sdk_version, host, python="python3"):
+    """The message for a missing or too old Docker SDK, or None when it will do."""
+    fix = ("Install it for %s on %s: %s -m pip install 'docker>=%d.%d' (the managed hosts need the Docker SDK "
+           "for Python, see the collection's requirements.txt; the docker CLI is not needed)."
+           % (python, host, python, MINIMUM_SDK[0], MINIMUM_SDK[1]))
+    if sdk_version is None:
+        return "host %s: the Docker SDK for Python is not installed. %s" % (host, fix)
+    if version_tuple(sdk_version) < MINIMUM_SDK:
+        return "host %s: the Docker SDK for Python is %s, older than %d.%d. %s" % (
+            host, sdk_version, MINIMUM_SDK[0], MINIMUM_SDK[1], fix)
+    return None
+
+
+def planned_ports(ports):
+    """{container: [published port specs]} -> sorted [{container, bind, port, protocol}]."""
+    planned = []
+    for container in sorted(ports or {}):
+        for spec in ports[container] or []:
+            bind, host_port, dummy, protocol = _split(normalise_port(str(spec)))
+            planned.append({"container": container, "bind": bind, "port": host_port, "protocol": protocol})
+    return sorted(planned, key=lambda p: (p["port"], p["protocol"], p["bind"], p["container"]))
+
+
+def _split(normalised):
+    """'127.0.0.1:2023:2023/tcp' -> ('127.0.0.1', 2023, 2023, 'tcp')."""
+    head, protocol = normalised.rsplit("/", 1)
+    bind, host_port, container_port = head.rsplit(":", 2)
+    return bind, int(host_port), int(container_port), protocol
+
+
+def binds_overlap(one, other):
+    return one in WILDCARDS or other in WILDCARDS or one == other
+
+
+def port_holders(listed_containers, port, bind="0.0.0.0", protocol="tcp"):
+    """Names of the running containers (as the engine lists them) that publish `port` on an
+    address overlapping `bind`."""
+    names = []
+    for container in listed_containers or []:
+        for published in container.get("Ports") or []:
+            if (published.get("PublicPort") == port and (published.get("Type") or "tcp") == protocol
+                    and binds_overlap(published.get("IP") or "", bind)):
+                name = container_name(container)
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def container_name(listed):
+    names = listed.get("Names") or [""]
+    return names[0].lstrip("/")
+
+
+def classify_port(planned, holders, bind_error):
+    """One planned port: free, ours (held by the planned container: a re-run), or taken."""
+    result = dict(planned)
+    if planned["container"] in holders:
+        result.update(state="ours", held_by=planned["container"])
+    elif holders:
+        result.update(state="container", held_by=", ".join(holders))
+    elif bind_error:
+        result.update(state="process", held_by="a process on the host (%s)" % bind_error)
+    else:
+        result.update(state="free", held_by=None)
+    return result
+
+
+def port_problem(port, host):
+    if port["state"] not in ("container", "process"):
+        return None
+    what = ("published by container %s" % port["held_by"]) if port["state"] == "container" else (
+        "held by %s" % port["held_by"])
+    return ("host %s: port %d/%s (%s), planned for %s, is %s. Free it (stop or move what holds it), or move the "
+            "cluster's ports (littlehorse_public_port_base, littlehorse_internal_port_base, "
+            "littlehorse_health_port_base, littlehorse_dashboard_port, littlehorse_load_balancer_port, "
+            "littlehorse_kafka_port, or pin littlehorse_server_ports)."
+            % (host, port["port"], port["protocol"], port["bind"], port["container"], what))
+
+
+def bind_test(bind, port, protocol="tcp"):
+    """'' when this machine can bind the port now, else why not."""
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    sock = socket.socket(family, kind)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((bind or "0.0.0.0", port))
+        return ""
+    except (OSError, socket.error) as err:
+        return getattr(err, "strerror", None) or str(err)
+    finally:
+        sock.close()
+
+
+def summarise_container(attrs):
+    state = attrs.get("State") or {}
+    config = attrs.get("Config") or {}
+    return {
+        "name": (attrs.get("Name") or "").lstrip("/"),
+        "id": attrs.get("Id"),
+        "image": config.get("Image"),
+        "image_id": attrs.get("Image"),
+        "running": bool(state.get("Running")),
+        "status": state.get("Status"),
+        "started_at": state.get("StartedAt"),
+        "labels": config.get("Labels") or {},
+    }
+
+
+def missing_image_problem(entry, host, reason):
+    return ("host %s: image %s (%s) is not on the Docker engine %s. Load the image on that host with 'docker load' "
+            "(from a 'docker save' archive), or set %s to an image the host can pull."
+            % (host, entry["image"], entry["variable"], reason, entry["variable"]))
+
+
+def image_reason(entry, pull_error=None):
+    """Why a missing image is still missing, as the message's tail."""
+    if is_local_only_image(entry["image"]):
+        return "and is a local build of the test bed (%s*), never pulled" % LOCAL_ONLY_IMAGE_PREFIX
+    if not entry["pull"]:
+        return "and pulling is off"
+    return "and cannot be pulled (%s)" % (pull_error or "unknown error")
+
+
+def local_engine_path(docker_host):
+    """The socket path when the engine is reached through a local unix socket, else None."""
+    if docker_host and docker_host.startswith("unix://"):
+        return docker_host[len("unix://"):]
+    return None
+
+
+def disk_free(root_dir, readable=True):
+    """{root_dir, free_bytes, total_bytes}; the sizes are None when the directory cannot be read here."""
+    disk = {"root_dir": root_dir, "free_bytes": None, "total_bytes": None}
+    if readable and root_dir and os.path.isdir(root_dir):
+        try:
+            usage = shutil.disk_usage(root_dir)
+            disk.update(free_bytes=usage.free, total_bytes=usage.total)
+        except OSError:
+            pass
+    return disk
+
+
+def _first_line(err):
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _not_found(err):
+    return type(err).__name__ in ("NotFound", "ImageNotFound")
+
+
+def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
+         bind=bind_test, local=True):
+    """Read the host once through `client`; returns (result, problems, changed).
+
+    problems: [{kind, msg}], kind one of image, port. `bind` tests a port on this machine
+    (used only when `local`, i.e. the engine runs where the module runs)."""
+    problems = []
+    changed = False
+    version = client.version()
+    info = client.info()
+    result = {
+        "engine": {"version": version.get("Version"), "api_version": version.get("ApiVersion"),
+                   "os": info.get("OperatingSystem")},
+        "disk": disk_free(info.get("DockerRootDir"), readable=local),
+    }
+
+    found = []
+    for name in containers or []:
+        try:
+            found.append(summarise_container(client.api.inspect_container(name)))
+        except Exception as err:  # the SDK's NotFound
+            if not _not_found(err):
+                raise
+    result["containers"] = found
+
+    listed = client.api.containers(all=False) if ports else []
+    checked = []
+    for planned in planned_ports(ports):
+        holders = port_holders(listed, planned["port"], planned["bind"], planned["protocol"])
+        bind_error = bind(planned["bind"], planned["port"], planned["protocol"]) if local and not holders else ""
+        port = classify_port(planned, holders, bind_error)
+        # A remote engine: no container publishes it, but the host's processes were not looked at.
+        port["checked"] = "engine and bind" if local else "engine only"
+        checked.append(port)
+        message = port_problem(port, host)
+        if message:
+            problems.append({"kind": "port", "msg": message})
+    result["ports"] = checked
+
+    seen = []
+    result["images"] = []
+    for entry in images or []:
+        entry = dict({"required": True, "pull": True, "variable": "image"}, **entry)
+        if entry["image"] in seen:
+            continue
+        seen.append(entry["image"])
+        report = {"image": entry["image"], "variable": entry["variable"], "required": entry["required"],
+                  "present": False, "pulled": False, "would_pull": False, "id": None, "available": False,
+                  "missing_because": ""}
+        try:
+            report["id"] = client.api.inspect_image(entry["image"])["Id"]
+            report["present"] = report["available"] = True
+        except Exception as err:
+            if not _not_found(err):
+                raise
+        pull_error = None
+        if not report["present"] and entry["pull"] and not is_local_only_image(entry["image"]):
+            if check_mode:
+                report["would_pull"] = report["available"] = True
+                changed = True
+            else:
+                try:
+                    report["id"] = client.images.pull(entry["image"]).id
+                    report["pulled"] = report["available"] = True
+                    changed = True
+                except Exception as err:  # the SDK raises several types here
+                    pull_error = _first_line(err)
+        if not report["available"]:
+            report["missing_because"] = "image %s (%s) is not on the Docker engine of %s %s" % (
+                entry["image"], entry["variable"], host, image_reason(entry, pull_error))
+            if entry["required"]:
+                problems.append({"kind": "image",
+                                 "msg": missing_image_problem(entry, host, image_reason(entry, pull_error))})
+        result["images"].append(report)
+
+    present_volumes = set(v.get("Name") for v in (client.api.volumes() or {}).get("Volumes") or [])
+    result["volumes"] = [v for v in volumes or [] if v in present_volumes]
+    result["networks"] = sorted(n.get("Name") for n in client.api.networks() or [])
+    return result, problems, changed

@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: lh_host_info
+short_description: Look once at a host's Docker engine against the host's slice of the cluster plan
+version_added: 0.1.0
+description:
+  - One connection to the host's Docker engine (through the Docker SDK for Python) returns what the host holds
+    for the plan, the preflight reads it, and the roles after it do not ask the engine again for it.
+  - Returns the engine, API and SDK versions, the plan's containers that exist (with their start times and
+    labels), the images (pulled when missing and pulling is allowed), the volumes present, the networks, each
+    planned port (free, held by its own planned container, or held by whom) and the free disk of the engine's
+    data root.
+  - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
+    the engine does not answer, a required image is missing and cannot be pulled, or a planned port is taken by
+    something else. The problems are also returned as data (RV(problems)).
+  - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
+    prefix C(lh-testbed/) are never pulled (no registry has them).
+author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: In check mode nothing is pulled; a missing image that would be pulled is reported as such.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: posix
+requirements:
+  - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')); no docker CLI.
+options:
+  host:
+    description: The host's name in messages (the inventory name); defaults to the managed host's name.
+    type: str
+  containers:
+    description: Names of the containers the plan puts on this host.
+    type: list
+    elements: str
+    default: []
+  ports:
+    description:
+      - The ports the plan publishes on this host, by the container meant to hold them, in the container
+        modules' C(published_ports) form (C([bind:]host_port:container_port[/protocol])).
+      - A port is free, held by that very container (a re-run), or taken; taken ports are problems.
+      - Ports are tested with a bind on the managed host, when the engine runs there (a C(unix://) O(docker_host)).
+    type: dict
+    default: {}
+  images:
+    description: The images the host needs.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      image:
+        description: The image.
+        type: str
+        required: true
+      variable:
+        description: The variable the user sets the image with, named in messages.
+        type: str
+        default: image
+      required:
+        description: A missing image that cannot be pulled is a problem. When false it is only reported.
+        type: bool
+        default: true
+      pull:
+        description: Pull the image when it is missing (never names under C(lh-testbed/)).
+        type: bool
+        default: true
+  volumes:
+    description: Names of the volumes the plan uses on this host; those present are returned.
+    type: list
+    elements: str
+    default: []
+  docker_host:
+    description: The engine's address; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Look at the host once
+  littlehorse.cluster.lh_host_info:
+    host: "{{ inventory_hostname }}"
+    containers: [lh-kafka-1, lh-server-1]
+    ports:
+      lh-server-1: ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
+    images:
+      - {image: lh-testbed/lh-server:1.2.1, variable: server_image}
+      - {image: "{{ dashboard_image }}", variable: dashboard_image, required: false}
+    volumes: [lh-kafka-1, lh-server-1]
+  register: host_look
+
+- name: Is the dashboard there, and running?
+  littlehorse.cluster.lh_host_info:
+    containers: [lh-dashboard]
+  register: dashboard_look
+'''
+
+RETURN = r'''
+engine:
+  description: The engine's version, API version and operating system.
+  returned: success
+  type: dict
+  sample: {version: 26.1.5, api_version: "1.45", os: Debian GNU/Linux 12 (bookworm)}
+sdk_version:
+  description: Version of the Docker SDK for Python on the managed host.
+  returned: when the SDK is installed
+  type: str
+  sample: 7.1.0
+containers:
+  description: The containers of O(containers) that exist.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {name: lh-server-1, id: 3f2a, image: "lh-testbed/lh-server:1.2.1", image_id: "sha256:...", running: true,
+       status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {}}
+images:
+  description: One entry per image of O(images) (duplicates once).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {image: "haproxy:3.0.11", variable: load_balancer_image, required: true, present: true, pulled: false,
+       would_pull: false, id: "sha256:...", available: true, missing_because: ""}
+volumes:
+  description: The volumes of O(volumes) that exist.
+  returned: success
+  type: list
+  elements: str
+networks:
+  description: Names of every network of the engine.
+  returned: success
+  type: list
+  elements: str
+ports:
+  description:
+    - One entry per planned port. C(state) is C(free), C(ours) (held by its planned container), C(container)
+      (published by another container, C(held_by) names it) or C(process) (held by a process on the host).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {container: lh-server-1, bind: 127.0.0.1, port: 2023, protocol: tcp, state: ours, held_by: lh-server-1,
+       checked: engine and bind}
+disk:
+  description: The engine's data root (C(DockerRootDir)) and its free and total bytes (null where it cannot be read).
+  returned: success
+  type: dict
+  sample: {root_dir: /var/lib/docker, free_bytes: 52000000000, total_bytes: 100000000000}
+problems:
+  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(image) or C(port).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+import socket
+import sys
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
+    local_engine_path, look, sdk_problem)
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        host=dict(type="str"),
+        containers=dict(type="list", elements="str", default=[]),
+        ports=dict(type="dict", default={}),
+        images=dict(type="list", elements="dict", default=[], options=dict(
+            image=dict(type="str", required=True),
+            variable=dict(type="str", default="image"),
+            required=dict(type="bool", default=True),
+            pull=dict(type="bool", default=True),
+        )),
+        volumes=dict(type="list", elements="str", default=[]),
+        docker_host=dict(type="str"),
+    ), supports_check_mode=True)
+    params = module.params
+    host = params["host"] or socket.gethostname()
+    docker = _docker_client.docker
+    sdk_version = getattr(docker, "__version__", None) if docker is not None else None
+    problem = sdk_problem(sdk_version, host, sys.executable or "python3")
+    if problem:
+        problems = [{"kind": "sdk", "msg": problem}]
+        module.fail_json(msg=problem, problems=problems, sdk_version=sdk_version)
+    url = params["docker_host"] or _docker_client.docker_host_default()
+    client, result, problems, changed = None, {}, [], False
+    try:
+        client = _docker_client.connect(url)
+    except LHClusterError as err:
+        message = "host %s: %s" % (host, err)
+        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], sdk_version=sdk_version)
+    try:
+        result, problems, changed = look(
+            client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
+            volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None)
+    except LHClusterError as err:
+        module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
+    except Exception as err:  # the SDK's errors while reading: name the host and the engine
+        message = "host %s: reading the Docker engine at %s failed (%s)" % (host, url, err)
+        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], sdk_version=sdk_version)
+    result.update(sdk_version=sdk_version, problems=problems, changed=changed)
+    if problems:
+        module.fail_json(msg=" | ".join(p["msg"] for p in problems), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

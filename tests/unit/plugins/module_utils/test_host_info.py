@@ -1,0 +1,216 @@
+import pytest
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
+    binds_overlap, classify_port, disk_free, local_engine_path, look, planned_ports, port_holders, port_problem,
+    sdk_problem, version_tuple)
+
+
+class NotFound(Exception):
+    pass
+
+
+class Pulled(object):
+    def __init__(self, image):
+        self.id = "sha256:pulled-" + image
+
+
+class FakeImages(object):
+    def __init__(self, api, pullable):
+        self.api, self.pullable, self.pulls = api, pullable, []
+
+    def pull(self, image):
+        self.pulls.append(image)
+        if image not in self.pullable:
+            raise RuntimeError("manifest unknown\nmore")
+        self.api.images[image] = "sha256:pulled-" + image
+        return Pulled(image)
+
+
+class FakeApi(object):
+    def __init__(self, containers, images, listed, volumes, networks):
+        self.containers_by_name, self.images, self.listed = containers, images, listed
+        self.volume_names, self.network_names = volumes, networks
+
+    def inspect_container(self, name):
+        if name not in self.containers_by_name:
+            raise NotFound(name)
+        return self.containers_by_name[name]
+
+    def inspect_image(self, image):
+        if image not in self.images:
+            raise NotFound(image)
+        return {"Id": self.images[image]}
+
+    def containers(self, all=False):
+        return self.listed
+
+    def volumes(self):
+        return {"Volumes": [{"Name": v} for v in self.volume_names]}
+
+    def networks(self):
+        return [{"Name": n} for n in self.network_names]
+
+
+class FakeClient(object):
+    def __init__(self, containers=None, images=None, listed=None, volumes=(), networks=("bridge",), pullable=()):
+        self.api = FakeApi(containers or {}, dict(images or {}), listed or [], volumes, networks)
+        self.images = FakeImages(self.api, pullable)
+
+    def version(self):
+        return {"Version": "26.1.5", "ApiVersion": "1.45"}
+
+    def info(self):
+        return {"DockerRootDir": "/nonexistent/docker", "OperatingSystem": "Debian"}
+
+
+def inspected(name, running=True):
+    return {"Name": "/" + name, "Id": "id-" + name, "Image": "sha256:1",
+            "State": {"Running": running, "Status": "running" if running else "exited",
+                      "StartedAt": "2026-11-25T14:00:00Z"},
+            "Config": {"Image": "img:1", "Labels": {"a": "b"}}}
+
+
+def listed(name, port, ip="127.0.0.1", proto="tcp"):
+    return {"Names": ["/" + name], "Ports": [{"IP": ip, "PrivatePort": 1, "PublicPort": port, "Type": proto}]}
+
+
+def no_bind(bind, port, protocol):
+    return ""
+
+
+# ---- pure pieces
+
+@pytest.mark.parametrize("text,expected", [("7.1.0", (7, 1, 0)), ("7.2.0rc1", (7, 2, 0)), ("6", (6,)), ("", ())])
+def test_versions_compare_by_number(text, expected):
+    assert version_tuple(text) == expected
+
+
+def test_the_sdk_must_be_there_and_at_least_7_1():
+    assert sdk_problem("7.1.0", "h1") is None
+    assert sdk_problem("10.0", "h1") is None
+    missing = sdk_problem(None, "h1", "/usr/bin/python3")
+    assert "host h1" in missing and "not installed" in missing and "pip install 'docker>=7.1'" in missing
+    old = sdk_problem("6.1.3", "h2")
+    assert "host h2" in old and "6.1.3" in old and "docker>=7.1" in old
+
+
+def test_planned_ports_are_read_from_the_published_ports():
+    ports = planned_ports({"b": ["127.0.0.1:1822:1822", "2023:2023"], "a": ["9092:9092/udp"]})
+    assert ports == [
+        {"container": "b", "bind": "127.0.0.1", "port": 1822, "protocol": "tcp"},
+        {"container": "b", "bind": "0.0.0.0", "port": 2023, "protocol": "tcp"},
+        {"container": "a", "bind": "0.0.0.0", "port": 9092, "protocol": "udp"},
+    ]
+
+
+def test_a_bad_published_port_names_the_option():
+    with pytest.raises(LHClusterError, match="published_ports"):
+        planned_ports({"a": ["nonsense"]})
+
+
+@pytest.mark.parametrize("one,other,overlap", [
+    ("0.0.0.0", "127.0.0.1", True), ("127.0.0.1", "::", True), ("127.0.0.1", "127.0.0.1", True),
+    ("127.0.0.1", "10.0.0.1", False)])
+def test_binds_overlap_on_the_same_or_a_wildcard_address(one, other, overlap):
+    assert binds_overlap(one, other) is overlap
+
+
+def test_port_holders_match_port_protocol_and_address():
+    containers = [listed("x", 2023), listed("y", 2023, ip="10.0.0.1"), listed("z", 2023, proto="udp"),
+                  listed("w", 2033, ip="0.0.0.0")]
+    assert port_holders(containers, 2023, "127.0.0.1") == ["x"]
+    assert port_holders(containers, 2023, "0.0.0.0") == ["x", "y"]
+    assert port_holders(containers, 2033, "127.0.0.1") == ["w"]
+    assert port_holders(containers, 2043, "0.0.0.0") == []
+
+
+@pytest.mark.parametrize("holders,bind_error,state", [
+    ([], "", "free"), (["c"], "", "ours"), (["c", "other"], "", "ours"), (["other"], "", "container"),
+    ([], "Address already in use", "process")])
+def test_a_port_is_free_ours_or_taken(holders, bind_error, state):
+    port = classify_port({"container": "c", "bind": "0.0.0.0", "port": 2023, "protocol": "tcp"}, holders, bind_error)
+    assert port["state"] == state
+    problem = port_problem(port, "h1")
+    assert (problem is not None) is (state in ("container", "process"))
+    if problem:
+        assert "host h1: port 2023/tcp" in problem and "planned for c" in problem and "littlehorse_" in problem
+
+
+def test_only_a_unix_socket_is_a_local_engine():
+    assert local_engine_path("unix:///var/run/docker.sock") == "/var/run/docker.sock"
+    assert local_engine_path("tcp://h:2376") is None
+    assert local_engine_path("ssh://u@h") is None
+
+
+def test_free_disk_of_a_readable_root_and_none_otherwise(tmp_path):
+    disk = disk_free(str(tmp_path))
+    assert disk["free_bytes"] > 0 and disk["total_bytes"] >= disk["free_bytes"]
+    assert disk_free("/nonexistent/x")["free_bytes"] is None
+    assert disk_free(str(tmp_path), readable=False)["free_bytes"] is None
+
+
+# ---- one look, on a double of the engine
+
+def test_one_look_reports_containers_volumes_networks_and_free_ports():
+    client = FakeClient(containers={"c1": inspected("c1")}, images={"img:1": "sha256:1"},
+                        listed=[listed("c1", 2023)], volumes=["v1", "other"], networks=["bridge", "lh"])
+    result, problems, changed = look(
+        client, "h1", containers=["c1", "c2"], ports={"c1": ["127.0.0.1:2023:2023"], "c2": ["127.0.0.1:2033:2033"]},
+        images=[{"image": "img:1", "variable": "server_image"}], volumes=["v1", "v2"], bind=no_bind)
+    assert problems == [] and changed is False
+    assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian"}
+    assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
+                                     "running": True, "status": "running", "started_at": "2026-11-25T14:00:00Z",
+                                     "labels": {"a": "b"}}]
+    assert [(p["port"], p["state"]) for p in result["ports"]] == [(2023, "ours"), (2033, "free")]
+    assert result["images"][0]["present"] and result["images"][0]["available"]
+    assert result["volumes"] == ["v1"] and result["networks"] == ["bridge", "lh"]
+    assert result["disk"]["root_dir"] == "/nonexistent/docker"
+
+
+def test_every_problem_is_reported_at_once():
+    client = FakeClient(listed=[listed("intruder", 2023)])
+    result, problems, changed = look(
+        client, "h1", ports={"c1": ["2023:2023", "2033:2033"]},
+        images=[{"image": "lh-testbed/kafka:1", "variable": "kafka_image"},
+                {"image": "nowhere/img:1", "variable": "server_image"},
+                {"image": "off/img:1", "variable": "load_balancer_image", "pull": False}],
+        bind=lambda bind, port, protocol: "Address already in use" if port == 2033 else "")
+    kinds = [p["kind"] for p in problems]
+    assert kinds == ["port", "port", "image", "image", "image"]
+    text = " ".join(p["msg"] for p in problems)
+    assert "published by container intruder" in text and "held by a process on the host (Address already in use)" in text
+    assert "local build of the test bed" in text and "docker load" in text
+    assert "cannot be pulled (manifest unknown)" in text and "set server_image" in text
+    assert "pulling is off" in text
+    assert client.images.pulls == ["nowhere/img:1"], "never pull a test bed name, nor with pull off"
+    assert changed is False
+
+
+def test_a_missing_optional_image_is_only_reported():
+    result, problems, changed = look(FakeClient(), "h1", images=[
+        {"image": "lh-testbed/dash:1", "variable": "dashboard_image", "required": False}])
+    assert problems == []
+    assert result["images"][0]["available"] is False
+    assert result["images"][0]["missing_because"].startswith("image lh-testbed/dash:1 (dashboard_image) is not on")
+
+
+def test_a_missing_image_is_pulled_and_check_mode_pulls_nothing():
+    client = FakeClient(pullable=["haproxy:3"])
+    images = [{"image": "haproxy:3", "variable": "load_balancer_image"}]
+    result, problems, changed = look(client, "h1", images=images, check_mode=True)
+    assert problems == [] and changed is True and client.images.pulls == []
+    assert result["images"][0]["would_pull"] and result["images"][0]["available"]
+    result, problems, changed = look(client, "h1", images=images)
+    assert problems == [] and changed is True and client.images.pulls == ["haproxy:3"]
+    assert result["images"][0]["pulled"] and result["images"][0]["id"] == "sha256:pulled-haproxy:3"
+    result, problems, changed = look(client, "h1", images=images)
+    assert changed is False and result["images"][0]["present"]
+
+
+def test_a_remote_engine_checks_ports_through_the_engine_only():
+    def must_not_bind(bind, port, protocol):
+        raise AssertionError("bind test on a remote engine")
+    result, problems, dummy = look(FakeClient(), "h1", ports={"c": ["2023:2023"]}, bind=must_not_bind, local=False)
+    assert problems == [] and result["ports"][0]["checked"] == "engine only"
