@@ -72,7 +72,7 @@ def test_every_problem_at_once_a_missing_test_bed_image_and_ports_held_by_others
     assert kinds == ["image", "port", "port"], result["problems"]
     message = result["msg"]
     assert "host lhit-host" in message
-    assert "lh-testbed/no-such-image:0 (server_image)" in message and "make images" in message
+    assert "lh-testbed/no-such-image:0 (server_image)" in message and "docker load" in message
     assert "never pulled" in message
     assert "port %d/tcp (127.0.0.1), planned for %s, is published by container %s" % (HELD_PORT, planned, holder) \
         in message
