@@ -24,8 +24,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import docker
@@ -35,7 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(PROJECT, "tests"))
 from lhtest.workflow import Worker, client_config, register  # noqa: E402
-from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import wait_runs  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import server_health  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import start_runs, wait_runs  # noqa: E402
 from littlehorse.model import RunWfRequest, VariableValue  # noqa: E402
 
 TASK_RETRIES = 5
@@ -74,22 +73,9 @@ def complete(config, ids, timeout):
     return time.monotonic() - started
 
 
-def submit(config, wf, count, runs):
-    ids = []
-    stub = config.stub()
-    for i in range(count):
-        run_id = "%s-%s-%d" % (wf, uuid.uuid4().hex[:6], i)
-        while True:
-            try:
-                stub.RunWf(RunWfRequest(wf_spec_name=wf, id=run_id, variables={"name": VariableValue(str=run_id)}),
-                           timeout=10)
-                break
-            except grpc.RpcError as err:
-                if err.code() == ACCEPTED_AGAIN:
-                    break
-                time.sleep(1)
-        ids.append(run_id)
-    return complete(config, ids, runs)
+def submit(config, wf, count, timeout):
+    """Start count runs (transient refusals retried, ALREADY_EXISTS taken as accepted); all must complete."""
+    return complete(config, start_runs(config, wf, count, timeout), timeout)
 
 
 def cmd_assign(args):
@@ -195,27 +181,15 @@ def cmd_outage(args):
     assert figures["submitted"] >= 200, figures
 
 
-def status_of(health):
-    try:
-        with urllib.request.urlopen("http://%s/status" % health, timeout=3) as reply:
-            return json.loads(reply.read())
-    except (OSError, ValueError, urllib.error.URLError):
-        return None
-
-
-def restorations(status):
-    return sum(len(v) for k, v in status.items() if "restor" in k.lower() and isinstance(v, list))
-
-
 def cmd_settle(args):
     t = time.monotonic()
     pending = set(args.health.split(","))
     last = {}
     while pending and time.monotonic() - t < args.timeout:
         for health in sorted(pending):
-            status = status_of(health)
-            last[health] = status
-            if status and status.get("coreState") == "RUNNING" and not restorations(status):
+            seen = server_health(*split(health))
+            last[health] = seen["status"]
+            if (seen["status"] or {}).get("coreState") == "RUNNING" and not seen["restorations"]:
                 pending.discard(health)
         time.sleep(1)
     if pending:
