@@ -10,9 +10,8 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
   name:
-    description: Name of the container.
+    description: Name of the container. Required unless O(instances) is given.
     type: str
-    required: true
   image:
     description:
       - Image to run. Compared by name and by the image ID the name resolves to on the engine, so a rebuilt or
@@ -80,6 +79,22 @@ options:
     description: Re-create the container even when no compared setting differs. The volumes are kept.
     type: bool
     default: false
+  instances:
+    description:
+      - Several containers in one run, each item a dict of this module's options (at least O(name)) that
+        override the options given at the top level; the top-level options are the defaults of every item.
+      - Every item is validated before anything changes; then the containers are reconciled in the order
+        given, each waited for (O(wait)) before the next.
+      - O(docker_host), O(instances) and O(change_existing) hold for the whole run and cannot be set per item.
+    type: list
+    elements: dict
+  change_existing:
+    description:
+      - V(false) creates the containers that do not exist yet and leaves every existing container as it is;
+        one that differs from its settings is listed in C(pending) (looked at as in check mode). A playbook
+        can then change those one at a time, for example in a play with C(serial).
+    type: bool
+    default: true
 notes:
   - Desired and running state are compared on normalised values, and only for the settings this module
     renders. A difference re-creates the container and keeps its volumes; no difference changes nothing.

@@ -562,6 +562,30 @@ def _unique(pairs, setting):
         seen[value] = host
 
 
+def server_options(server):
+    """The per-server options of littlehorse.cluster.lh_server, as one item of its `instances`."""
+    options = {"name": server["container"], "instance_id": server["instance_id"], "listeners": server["listeners"],
+               "internal_port": server["internal"]["port"],
+               "internal_advertised_host": server["internal"]["advertised_host"],
+               "internal_advertised_port": server["internal"]["advertised_port"],
+               "health_port": server["health_port"], "volume": server["volume"],
+               "published_ports": server["published_ports"]}
+    options.update((key, server[key]) for key in ("rack_id", "wait_host") if server.get(key))
+    return options
+
+
+def kafka_node_options(node):
+    """The per-node options of littlehorse.cluster.kafka_node, as one item of its `instances`."""
+    options = dict((key, node[key]) for key in (
+        "node_id", "process_roles", "listeners", "controller_listener_name", "inter_broker_listener_name",
+        "controller_quorum_voters", "offsets_topic_replication_factor", "transaction_state_log_replication_factor",
+        "transaction_state_log_min_isr", "min_insync_replicas", "volume", "published_ports"))
+    options["name"] = node["container"]
+    if node.get("wait_host"):
+        options["wait_host"] = node["wait_host"]
+    return options
+
+
 def cluster_plan(groups, hostvars):
     """groups | littlehorse.cluster.cluster_plan(hostvars) -> the plan (see the module docstring)."""
     if not isinstance(groups, Mapping) or not isinstance(hostvars, Mapping):
@@ -640,6 +664,10 @@ def cluster_plan(groups, hostvars):
         "kafka": kafka,
         "servers": servers,
     }
+    for server in servers:
+        server["options"] = server_options(server)
+    for node in kafka["nodes"]:
+        node["options"] = kafka_node_options(node)
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)
     if plan["load_balancer"] and not single and len(all_hosts) > 1 and _is_loopback(

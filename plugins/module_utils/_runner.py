@@ -6,6 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     RESTART_POLICIES, STATES, ContainerSpec, Reconciler)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._docker_client import connect, docker_host_default
@@ -15,7 +17,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import
 def container_argument_spec(stop_timeout_default=None):
     """The options of the littlehorse.cluster.container doc fragment."""
     return dict(
-        name=dict(type="str", required=True),
+        name=dict(type="str"),
         image=dict(type="str"),
         state=dict(type="str", default="started", choices=list(STATES)),
         network=dict(type="str"),
@@ -29,7 +31,13 @@ def container_argument_spec(stop_timeout_default=None):
         wait_timeout=dict(type="int", default=300),
         wait_host=dict(type="str"),
         force_recreate=dict(type="bool", default=False),
+        instances=dict(type="list", elements="dict"),
+        change_existing=dict(type="bool", default=True),
     )
+
+
+# Options that hold for the whole run, never for one item of `instances`.
+RUN_OPTIONS = ("instances", "change_existing", "docker_host")
 
 
 def container_kwargs(params):
@@ -44,38 +52,99 @@ def container_kwargs(params):
 def missing_required(params, required):
     """The options of `required` that are not given, when the container should exist."""
     if params["state"] == "absent":
-        return []
-    return [option for option in required if params.get(option) in (None, [], "")]
+        return [] if params.get("name") else ["name"]
+    return [option for option in ("name",) + tuple(required) if params.get(option) in (None, [], "")]
 
 
-def run_container_module(module, build_spec, required=()):
-    """Validate (build_spec raises LHClusterError before anything changes), reconcile, exit.
+def item_params(argument_spec, params):
+    """[(label, params)] of every container of the run: the top-level options, or each item of
+    `instances` over them, validated and converted with the module's own argument spec."""
+    if not params.get("instances"):
+        return [("", params)]
+    item_spec = dict((k, v) for k, v in argument_spec.items() if k not in RUN_OPTIONS)
+    defaults = dict((k, v) for k, v in params.items() if k not in RUN_OPTIONS and v is not None)
+    items = []
+    for index, overrides in enumerate(params["instances"]):
+        label = "instances[%d]%s" % (index, " (%s)" % overrides["name"] if overrides.get("name") else "")
+        misplaced = sorted(set(overrides) & set(RUN_OPTIONS))
+        if misplaced:
+            raise LHClusterError("%s: %s hold for the whole run; set them at the top level, not per item"
+                                 % (label, ", ".join(misplaced)))
+        given = dict((k, v) for k, v in overrides.items() if v is not None)
+        result = ArgumentSpecValidator(item_spec).validate(dict(defaults, **given))
+        if result.error_messages:
+            raise LHClusterError("%s: %s" % (label, "; ".join(result.error_messages)))
+        items.append((label, dict(result.validated_parameters, docker_host=params["docker_host"])))
+    names = [p["name"] for dummy, p in items]
+    twice = sorted(set(n for n in names if names.count(n) > 1))
+    if twice:
+        raise LHClusterError("instances: the container name %s is given more than once" % ", ".join(twice))
+    return items
 
-    The options in `required` are needed unless state is absent: removing a container takes
-    only its name."""
-    params = module.params
+
+def prepare(params, build_spec, required, check_mode):
+    """(spec, extra) of one container; raises LHClusterError before anything changes."""
     missing = missing_required(params, required)
     if missing:
-        module.fail_json(msg="%s: required unless state is absent" % ", ".join(missing))
-    try:
-        if params["state"] == "absent":
-            spec, extra = ContainerSpec(name=params["name"], image=None, stop_timeout=params["stop_timeout"]), {}
-        else:
-            spec, extra = build_spec(params, module.check_mode)
-        written = extra.pop("files_written", [])
-        reloadable = set(m.host_path for m in spec.mounts if m.reloadable)
-        client = connect(params["docker_host"] or docker_host_default())
-        engine = Reconciler(client, check_mode=module.check_mode)
-        result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],
-                              wait=params["wait"], wait_timeout=params["wait_timeout"],
-                              wait_host=params["wait_host"], reload=any(path in reloadable for path in written))
-    except LHClusterError as err:
-        module.fail_json(msg=err.message, **err.details)
-    if written:
-        result["actions"] = ["write %s" % path for path in written] + result["actions"]
+        raise LHClusterError("%s: required unless state is absent" % ", ".join(missing))
+    if params["state"] == "absent":
+        return ContainerSpec(name=params["name"], image=None, stop_timeout=params["stop_timeout"]), {}
+    return build_spec(params, check_mode)
+
+
+def reconcile(client, params, spec, extra, check_mode, change_existing=True):
+    """Apply one container; returns (result, diff). With change_existing false, an existing
+    container that differs is only looked at (check mode) and its result says pending."""
+    written_paths = extra.pop("files_written", [])
+    reloadable = set(m.host_path for m in spec.mounts if m.reloadable)
+    engine = Reconciler(client, check_mode=check_mode)
+    if not change_existing and params["state"] != "absent" and engine.find(spec.name) is not None:
+        engine = Reconciler(client, check_mode=True)
+    result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],
+                          wait=params["wait"], wait_timeout=params["wait_timeout"],
+                          wait_host=params["wait_host"], reload=any(path in reloadable for path in written_paths))
+    result["pending"] = bool(engine.check_mode and not check_mode and result["changed"])
+    if result["pending"]:
+        result["changed"] = False
+    elif written_paths:
+        result["actions"] = ["write %s" % path for path in written_paths] + result["actions"]
         result["changed"] = True
     result.update(extra)
     result["env"] = spec.masked_env()
-    if module._diff:
-        result["diff"] = engine.diff
-    module.exit_json(**result)
+    return result, engine.diff
+
+
+def run_container_module(module, build_spec, required=()):
+    """Validate every container of the run (build_spec raises LHClusterError before anything
+    changes), reconcile them in order, exit.
+
+    The options in `required` are needed unless state is absent: removing a container takes
+    only its name. With `instances`, the result of each container is in `instances` and its
+    name in `pending` when change_existing=false kept it from changing."""
+    params = module.params
+    try:
+        prepared = []
+        for label, item in item_params(module.argument_spec, params):
+            try:
+                prepared.append((item,) + tuple(prepare(item, build_spec, required, module.check_mode)))
+            except LHClusterError as err:
+                raise LHClusterError("%s%s" % (label + ": " if label else "", err.message), **err.details)
+        client = connect(params["docker_host"] or docker_host_default())
+        results, diffs = [], []
+        for item, spec, extra in prepared:
+            result, diff = reconcile(client, item, spec, extra, module.check_mode, params["change_existing"])
+            results.append(result)
+            diffs.append(dict(diff, before_header=spec.name, after_header=spec.name))
+    except LHClusterError as err:
+        module.fail_json(msg=err.message, **err.details)
+    if params.get("instances"):
+        outcome = {"changed": any(r["changed"] for r in results), "instances": results,
+                   "pending": [r["container"].get("name") or item["name"]
+                               for r, (item, dummy, dummy2) in zip(results, prepared) if r["pending"]]}
+        if module._diff:
+            outcome["diff"] = diffs
+    else:
+        outcome = results[0]
+        if module._diff:
+            outcome["diff"] = dict((k, v) for k, v in diffs[0].items() if not k.endswith("_header"))
+    module.exit_json(**outcome)

@@ -146,13 +146,13 @@ EXAMPLES = r'''
 RETURN = r'''
 actions:
   description: What the module did (or would do in check mode), in order.
-  returned: always
+  returned: when O(instances) is not given
   type: list
   elements: str
   sample: ["write /etc/littlehorse/lh-lb/haproxy.cfg", "reload (SIGUSR2)"]
 container:
   description: The container after the run (empty in check mode).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
 config:
   description: The rendered C(haproxy.cfg).
@@ -165,8 +165,18 @@ config_path:
   sample: /etc/littlehorse/lh-lb/haproxy.cfg
 env:
   description: The container's environment set by the module (none).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
+instances:
+  description: With O(instances), one result per container in the order given, each with the keys above.
+  returned: when O(instances) is given
+  type: list
+  elements: dict
+pending:
+  description: The containers that exist and differ from their item but were left as they are (O(change_existing=false)).
+  returned: when O(instances) is given
+  type: list
+  elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -226,19 +226,29 @@ EXAMPLES = r'''
 RETURN = r'''
 actions:
   description: What the module did (or would do in check mode), in order.
-  returned: always
+  returned: when O(instances) is not given
   type: list
   elements: str
   sample: [recreate, start]
 container:
   description: The container after the run (empty in check mode).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
   sample: {id: 4f1c..., name: lh-server-1, status: running, ip: 172.18.0.3}
 env:
   description: The environment rendered for the server; no secret is in it (they are passed as files).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
+instances:
+  description: With O(instances), one result per container in the order given, each with the keys above.
+  returned: when O(instances) is given
+  type: list
+  elements: dict
+pending:
+  description: The containers that exist and differ from their item but were left as they are (O(change_existing=false)).
+  returned: when O(instances) is given
+  type: list
+  elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -1,0 +1,73 @@
+"""Several containers in one module run (`instances`) and leaving existing ones for later (`change_existing`)."""
+import pytest
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
+    container_argument_spec, item_params, reconcile)
+
+from test_container import FakeClient, matching_attrs, spec
+
+SPEC = dict(container_argument_spec(), port=dict(type="int"), mode=dict(type="str", choices=["a", "b"]))
+
+
+def top(**given):
+    params = dict((name, option.get("default")) for name, option in SPEC.items())
+    params.update(given)
+    return params
+
+
+def test_without_instances_the_top_level_options_are_the_one_container():
+    params = top(name="c1", port=1)
+    assert item_params(SPEC, params) == [("", params)]
+
+
+def test_each_item_overrides_the_top_level_options_and_is_converted_by_the_spec():
+    items = item_params(SPEC, top(image="img:1", port=7, docker_host="unix:///x.sock",
+                                  instances=[{"name": "c1"}, {"name": "c2", "port": "8", "mode": None}]))
+    assert [label for label, dummy in items] == ["instances[0] (c1)", "instances[1] (c2)"]
+    first, second = items[0][1], items[1][1]
+    assert (first["name"], first["image"], first["port"]) == ("c1", "img:1", 7)
+    assert (second["name"], second["port"], second["mode"]) == ("c2", 8, None)
+    assert first["docker_host"] == second["docker_host"] == "unix:///x.sock"
+    assert "instances" not in first and "change_existing" not in first
+
+
+@pytest.mark.parametrize("instances,message", [
+    ([{"name": "c1", "port": "eight"}], r"instances\[0\] \(c1\): .*port"),
+    ([{"name": "c1", "mode": "z"}], r"instances\[0\] \(c1\): value of mode must be one of: a, b, got: z"),
+    ([{"name": "c1", "surprise": 1}], r"instances\[0\] \(c1\): .*surprise"),
+    ([{"name": "c1", "docker_host": "tcp://h:2375"}], r"instances\[0\] \(c1\): docker_host hold for the whole run"),
+    ([{"name": "c1"}, {"name": "c1"}], r"instances: the container name c1 is given more than once"),
+])
+def test_a_bad_item_is_named_before_anything_runs(instances, message):
+    with pytest.raises(LHClusterError, match=message):
+        item_params(SPEC, top(image="img:1", instances=instances))
+
+
+def run(client, desired, change_existing):
+    return reconcile(client, top(name="c1", state="started"), desired, {}, check_mode=False,
+                     change_existing=change_existing)[0]
+
+
+def test_an_existing_container_that_differs_is_left_pending_and_untouched():
+    client = FakeClient(matching_attrs(spec()))
+    result = run(client, spec(env={"A": "2", "SECRET": "s"}), change_existing=False)
+    assert result["pending"] and not result["changed"] and result["actions"] == ["recreate", "start"]
+    assert client.api.calls == []
+
+
+def test_an_existing_container_that_differs_changes_when_existing_ones_may_change():
+    client = FakeClient(matching_attrs(spec()))
+    result = run(client, spec(env={"A": "2", "SECRET": "s"}), change_existing=True)
+    assert result["changed"] and not result["pending"] and "create_container" in client.api.calls
+
+
+def test_a_missing_container_is_created_even_when_existing_ones_must_not_change():
+    client = FakeClient(None)
+    result = run(client, spec(), change_existing=False)
+    assert result["changed"] and not result["pending"] and "create_container" in client.api.calls
+
+
+def test_an_unchanged_container_is_neither_changed_nor_pending():
+    result = run(FakeClient(matching_attrs(spec())), spec(), change_existing=False)
+    assert not result["changed"] and not result["pending"]
