@@ -83,6 +83,13 @@ OTHER_KNOWN = (
     "littlehorse_verify_cleanup",
     "littlehorse_teardown_purge_volumes",
 )
+# Role variables that every host of the role's group must share: the servers of one cluster run one
+# release and one Kafka Streams assignment configuration, the Kafka nodes one release. (Heaps,
+# timeouts and kafka_properties such as broker.rack may differ per host.)
+ROLE_CLUSTER_WIDE = (
+    ("littlehorse_servers", ("server_image", "server_should_create_topics", "server_warmup_replicas")),
+    ("kafka", ("kafka_image",)),
+)
 KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
 
 
@@ -259,6 +266,25 @@ def _check_cluster_wide(inv, hosts):
             pairs = ", ".join("%r on %s" % (value, host) for host, value in sorted(seen.values(), key=repr))
             raise PlanError("%s differs between hosts (%s); it describes the whole cluster: set it once in "
                             "group_vars/all" % (name, pairs))
+
+
+def _check_role_cluster_wide(inv):
+    """Role variables the hosts of one group must share (ROLE_CLUSTER_WIDE), the same way."""
+    for group, names in ROLE_CLUSTER_WIDE:
+        hosts = inv.hosts(group)
+        for name in names:
+            seen = {}
+            for host in hosts:
+                values = inv.hostvars.get(host) or {}
+                value = values.get(name) if isinstance(values, Mapping) else None
+                seen.setdefault(repr(_normalised(value)), (host, value))
+            if len(seen) > 1:
+                pairs = ", ".join("%s on %s" % ("the role's default" if value is None else repr(value), host)
+                                  for host, value in seen.values())
+                raise PlanError("%s differs between the hosts of group '%s' (%s); every host of the group must run "
+                                "the same: set it once in group_vars/all (or group_vars/%s), and change it there "
+                                "for all of them (site.yml rolls the change one host at a time)"
+                                % (name, group, pairs, group))
 
 
 def _bootstrap_servers(inv, host, value):
@@ -485,6 +511,49 @@ def load_balancer_plan(inv, servers, single, prefix):
             "advertised_host": inv.advertised_host(host), "backends": backends}
 
 
+def reach_plan(plan, inv):
+    """{host: [{to, address, port, purpose}]}: what each host must reach on the others (Kafka's broker
+    and controller ports, the servers' internal ports, the public and health ports behind the load
+    balancer and the dashboard), each address and port once. Empty on one engine."""
+    reach = dict((host, []) for host in plan["cluster"]["hosts"])
+    if plan["cluster"]["single_engine"]:
+        return reach
+    nodes = plan["kafka"]["nodes"]
+    servers = plan["servers"]
+
+    def need(hosts, target_host, address, port, purpose):
+        for host in hosts:
+            if host == target_host or address == inv.advertised_host(host):
+                continue
+            if not any((p["address"], p["port"]) == (address, port) for p in reach[host]):
+                reach[host].append({"to": target_host, "address": address, "port": port, "purpose": purpose})
+
+    server_hosts = sorted(set(s["host"] for s in servers))
+    kafka_hosts = sorted(set(n["host"] for n in nodes))
+    for node in nodes:
+        need(server_hosts + kafka_hosts, node["host"], node["advertised_host"], node["port"],
+             "the Kafka broker port of %s" % node["container"])
+        need(kafka_hosts, node["host"], node["advertised_host"], node["controller_port"],
+             "the Kafka controller port of %s" % node["container"])
+    for server in servers:
+        need(server_hosts, server["host"], server["internal"]["advertised_host"], server["internal"]["advertised_port"],
+             "the internal port of %s" % server["container"])
+    balancer = plan.get("load_balancer")
+    for server in servers if balancer else []:
+        listener = server["listeners"][0]
+        need([balancer["host"]], server["host"], listener["advertised_host"], listener["advertised_port"],
+             "the public port of %s, behind the load balancer" % server["container"])
+        need([balancer["host"]], server["host"], listener["advertised_host"], server["health_port"],
+             "the health port of %s, checked by the load balancer" % server["container"])
+    dashboard = plan.get("dashboard")
+    if dashboard:
+        target = next(s for s in servers if s["listeners"][0]["advertised_host"] == dashboard["api_host"]
+                      or s["container"] == dashboard["api_host"])
+        need([dashboard["host"]], target["host"], dashboard["api_host"], dashboard["api_port"],
+             "the public port of %s, the dashboard's server" % target["container"])
+    return reach
+
+
 def _port_spaces(inv, hosts):
     """Hosts at the same address are one machine, one port space: host -> (first host there, the address)."""
     owner, spaces = {}, {}
@@ -599,6 +668,7 @@ def cluster_plan(groups, hostvars):
     first = all_hosts[0]
     _check_known_settings(inv, all_hosts)
     _check_cluster_wide(inv, all_hosts)
+    _check_role_cluster_wide(inv)
 
     prefix = str(inv.raw(first, "littlehorse_prefix"))
     if not PREFIX.match(prefix):
@@ -675,6 +745,7 @@ def cluster_plan(groups, hostvars):
         raise PlanError("host %s: the load balancer advertises %s, which clients on other hosts cannot reach; set "
                         "ansible_host or littlehorse_advertised_host to an address the clients reach"
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
+    plan["reach"] = reach_plan(plan, inv)
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
                          for host in all_hosts)

@@ -11,14 +11,19 @@ one: the caller reports all of them at once, each naming the host and the fix.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import shutil
 import socket
+import threading
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, normalise_port)
 
 MINIMUM_SDK = (7, 1)
+# Docker 20.10 (API 1.41) is the oldest engine the modules are tested against (Debian's docker.io).
+MINIMUM_ENGINE = (20, 10)
+REACH_TIMEOUT = 3.0
 WILDCARDS = ("", "0.0.0.0", "::")
 
 
@@ -48,6 +53,68 @@ def sdk_problem(sdk_version, host, python="python3"):
         return "host %s: the Docker SDK for Python is %s, older than %d.%d. %s" % (
             host, sdk_version, MINIMUM_SDK[0], MINIMUM_SDK[1], fix)
     return None
+
+
+def engine_problem(engine_version, host):
+    """The message for an engine older than MINIMUM_ENGINE, or None."""
+    found = version_tuple(engine_version)
+    if found and found < MINIMUM_ENGINE:
+        return ("host %s: the Docker engine is %s, older than %d.%d, the oldest the collection supports. Upgrade "
+                "Docker on %s to %d.%d or newer." % (host, engine_version, MINIMUM_ENGINE[0], MINIMUM_ENGINE[1], host,
+                                                    MINIMUM_ENGINE[0], MINIMUM_ENGINE[1]))
+    return None
+
+
+def disk_problem(disk, min_free_mb, host):
+    """The message when the engine's data directory has less than min_free_mb free (unknown: no problem)."""
+    if not min_free_mb or disk.get("free_bytes") is None:
+        return None
+    free_mb = disk["free_bytes"] // (1024 * 1024)
+    if free_mb >= min_free_mb:
+        return None
+    return ("host %s: the Docker engine's data directory %s has %d MiB free, less than the %d MiB the cluster's "
+            "containers and volumes need to start (preflight_min_free_disk_mb). Free space on %s under %s, or lower "
+            "preflight_min_free_disk_mb if you know the cluster needs less." % (
+                host, disk["root_dir"], free_mb, min_free_mb, host, disk["root_dir"]))
+
+
+def reach_test(address, port, timeout=REACH_TIMEOUT):
+    """'open', 'refused' (the machine answered: nothing listens yet) or why nothing answered."""
+    try:
+        sock = socket.create_connection((address, port), timeout=timeout)
+    except socket.timeout:
+        return "no answer within %g s" % timeout
+    except (OSError, socket.error) as err:
+        if getattr(err, "errno", None) == errno.ECONNREFUSED:
+            return "refused"
+        return getattr(err, "strerror", None) or str(err)
+    sock.close()
+    return "open"
+
+
+def reach_peers(peers, dial=reach_test):
+    """Every peer dialled at once (threads: a blocked port costs one timeout, not one each)."""
+    results = [None] * len(peers)
+
+    def run(index, peer):
+        results[index] = dial(peer["address"], int(peer["port"]))
+
+    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(peers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [dict(peer, state=state) for peer, state in zip(peers, results)]
+
+
+def reach_problem(peer, host):
+    """A peer that did not answer at all (refused means the machine is there: nothing listens yet)."""
+    if peer["state"] in ("open", "refused"):
+        return None
+    return ("host %s cannot reach %s at %s:%s (%s): %s. Open the port from %s to %s (firewall, security group), or "
+            "correct %s's address (ansible_host or littlehorse_advertised_host)."
+            % (host, peer["to"], peer["address"], peer["port"], peer["purpose"], peer["state"], host, peer["to"],
+               peer["to"]))
 
 
 def planned_ports(ports):
@@ -190,11 +257,12 @@ def _not_found(err):
 
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
-         bind=bind_test, local=True):
+         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of image, port. `bind` tests a port on this machine
-    (used only when `local`, i.e. the engine runs where the module runs)."""
+    problems: [{kind, msg}], kind one of engine, disk, reach, image, port. `bind` tests a port on
+    this machine (used only when `local`, i.e. the engine runs where the module runs); `dial`
+    tries each of `peers` ({to, address, port, purpose}) from here."""
     problems = []
     changed = False
     version = client.version()
@@ -204,6 +272,12 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
                    "os": info.get("OperatingSystem")},
         "disk": disk_free(info.get("DockerRootDir"), readable=local),
     }
+    for kind, message in (("engine", engine_problem(version.get("Version"), host)),
+                          ("disk", disk_problem(result["disk"], min_free_disk_mb, host))):
+        if message:
+            problems.append({"kind": kind, "msg": message})
+    result["reach"] = reach_peers(list(peers or []), dial)
+    problems.extend({"kind": "reach", "msg": m} for m in (reach_problem(p, host) for p in result["reach"]) if m)
 
     found = []
     for name in containers or []:

@@ -122,7 +122,7 @@ EXAMPLES = r'''
 - name: One combined broker and controller
   littlehorse.cluster.kafka_node:
     name: lh-kafka-1
-    image: lh-testbed/kafka:4.1.1
+    image: apache/kafka:4.1.1
     network: lh-net
     node_id: 1
     cluster_id: MkU3OEVBNTcwNTJENDM2Qk

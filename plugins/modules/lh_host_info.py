@@ -18,8 +18,9 @@ description:
     planned port (free, held by its own planned container, or held by whom) and the free disk of the engine's
     data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
-    the engine does not answer, a required image is missing and cannot be pulled, or a planned port is taken by
-    something else. The problems are also returned as data (RV(problems)).
+    the engine does not answer or is older than 20.10, its data directory has less free space than
+    O(min_free_disk_mb), another host of O(peers) does not answer, a required image is missing and cannot be
+    pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
     prefix C(lh-testbed/) are never pulled (no registry has them).
 author: LittleHorse cluster maintainers (@littlehorse-enterprises)
@@ -83,6 +84,37 @@ options:
   docker_host:
     description: The engine's address; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
     type: str
+  min_free_disk_mb:
+    description:
+      - Less free space (MiB) than this in the engine's data directory is a problem; V(0) checks nothing.
+      - Read only when the engine runs on the managed host (a C(unix://) O(docker_host)).
+    type: int
+    default: 0
+  peers:
+    description:
+      - Addresses and ports of the other hosts this host must reach, each dialled once from the managed host, all
+        at the same time, for up to 3 seconds. A refused connection counts as reached (the machine answered;
+        nothing listens there yet on a first deploy); no answer or no route is a problem.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      to:
+        description: The other host's name, in messages.
+        type: str
+        required: true
+      address:
+        description: The address to dial.
+        type: str
+        required: true
+      port:
+        description: The port to dial.
+        type: int
+        required: true
+      purpose:
+        description: What the port is for, in messages.
+        type: str
+        default: a port of the cluster
 '''
 
 EXAMPLES = r'''
@@ -93,7 +125,7 @@ EXAMPLES = r'''
     ports:
       lh-server-1: ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
     images:
-      - {image: lh-testbed/lh-server:1.2.1, variable: server_image}
+      - {image: registry.example.com/littlehorse/lh-server:1.2.1, variable: server_image}
       - {image: "{{ dashboard_image }}", variable: dashboard_image, required: false}
     volumes: [lh-kafka-1, lh-server-1]
   register: host_look
@@ -121,7 +153,7 @@ containers:
   type: list
   elements: dict
   sample:
-    - {name: lh-server-1, id: 3f2a, image: "lh-testbed/lh-server:1.2.1", image_id: "sha256:...", running: true,
+    - {name: lh-server-1, id: 3f2a, image: "registry.example.com/littlehorse/lh-server:1.2.1", image_id: "sha256:...", running: true,
        status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {}}
 images:
   description: One entry per image of O(images) (duplicates once).
@@ -156,8 +188,15 @@ disk:
   returned: success
   type: dict
   sample: {root_dir: /var/lib/docker, free_bytes: 52000000000, total_bytes: 100000000000}
+reach:
+  description: Each of O(peers) with C(state) C(open), C(refused) (the machine answered), or why nothing answered.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {to: lh2, address: 192.0.2.12, port: 9093, purpose: the Kafka controller port of lh-kafka-2, state: refused}
 problems:
-  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(image) or C(port).
+  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(image) or C(port).
   returned: always
   type: list
   elements: dict
@@ -186,6 +225,13 @@ def main():
         )),
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),
+        min_free_disk_mb=dict(type="int", default=0),
+        peers=dict(type="list", elements="dict", default=[], options=dict(
+            to=dict(type="str", required=True),
+            address=dict(type="str", required=True),
+            port=dict(type="int", required=True),
+            purpose=dict(type="str", default="a port of the cluster"),
+        )),
     ), supports_check_mode=True)
     params = module.params
     host = params["host"] or socket.gethostname()
@@ -205,7 +251,8 @@ def main():
     try:
         result, problems, changed = look(
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
-            volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None)
+            volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
+            min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

@@ -191,7 +191,7 @@ EXAMPLES = r'''
 - name: The first of three servers on one host
   littlehorse.cluster.lh_server:
     name: lh-server-1
-    image: lh-testbed/lh-server:1.2.1
+    image: registry.example.com/littlehorse/lh-server:1.2.1
     network: lh-net
     published_ports: ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
     cluster_id: lh
@@ -209,7 +209,7 @@ EXAMPLES = r'''
 - name: A TLS listener and Kafka over SASL_SSL, secrets passed as files
   littlehorse.cluster.lh_server:
     name: lh-server-1
-    image: lh-testbed/lh-server:1.2.1
+    image: registry.example.com/littlehorse/lh-server:1.2.1
     cluster_id: lh
     instance_id: 1
     listeners:

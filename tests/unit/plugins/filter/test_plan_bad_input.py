@@ -243,3 +243,46 @@ def test_a_reserved_port_message_names_the_setting_not_our_machines():
     message = refused(groups, hostvars, "host local: lh-server-2 public listener port would be 2024, which is reserved "
                                         "(littlehorse_reserved_ports)")
     assert "our machines" not in message
+
+
+# ---- role variables that every host of the role's group must share
+
+@pytest.mark.parametrize("setting,values,words", [
+    ("server_image", {"h2": "example/lh-server:1.2.0"},
+     "server_image differs between the hosts of group 'littlehorse_servers' (the role's default on h1, "
+     "'example/lh-server:1.2.0' on h2)"),
+    ("server_warmup_replicas", {"h1": 2, "h3": 4}, "server_warmup_replicas differs between the hosts of group "
+                                                     "'littlehorse_servers' (2 on h1, the role's default on h2, 4 on h3)"),
+    ("kafka_image", {"h3": "apache/kafka:4.0.1"}, "kafka_image differs between the hosts of group 'kafka'"),
+])
+def test_role_settings_of_the_whole_cluster_must_agree_across_hosts(setting, values, words):
+    groups, hostvars = hosts()
+    for host, value in values.items():
+        hostvars[host][setting] = value
+    message = refused(groups, hostvars, words)
+    assert "set it once in group_vars/all" in message and "site.yml rolls the change one host at a time" in message
+
+
+def test_role_settings_given_as_text_or_number_are_the_same_and_per_host_ones_may_differ():
+    groups, hostvars = hosts(server_warmup_replicas=2, kafka_image="apache/kafka:4.1.1")
+    hostvars["h2"].update(server_warmup_replicas="2", server_heap="1g", kafka_properties={"broker.rack": "b"})
+    assert len(cluster_plan(groups, hostvars)["servers"]) == 3
+
+
+# ---- what each host must reach on the others (the preflight dials it from every host)
+
+def test_each_host_must_reach_the_other_hosts_kafka_and_internal_ports_and_the_load_balancer_its_backends():
+    groups, hostvars = hosts()
+    groups["littlehorse_load_balancer"] = ["h3"]
+    hostvars["h3"]["littlehorse_load_balancer_port"] = 2100
+    reach = cluster_plan(groups, hostvars)["reach"]
+    assert [(p["to"], p["port"]) for p in reach["h1"]] == [("h2", 9092), ("h2", 9093), ("h3", 9092), ("h3", 9093),
+                                                         ("h2", 2011), ("h3", 2011)]
+    assert reach["h1"][1]["purpose"] == "the Kafka controller port of lh-kafka-2"
+    assert ("h1", 1822) in [(p["to"], p["port"]) for p in reach["h3"]]
+    assert all(p["to"] != host for host, peers in reach.items() for p in peers)
+
+
+def test_one_engine_needs_no_reach_between_hosts():
+    groups, hostvars = one_host()
+    assert cluster_plan(groups, hostvars)["reach"] == {"local": []}

@@ -2,8 +2,8 @@ import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
-    binds_overlap, classify_port, disk_free, local_engine_path, look, planned_ports, port_holders, port_problem,
-    sdk_problem, version_tuple)
+    binds_overlap, classify_port, disk_free, disk_problem, engine_problem, local_engine_path, look, planned_ports,
+    port_holders, port_problem, reach_test, sdk_problem, version_tuple)
 
 
 class NotFound(Exception):
@@ -214,3 +214,56 @@ def test_a_remote_engine_checks_ports_through_the_engine_only():
         raise AssertionError("bind test on a remote engine")
     result, problems, dummy = look(FakeClient(), "h1", ports={"c": ["2023:2023"]}, bind=must_not_bind, local=False)
     assert problems == [] and result["ports"][0]["checked"] == "engine only"
+
+
+# ---- host facts: engine version, free disk, the other hosts on the plan's ports
+
+def test_an_engine_older_than_20_10_is_a_problem_naming_the_host_and_the_fix():
+    assert engine_problem("20.10.24+dfsg1", "h1") is None and engine_problem("27.0.1", "h1") is None
+    assert engine_problem("19.03.15", "h2") == (
+        "host h2: the Docker engine is 19.03.15, older than 20.10, the oldest the collection supports. Upgrade Docker "
+        "on h2 to 20.10 or newer.")
+
+
+def test_too_little_free_disk_is_a_problem_and_an_unknown_size_is_not():
+    disk = {"root_dir": "/var/lib/docker", "free_bytes": 1500 * 1024 * 1024, "total_bytes": 1}
+    assert disk_problem(disk, 2048, "h1") == (
+        "host h1: the Docker engine's data directory /var/lib/docker has 1500 MiB free, less than the 2048 MiB the "
+        "cluster's containers and volumes need to start (preflight_min_free_disk_mb). Free space on h1 under "
+        "/var/lib/docker, or lower preflight_min_free_disk_mb if you know the cluster needs less.")
+    assert disk_problem(disk, 1024, "h1") is None and disk_problem(disk, 0, "h1") is None
+    assert disk_problem(dict(disk, free_bytes=None), 2048, "h1") is None
+
+
+PEERS = [{"to": "h2", "address": "10.0.0.2", "port": 9093, "purpose": "the Kafka controller port of lh-kafka-2"},
+         {"to": "h3", "address": "10.0.0.3", "port": 2011, "purpose": "the internal port of lh-server-301"}]
+
+
+def test_a_peer_that_does_not_answer_is_a_problem_and_a_refusing_one_is_reached():
+    answers = {9093: "refused", 2011: "no answer within 3 s"}
+    result, problems, changed = look(FakeClient(), "h1", peers=PEERS, dial=lambda address, port: answers[port])
+    assert [p["state"] for p in result["reach"]] == ["refused", "no answer within 3 s"]
+    assert problems == [{"kind": "reach", "msg": (
+        "host h1 cannot reach h3 at 10.0.0.3:2011 (the internal port of lh-server-301): no answer within 3 s. Open "
+        "the port from h1 to h3 (firewall, security group), or correct h3's address (ansible_host or "
+        "littlehorse_advertised_host).")}]
+
+
+def test_the_real_dial_tells_a_refused_port_from_an_open_one():
+    import socket
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        assert reach_test("127.0.0.1", port) == "open"
+    finally:
+        listener.close()
+    assert reach_test("127.0.0.1", port) == "refused"
+
+
+def test_the_engine_and_disk_problems_come_from_one_look(tmp_path):
+    client = FakeClient()
+    client.version = lambda: {"Version": "19.03.1", "ApiVersion": "1.40"}
+    result, problems, changed = look(client, "h1", min_free_disk_mb=10 ** 9)
+    assert [p["kind"] for p in problems] == ["engine"], "the data root is not readable here: its size is unknown"
