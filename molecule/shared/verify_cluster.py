@@ -17,62 +17,35 @@ answer at one address:
 5. with --dashboard-url, the dashboard answers 200.
 """
 import argparse
-import json
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import docker  # noqa: E402
 from lhtest.workflow import Worker, client_config, register, run_workflows  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import server_health  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import http_get  # noqa: E402
 
 
 def say(text):
     print("[verify] %s" % text, flush=True)
 
 
-def http(url):
-    try:
-        with urllib.request.urlopen(url, timeout=3) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as err:
-        return err.code, b""
-    except OSError:
-        return None, b""
-
-
-def wait_200(url, timeout):
+def wait_health(address, port, timeout, settled=False):
+    """Until /readiness is 200 (settled: and the core RUNNING with no restorations); the last reading."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if http(url)[0] == 200:
-            return
+    while True:
+        health = server_health(address, port)
+        core = (health["status"] or {}).get("coreState")
+        if health["ready"] and (not settled or (core == "RUNNING" and not health["restorations"])):
+            return health
+        if time.monotonic() > deadline:
+            raise AssertionError("health %d: %s within %ss (readiness %s, core %s, %s restorations)" % (
+                port, "not RUNNING without restorations" if settled else "not ready", timeout,
+                health["readiness"], core, health["restorations"]))
         time.sleep(0.5)
-    raise AssertionError("%s did not answer 200 within %ss" % (url, timeout))
-
-
-def restorations(status):
-    return sum(len(v) for k, v in status.items() if "restor" in k.lower() and isinstance(v, list))
-
-
-def wait_settled(address, port, timeout):
-    """/status: core RUNNING and no state restorations in progress."""
-    deadline = time.monotonic() + timeout
-    last = {}
-    while time.monotonic() < deadline:
-        code, body = http("http://%s:%d/status" % (address, port))
-        if code == 200:
-            try:
-                last = json.loads(body)
-            except ValueError:
-                last = {}
-            if last.get("coreState") == "RUNNING" and not restorations(last):
-                return
-        time.sleep(1)
-    raise AssertionError("health %d: not RUNNING without restorations within %ss (last: core %s, %s restorations)"
-                         % (port, timeout, last.get("coreState"), restorations(last) if last else "?"))
 
 
 def main():
@@ -91,11 +64,9 @@ def main():
     started = time.monotonic()
 
     for port in health:
-        base = "http://%s:%d" % (args.address, port)
-        wait_200(base + "/readiness", args.timeout)
-        assert http(base + "/liveness")[0] == 200, base + "/liveness"
-        status = json.loads(http(base + "/status")[1] or b"{}")
-        say("health %d: liveness + readiness 200, core %s" % (port, status.get("coreState", "?")))
+        reading = wait_health(args.address, port, args.timeout)
+        assert reading["liveness"] == 200, "health %d: /liveness %s" % (port, reading["liveness"])
+        say("health %d: liveness + readiness 200, core %s" % (port, (reading["status"] or {}).get("coreState", "?")))
 
     config = client_config(args.address, public[0])
     suffix = uuid.uuid4().hex[:6]
@@ -123,15 +94,18 @@ def main():
             victim.start()
             t = time.monotonic()
             for port in health:
-                wait_200("http://%s:%d/readiness" % (args.address, port), args.timeout)
+                wait_health(args.address, port, args.timeout)
             say("started %s again; every server ready in %.1fs" % (args.stop_container, time.monotonic() - t))
         for port in health:
-            wait_settled(args.address, port, args.timeout)
+            wait_health(args.address, port, args.timeout, settled=True)
         say("every server RUNNING without restorations %.1fs after the restart" % (time.monotonic() - t))
         run_workflows(config, wf, 5, timeout=args.timeout)
         say("5 more runs COMPLETED with every server back")
     if args.dashboard_url:
-        wait_200(args.dashboard_url, 60)
+        deadline = time.monotonic() + 60
+        while http_get(args.dashboard_url)[0] != 200:
+            assert time.monotonic() < deadline, "%s did not answer 200 within 60s" % args.dashboard_url
+            time.sleep(0.5)
         say("dashboard %s answers 200" % args.dashboard_url)
     say("all checks passed in %.1fs" % (time.monotonic() - started))
 
