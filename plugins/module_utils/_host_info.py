@@ -59,9 +59,9 @@ def engine_problem(engine_version, host):
     """The message for an engine older than MINIMUM_ENGINE, or None."""
     found = version_tuple(engine_version)
     if found and found < MINIMUM_ENGINE:
-        return ("host %s: the Docker engine is %s, older than %d.%d, the oldest the collection supports. Upgrade "
-                "Docker on %s to %d.%d or newer." % (host, engine_version, MINIMUM_ENGINE[0], MINIMUM_ENGINE[1], host,
-                                                    MINIMUM_ENGINE[0], MINIMUM_ENGINE[1]))
+        oldest = "%d.%d" % MINIMUM_ENGINE
+        return ("host %s: the Docker engine is %s, older than %s, the oldest the collection supports. Upgrade "
+                "Docker on %s to %s or newer." % (host, engine_version, oldest, host, oldest))
     return None
 
 

@@ -251,8 +251,9 @@ def test_a_reserved_port_message_names_the_setting_not_our_machines():
     ("server_image", {"h2": "example/lh-server:1.2.0"},
      "server_image differs between the hosts of group 'littlehorse_servers' (the role's default on h1, "
      "'example/lh-server:1.2.0' on h2)"),
-    ("server_warmup_replicas", {"h1": 2, "h3": 4}, "server_warmup_replicas differs between the hosts of group "
-                                                     "'littlehorse_servers' (2 on h1, the role's default on h2, 4 on h3)"),
+    ("server_warmup_replicas", {"h1": 2, "h3": 4},
+     "server_warmup_replicas differs between the hosts of group 'littlehorse_servers' (2 on h1, the role's default "
+     "on h2, 4 on h3)"),
     ("kafka_image", {"h3": "apache/kafka:4.0.1"}, "kafka_image differs between the hosts of group 'kafka'"),
 ])
 def test_role_settings_of_the_whole_cluster_must_agree_across_hosts(setting, values, words):
@@ -276,8 +277,8 @@ def test_each_host_must_reach_the_other_hosts_kafka_and_internal_ports_and_the_l
     groups["littlehorse_load_balancer"] = ["h3"]
     hostvars["h3"]["littlehorse_load_balancer_port"] = 2100
     reach = cluster_plan(groups, hostvars)["reach"]
-    assert [(p["to"], p["port"]) for p in reach["h1"]] == [("h2", 9092), ("h2", 9093), ("h3", 9092), ("h3", 9093),
-                                                         ("h2", 2011), ("h3", 2011)]
+    expected = [("h2", 9092), ("h2", 9093), ("h3", 9092), ("h3", 9093), ("h2", 2011), ("h3", 2011)]
+    assert [(p["to"], p["port"]) for p in reach["h1"]] == expected
     assert reach["h1"][1]["purpose"] == "the Kafka controller port of lh-kafka-2"
     assert ("h1", 1822) in [(p["to"], p["port"]) for p in reach["h3"]]
     assert all(p["to"] != host for host, peers in reach.items() for p in peers)
