@@ -52,6 +52,7 @@ CLUSTER_DEFAULTS = {
     "littlehorse_single_engine": None,
     "littlehorse_reserved_ports": [],
     "littlehorse_kafka_allow_even_quorum": False,
+    "littlehorse_allow_destructive_changes": False,
 }
 # Settings of one host (host_vars, or group_vars when every host shares them).
 HOST_DEFAULTS = {
@@ -734,10 +735,16 @@ def cluster_plan(groups, hostvars):
         "kafka": kafka,
         "servers": servers,
     }
+    # What an existing container must hold for the plan to be able to keep its data (the preflight
+    # compares it with the running containers' settings).
     for server in servers:
         server["options"] = server_options(server)
+        server["identity"] = {"LHS_CLUSTER_ID": cluster_id, "LHS_CLUSTER_PARTITIONS": str(plan["cluster"]["partitions"]),
+                              "LHS_INSTANCE_ID": str(server["instance_id"])}
     for node in kafka["nodes"]:
         node["options"] = kafka_node_options(node)
+        node["identity"] = {"CLUSTER_ID": kafka["cluster_id"], "KAFKA_NODE_ID": str(node["node_id"])}
+    plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)
     if plan["load_balancer"] and not single and len(all_hosts) > 1 and _is_loopback(

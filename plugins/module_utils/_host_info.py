@@ -198,6 +198,48 @@ def bind_test(bind, port, protocol="tcp"):
         sock.close()
 
 
+# The settings a container's data belongs to: {env: (inventory variable, what a change loses)}.
+IDENTITY = {
+    "LHS_CLUSTER_ID": ("littlehorse_cluster_id", "the cluster id prefixes every topic of the cluster, so the server "
+                       "would start a new, empty cluster and leave the data of this one behind"),
+    "LHS_CLUSTER_PARTITIONS": ("littlehorse_partitions", "the partition count is fixed when the topics are created, "
+                               "so the servers could no longer read the cluster's data"),
+    "LHS_INSTANCE_ID": ("littlehorse_server_id_base or littlehorse_server_instance_ids", "its state on the volume "
+                        "belongs to that instance"),
+    "CLUSTER_ID": ("littlehorse_kafka_cluster_id", "its log directories were formatted for that KRaft cluster, so the "
+                   "node would refuse to start on its data"),
+    "KAFKA_NODE_ID": ("littlehorse_kafka_node_id", "its log directories belong to that node of the quorum"),
+}
+
+
+def identity_of(env_list):
+    """The IDENTITY settings of a container, from its Config.Env list."""
+    identity = {}
+    for item in env_list or []:
+        key, sep, value = item.partition("=")
+        if sep and key in IDENTITY:
+            identity[key] = value
+    return identity
+
+
+def destructive_problems(found, expected, host):
+    """Each setting where an existing container (found: summaries with identity) holds other data than the
+    plan expects of it (expected: {container: {env: value}})."""
+    problems = []
+    for container in found:
+        for key, value in sorted((expected or {}).get(container["name"], {}).items()):
+            held = container["identity"].get(key)
+            if held is None or held == str(value):
+                continue
+            variable, loss = IDENTITY[key]
+            problems.append(
+                "host %s: %s holds data for %s %s (%s=%s) and the plan now says %s: %s. Put %s back to %s, or set "
+                "littlehorse_allow_destructive_changes: true (group_vars/all) to re-create it deliberately on data "
+                "that no longer fits." % (host, container["name"], variable, held, key, held, value, loss, variable,
+                                          held))
+    return problems
+
+
 def summarise_container(attrs):
     state = attrs.get("State") or {}
     config = attrs.get("Config") or {}
@@ -210,6 +252,7 @@ def summarise_container(attrs):
         "status": state.get("Status"),
         "started_at": state.get("StartedAt"),
         "labels": config.get("Labels") or {},
+        "identity": identity_of(config.get("Env")),
     }
 
 
@@ -257,10 +300,11 @@ def _not_found(err):
 
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
-         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test):
+         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of engine, disk, reach, image, port. `bind` tests a port on
+    problems: [{kind, msg}], kind one of engine, disk, reach, destructive, image, port. `identity`
+    ({container: {env: value}}) is what each existing container must hold. `bind` tests a port on
     this machine (used only when `local`, i.e. the engine runs where the module runs); `dial`
     tries each of `peers` ({to, address, port, purpose}) from here."""
     problems = []
@@ -287,6 +331,7 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
             if not _not_found(err):
                 raise
     result["containers"] = found
+    problems.extend({"kind": "destructive", "msg": m} for m in destructive_problems(found, identity, host))
 
     listed = client.api.containers(all=False) if ports else []
     checked = []

@@ -19,8 +19,9 @@ description:
     data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
-    O(min_free_disk_mb), another host of O(peers) does not answer, a required image is missing and cannot be
-    pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
+    O(min_free_disk_mb), another host of O(peers) does not answer, an existing container holds data of another
+    cluster id, partition count or node or instance id than O(identity), a required image is missing and cannot
+    be pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
     prefix C(lh-testbed/) are never pulled (no registry has them).
 author: LittleHorse cluster maintainers (@littlehorse-enterprises)
@@ -90,6 +91,14 @@ options:
       - Read only when the engine runs on the managed host (a C(unix://) O(docker_host)).
     type: int
     default: 0
+  identity:
+    description:
+      - What each existing container of O(containers) must hold for the plan to keep its data, by container and
+        environment variable (C(LHS_CLUSTER_ID), C(LHS_CLUSTER_PARTITIONS), C(LHS_INSTANCE_ID), C(CLUSTER_ID),
+        C(KAFKA_NODE_ID)). A container that holds another value is a problem (kind C(destructive)) naming the
+        inventory variable, what would be lost, and C(littlehorse_allow_destructive_changes).
+    type: dict
+    default: {}
   peers:
     description:
       - Addresses and ports of the other hosts this host must reach, each dialled once from the managed host, all
@@ -154,7 +163,8 @@ containers:
   elements: dict
   sample:
     - {name: lh-server-1, id: 3f2a, image: "registry.example.com/littlehorse/lh-server:1.2.1", image_id: "sha256:...", running: true,
-       status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {}}
+       status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {},
+       identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}}
 images:
   description: One entry per image of O(images) (duplicates once).
   returned: success
@@ -196,7 +206,7 @@ reach:
   sample:
     - {to: lh2, address: 192.0.2.12, port: 9093, purpose: the Kafka controller port of lh-kafka-2, state: refused}
 problems:
-  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(image) or C(port).
+  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(destructive), C(image) or C(port).
   returned: always
   type: list
   elements: dict
@@ -226,6 +236,7 @@ def main():
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),
         min_free_disk_mb=dict(type="int", default=0),
+        identity=dict(type="dict", default={}),
         peers=dict(type="list", elements="dict", default=[], options=dict(
             to=dict(type="str", required=True),
             address=dict(type="str", required=True),
@@ -252,7 +263,7 @@ def main():
         result, problems, changed = look(
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
-            min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"])
+            min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

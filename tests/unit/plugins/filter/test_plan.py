@@ -41,7 +41,8 @@ def test_three_servers_on_one_host():
     assert plan["servers"][0]["internal"] == {"port": 2011, "advertised_host": "lh-server-1", "advertised_port": 2011}
     assert plan["servers"][0]["published_ports"] == ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
     assert plan["cluster"] == {"id": "lh", "partitions": 12, "replication_factor": 1, "standby_replicas": 1,
-                               "prefix": "lh", "network": "lh-net", "single_engine": True, "hosts": ["local"]}
+                               "prefix": "lh", "network": "lh-net", "single_engine": True, "hosts": ["local"],
+                               "allow_destructive_changes": False}
     assert plan["dashboard"]["api_host"] == "lh-server-1"
     assert plan["dashboard"]["published_ports"] == ["127.0.0.1:8080:3000"]
     assert plan["clients"]["bootstrap"] == "127.0.0.1:2023"

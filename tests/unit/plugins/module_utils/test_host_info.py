@@ -162,7 +162,7 @@ def test_one_look_reports_containers_volumes_networks_and_free_ports():
     assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian"}
     assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
                                      "running": True, "status": "running", "started_at": "2026-11-25T14:00:00Z",
-                                     "labels": {"a": "b"}}]
+                                     "labels": {"a": "b"}, "identity": {}}]
     assert [(p["port"], p["state"]) for p in result["ports"]] == [(2023, "ours"), (2033, "free")]
     assert result["images"][0]["present"] and result["images"][0]["available"]
     assert result["volumes"] == ["v1"] and result["networks"] == ["bridge", "lh"]
@@ -267,3 +267,36 @@ def test_the_engine_and_disk_problems_come_from_one_look(tmp_path):
     client.version = lambda: {"Version": "19.03.1", "ApiVersion": "1.40"}
     result, problems, changed = look(client, "h1", min_free_disk_mb=10 ** 9)
     assert [p["kind"] for p in problems] == ["engine"], "the data root is not readable here: its size is unknown"
+
+
+# ---- destructive changes: what the running containers' data belongs to, against the plan
+
+def with_env(name, *env):
+    attrs = inspected(name)
+    attrs["Config"]["Env"] = list(env) + ["PATH=/usr/bin"]
+    return attrs
+
+
+def test_a_new_partition_count_or_kafka_cluster_id_is_refused_naming_what_would_be_lost():
+    client = FakeClient(containers={
+        "lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_ID=lh", "LHS_CLUSTER_PARTITIONS=12", "LHS_INSTANCE_ID=1"),
+        "lh-kafka-1": with_env("lh-kafka-1", "CLUSTER_ID=TGl0dGxlSG9yc2VLYWZrYQ", "KAFKA_NODE_ID=1")})
+    expected = {"lh-server-1": {"LHS_CLUSTER_ID": "lh", "LHS_CLUSTER_PARTITIONS": "24", "LHS_INSTANCE_ID": "1"},
+                "lh-kafka-1": {"CLUSTER_ID": "bmV3Y2x1c3RlcmlkMDAwMA", "KAFKA_NODE_ID": "1"}}
+    result, problems, changed = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"], identity=expected)
+    assert result["containers"][1]["identity"] == {"LHS_CLUSTER_ID": "lh", "LHS_CLUSTER_PARTITIONS": "12",
+                                                   "LHS_INSTANCE_ID": "1"}
+    assert [p["kind"] for p in problems] == ["destructive", "destructive"]
+    assert problems[1]["msg"] == (
+        "host h1: lh-server-1 holds data for littlehorse_partitions 12 (LHS_CLUSTER_PARTITIONS=12) and the plan now "
+        "says 24: the partition count is fixed when the topics are created, so the servers could no longer read the "
+        "cluster's data. Put littlehorse_partitions back to 12, or set littlehorse_allow_destructive_changes: true "
+        "(group_vars/all) to re-create it deliberately on data that no longer fits.")
+    assert "littlehorse_kafka_cluster_id TGl0dGxlSG9yc2VLYWZrYQ" in problems[0]["msg"]
+    assert "would refuse to start on its data" in problems[0]["msg"]
+
+
+def test_the_same_identity_or_none_expected_is_no_problem():
+    client = FakeClient(containers={"lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_PARTITIONS=12")})
+    for expected in ({"lh-server-1": {"LHS_CLUSTER_PARTITIONS": 12}}, {}, None):
+        assert look(client, "h1", containers=["lh-server-1"], identity=expected)[1] == []
