@@ -49,7 +49,10 @@ options:
     type: bool
     default: false
   wait_no_restorations:
-    description: With O(wait_ready), also wait until no server reports state restorations in progress.
+    description:
+      - With O(wait_ready), also wait until every server is caught up - its core state (C(/status) C(coreState)) is
+        C(RUNNING) and it reports no state restorations in progress. A rolling change gates on this before it
+        takes the next server down.
     type: bool
     default: false
   timeout:
@@ -98,8 +101,18 @@ def read_all(servers):
     return results
 
 
+def caught_up(result):
+    return (result["status"] or {}).get("coreState") == "RUNNING" and not result["restorations"]
+
+
 def settled(results, no_restorations):
-    return all(r["ready"] and (not no_restorations or not r["restorations"]) for r in results)
+    return all(r["ready"] and (not no_restorations or caught_up(r)) for r in results)
+
+
+def describe(result):
+    """How far one server got, for the failure message."""
+    return "%s (readiness %s, core %s, %s restorations)" % (
+        result["name"], result["readiness"], (result["status"] or {}).get("coreState", "?"), result["restorations"])
 
 
 def main():
@@ -121,9 +134,10 @@ def main():
         results = read_all(params["servers"])
     all_ready = all(r["ready"] for r in results)
     if params["wait_ready"] and not settled(results, params["wait_no_restorations"]):
-        waiting = [r["name"] for r in results if not r["ready"] or (params["wait_no_restorations"] and r["restorations"])]
-        module.fail_json(msg="servers not ready after %ss: %s" % (params["timeout"], ", ".join(waiting)),
-                         servers=results, all_ready=all_ready)
+        waiting = [describe(r) for r in results if not r["ready"] or (params["wait_no_restorations"] and not caught_up(r))]
+        module.fail_json(msg="servers not %s after %ss: %s" % (
+            "caught up (ready, core RUNNING, no restorations)" if params["wait_no_restorations"] else "ready",
+            params["timeout"], "; ".join(waiting)), servers=results, all_ready=all_ready)
     module.exit_json(changed=False, servers=results, all_ready=all_ready)
 
 
