@@ -53,7 +53,7 @@ class ContainerSpec(object):
 
     def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
                  network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
-                 labels=None, command=None, secret_env=(), health=None, reload_signal=None):
+                 labels=None, command=None, secret_env=(), health=None, reload_signal=None, settle=None):
         self.name = name
         self.image = image
         self.env = dict(env or {})
@@ -63,6 +63,9 @@ class ContainerSpec(object):
         self.network_aliases = sorted(network_aliases or [])
         self.restart_policy = restart_policy
         self.stop_timeout = stop_timeout
+        # settle(run) -> (ok, detail): after an existing container was re-created or restarted and is
+        # healthy, whether it has caught up with its peers; run(argv) -> (exit code, output) in the container.
+        self.settle = settle
         self.labels = dict(labels or {})
         self.command = command
         self.secret_env = set(secret_env)
@@ -378,7 +381,10 @@ class Reconciler(object):
         if started:
             self._act("start", lambda: self.client.api.start(spec.name))
         if wait and should_run and not self.check_mode:
+            deadline = time.time() + wait_timeout
             self.wait_healthy(spec, wait_timeout, wait_host)
+            if spec.settle and current is not None and self.actions:
+                self.wait_settled(spec, deadline, wait_timeout)
         return self.result(spec.name, current)
 
     def result(self, name, current):
@@ -440,6 +446,25 @@ class Reconciler(object):
                     return
             time.sleep(1)
         raise self._unhealthy(spec, "not healthy after %ss (%s)" % (timeout, detail))
+
+    def run_in(self, name):
+        """run(argv) -> (exit code, output) of a command in the container."""
+        def run(argv):
+            exec_id = self.client.api.exec_create(name, argv)["Id"]
+            output = self.client.api.exec_start(exec_id) or b""
+            return self.client.api.exec_inspect(exec_id).get("ExitCode"), output.decode("utf-8", "replace")
+        return run
+
+    def wait_settled(self, spec, deadline, timeout):
+        detail = "not checked yet"
+        run = self.run_in(spec.name)
+        while True:
+            ok, detail = spec.settle(run)
+            if ok:
+                return
+            if time.time() >= deadline:
+                raise self._unhealthy(spec, "healthy but not caught up with its peers after %ss (%s)" % (timeout, detail))
+            time.sleep(2)
 
     def _unhealthy(self, spec, why):
         try:

@@ -176,8 +176,68 @@ def health_port(params):
     return [l for l in listeners if l["name"] == controller][0]["port"]
 
 
+# Kafka's own tools, run in the node's container by class name: both the official image and the
+# test bed's keep the jars in /opt/kafka/libs (the test bed's has no bin/ scripts).
+TOOL = ["java", "-Xmx128m", "-cp", "/opt/kafka/libs/*"]
+
+
+def quorum_lag(output, node_id):
+    """The Lag of node_id in 'MetadataQuorumCommand describe --replication' output, None if not listed."""
+    columns = None
+    for line in output.splitlines():
+        words = line.split()
+        if "NodeId" in words and "Lag" in words:
+            columns = words
+            continue
+        if columns and len(words) >= len(columns) and words[0] == str(node_id):
+            try:
+                return int(words[columns.index("Lag")])
+            except ValueError:
+                return None
+    return None
+
+
+def under_replicated(output):
+    """The partitions 'TopicCommand --describe --under-replicated-partitions' lists."""
+    return [line.strip() for line in output.splitlines() if line.strip().startswith("Topic:") and "Partition:" in line]
+
+
+def last_line(output):
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+def in_sync_check(node_id, port):
+    """settle(run) for a broker: the node is in the quorum with no lag, and no partition is under-replicated."""
+    bootstrap = "localhost:%d" % port
+
+    def settle(run):
+        code, output = run(TOOL + ["org.apache.kafka.tools.MetadataQuorumCommand", "--bootstrap-server", bootstrap,
+                                   "describe", "--replication"])
+        if code != 0:
+            return False, "describing the quorum failed: %s" % last_line(output)
+        lag = quorum_lag(output, node_id)
+        if lag is None:
+            return False, "node %s is not in the quorum's replication yet" % node_id
+        if lag > 0:
+            return False, "node %s is %d records behind the quorum's leader" % (node_id, lag)
+        code, output = run(TOOL + ["org.apache.kafka.tools.TopicCommand", "--bootstrap-server", bootstrap,
+                                   "--describe", "--under-replicated-partitions"])
+        if code != 0:
+            return False, "listing under-replicated partitions failed: %s" % last_line(output)
+        partitions = under_replicated(output)
+        if partitions:
+            return False, "%d under-replicated partitions, e.g. %s" % (len(partitions), " ".join(partitions[0].split()[:4]))
+        return True, "in the quorum, no under-replicated partitions"
+    return settle
+
+
 def build_spec(params, check_mode=False):
     env = render_env(params)
     mounts = [Mount(DATA_DIR, volume=params["volume"])] if params["volume"] else []
-    spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), **container_kwargs(params))
+    # A re-created broker must be back in the quorum with every partition in sync before the run
+    # moves on (the next node may go down next); a controller-only node is gated on its port.
+    settle = in_sync_check(params["node_id"], health_port(params)) if "broker" in params["process_roles"] else None
+    spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), settle=settle,
+                         **container_kwargs(params))
     return spec, {}

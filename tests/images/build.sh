@@ -66,7 +66,8 @@ build_jre() {
 
 build_kafka() {
   local jars=$CACHE/jars/kafka-$KAFKA_VERSION
-  "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
+  # kafka-tools: the quorum and topic tools the rolling gate runs in the node (as the official image has them)
+  "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_VERSION"
   add_slf4j_binding "$jars"
   build_jre "$KAFKA_JAVA_RELEASE"
   build_image "$NAMESPACE/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION" \
