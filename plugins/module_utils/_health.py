@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import http_get
 
@@ -39,3 +40,38 @@ def _restorations(status):
         if "restor" in key.lower() and isinstance(value, list):
             count += len(value)
     return count
+
+
+def caught_up(reading):
+    """Ready, core RUNNING and no state restorations in progress: the server serves its share fully."""
+    return bool(reading["ready"]) and (reading["status"] or {}).get("coreState") == "RUNNING" \
+        and not reading["restorations"]
+
+
+def describe(reading):
+    """How far one server got, for messages."""
+    return "%s (readiness %s, core %s, %s restorations)" % (
+        reading["name"], reading["readiness"], (reading["status"] or {}).get("coreState", "?"), reading["restorations"])
+
+
+def wait_servers(read, ready=True, no_restorations=False, timeout=300, gate_for=None, sleep=time.sleep,
+                 clock=time.time):
+    """Poll read() (-> readings with a name each) until the servers are ready (no_restorations: caught up).
+
+    gate_for: the rolling gate for taking that server down. When it is not caught up itself it
+    serves nothing that could be lost: the gate opens at once. Otherwise every other server must
+    be caught up. Returns (readings, gate_opened_at_once, waiting) - waiting names the servers
+    still short of it when the time ran out (empty when they got there)."""
+    deadline = clock() + timeout
+    good = caught_up if no_restorations or gate_for else (lambda r: bool(r["ready"]))
+    while True:
+        readings = read()
+        target = [r for r in readings if gate_for and r["name"] == gate_for]
+        if target and not caught_up(target[0]):
+            return readings, True, []
+        waiting = [r for r in readings if r["name"] != gate_for and not good(r)]
+        if not ready or not waiting:
+            return readings, False, []
+        if clock() >= deadline:
+            return readings, False, waiting
+        sleep(1)

@@ -214,6 +214,10 @@ def in_sync_check(node_id, port):
     def settle(run):
         code, output = run(TOOL + ["org.apache.kafka.tools.MetadataQuorumCommand", "--bootstrap-server", bootstrap,
                                    "describe", "--replication"])
+        if code != 0 and "org.apache.kafka.tools" in output and "ClassNotFoundException" in output:
+            raise LHClusterError("the node's image has no Kafka tools (org.apache.kafka.tools, the kafka-tools jar in "
+                                 "/opt/kafka/libs, as the official apache/kafka image has it); the rolling gate runs "
+                                 "them to see the node back in the quorum. Use an image that has them.")
         if code != 0:
             return False, "describing the quorum failed: %s" % last_line(output)
         lag = quorum_lag(output, node_id)

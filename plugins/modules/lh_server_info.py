@@ -55,6 +55,14 @@ options:
         takes the next server down.
     type: bool
     default: false
+  gate_for:
+    description:
+      - The rolling gate for taking the server of this name (one of O(servers)) down. When that server is not
+        caught up itself, it serves nothing that could be lost and the gate opens at once (RV(gate_opened_at_once));
+        otherwise the module waits until every other server is caught up - ready, core C(RUNNING), no
+        restorations - or fails after O(timeout) seconds naming each server that was not.
+      - Implies O(wait_ready).
+    type: str
   timeout:
     description: Seconds to poll with O(wait_ready).
     type: int
@@ -79,17 +87,20 @@ servers:
   elements: dict
   sample:
     - {name: lh-server-1, host: 127.0.0.1, health_port: 1822, reachable: true, liveness: 200, readiness: 200,
-       ready: true, restorations: 0, status: {}}
+       ready: true, restorations: 0, caught_up: true, status: {coreState: RUNNING}}
 all_ready:
   description: Whether every server answered C(/readiness) with 200.
   returned: always
   type: bool
+gate_opened_at_once:
+  description: With O(gate_for), whether that server was not caught up itself, so nothing was waited for.
+  returned: success
+  type: bool
 '''
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.littlehorse.cluster.plugins.module_utils._health import server_health
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
+    caught_up, describe, server_health, wait_servers)
 
 
 def read_all(servers):
@@ -97,22 +108,9 @@ def read_all(servers):
     for server in servers:
         health = server_health(server["host"], server["health_port"])
         health["name"] = server["name"] or "%s:%d" % (server["host"], server["health_port"])
+        health["caught_up"] = caught_up(health)
         results.append(health)
     return results
-
-
-def caught_up(result):
-    return (result["status"] or {}).get("coreState") == "RUNNING" and not result["restorations"]
-
-
-def settled(results, no_restorations):
-    return all(r["ready"] and (not no_restorations or caught_up(r)) for r in results)
-
-
-def describe(result):
-    """How far one server got, for the failure message."""
-    return "%s (readiness %s, core %s, %s restorations)" % (
-        result["name"], result["readiness"], (result["status"] or {}).get("coreState", "?"), result["restorations"])
 
 
 def main():
@@ -124,21 +122,20 @@ def main():
         )),
         wait_ready=dict(type="bool", default=False),
         wait_no_restorations=dict(type="bool", default=False),
+        gate_for=dict(type="str"),
         timeout=dict(type="int", default=300),
     ), supports_check_mode=True)
     params = module.params
-    deadline = time.time() + params["timeout"]
-    results = read_all(params["servers"])
-    while params["wait_ready"] and not settled(results, params["wait_no_restorations"]) and time.time() < deadline:
-        time.sleep(1)
-        results = read_all(params["servers"])
+    results, opened_at_once, waiting = wait_servers(
+        lambda: read_all(params["servers"]), ready=params["wait_ready"] or bool(params["gate_for"]),
+        no_restorations=params["wait_no_restorations"], timeout=params["timeout"], gate_for=params["gate_for"])
     all_ready = all(r["ready"] for r in results)
-    if params["wait_ready"] and not settled(results, params["wait_no_restorations"]):
-        waiting = [describe(r) for r in results if not r["ready"] or (params["wait_no_restorations"] and not caught_up(r))]
-        module.fail_json(msg="servers not %s after %ss: %s" % (
-            "caught up (ready, core RUNNING, no restorations)" if params["wait_no_restorations"] else "ready",
-            params["timeout"], "; ".join(waiting)), servers=results, all_ready=all_ready)
-    module.exit_json(changed=False, servers=results, all_ready=all_ready)
+    if waiting:
+        module.fail_json(msg="servers not %s after %ss%s: %s" % (
+            "caught up (ready, core RUNNING, no restorations)" if params["wait_no_restorations"] or params["gate_for"]
+            else "ready", params["timeout"], " (before %s goes down)" % params["gate_for"] if params["gate_for"] else "",
+            "; ".join(describe(r) for r in waiting)), servers=results, all_ready=all_ready)
+    module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
 """The gate a re-created Kafka node passes before a rolling change moves on: back in the quorum, nothing under-replicated."""
+import pytest
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._kafka_config import (
     in_sync_check, quorum_lag, under_replicated)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import Reconciler
@@ -45,8 +48,15 @@ def test_under_replicated_partitions_hold_the_gate_and_none_open_it():
     assert not ok and detail.startswith("2 under-replicated partitions, e.g. Topic: lh-core-cmd Partition: 3")
     run, dummy = answers((0, QUORUM), (0, "SLF4J: noise\n"))
     assert in_sync_check(1, 9092)(run) == (True, "in the quorum, no under-replicated partitions")
-    run, dummy = answers((1, "Error: Could not find or load main class\n"))
-    assert in_sync_check(1, 9092)(run) == (False, "describing the quorum failed: Error: Could not find or load main class")
+    run, dummy = answers((1, "Error: timed out waiting for a node\n"))
+    assert in_sync_check(1, 9092)(run) == (False, "describing the quorum failed: Error: timed out waiting for a node")
+
+
+def test_an_image_without_kafka_tools_fails_at_once_naming_the_fix():
+    run, dummy = answers((1, "Error: Could not find or load main class org.apache.kafka.tools.MetadataQuorumCommand\n"
+                             "Caused by: java.lang.ClassNotFoundException: org.apache.kafka.tools.MetadataQuorumCommand"))
+    with pytest.raises(LHClusterError, match="the node's image has no Kafka tools"):
+        in_sync_check(1, 9092)(run)
 
 
 class Settles(object):
