@@ -77,5 +77,5 @@ molecule-seed: venv collection images
 molecule-multi-host: venv collection images ## three simulated hosts: outage drill, load balancer, scale-out
 	$(BIN)/molecule test -s multi-host
 
-bench: venv collection images ## deploy benchmark against docker compose; prints figures
+bench: venv collection images ## deploy benchmark: site.yml against docker compose, then growth on 3 simulated hosts; prints figures
 	bench/run.sh
