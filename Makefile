@@ -16,7 +16,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
-        test-integration sanity lint molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
+        test-integration test-bad-input sanity lint molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -59,6 +59,9 @@ test-smoke: venv images ## the test bed's smoke test on plain docker
 
 test-integration: venv collection images ## the modules against the real engine and images
 	tests/integration/run.sh
+
+test-bad-input: venv collection images ## bad inventories and host states: site.yml refuses each, names it, changes nothing
+	tests/badinput/run.sh
 
 sanity: venv collection ## ansible-test sanity, no ignores
 	tests/sanity/run.sh

@@ -7,6 +7,7 @@ stages=(
   "unit:make --no-print-directory test-unit"
   "smoke:make --no-print-directory test-smoke"
   "integration:make --no-print-directory test-integration"
+  "bad-input:make --no-print-directory test-bad-input"
   "sanity:make --no-print-directory sanity"
   "lint:make --no-print-directory lint"
   "molecule-default:make --no-print-directory molecule-default"

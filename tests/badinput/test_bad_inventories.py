@@ -1,0 +1,539 @@
+"""Bad inventories and bad host states: each one runs the real site.yml against the running baseline
+(conftest.py) and must fail, say what the code says for it (host, setting, fix), and change nothing.
+
+Every case is a variant of the baseline inventory (prefix lhbad, ports 35xxx). Cases that span several
+hosts use inventory hosts lhbad1..N with ansible_connection local at 203.0.113.N (TEST-NET-3): the plan
+refuses them before any connection. Cases of several hosts that reach the preflight, whose reach check
+dials the other hosts, put them at this machine's own address (<local>) or at 0.0.0.1 (refused by the
+kernel at once): no packet leaves the machine.
+
+A few cases talk to fake engines (conftest.FakeEngine: the preflight's reads answered, every change refused
+and recorded): an engine older than the minimum, which no real engine here is, and the cases where today's
+code does not refuse what it should (xfail, 'pending: ...'), whose run today goes on to the roles. The test
+then also asserts that the fake engines saw no change.
+"""
+import socket
+
+import pytest
+
+from conftest import (BASE_VARS, BASELINE_CONTAINERS, BASELINE_HOST, BUILD, CONTROLLER, FOREIGN, HEALTH, INTERNAL,
+                      IDLE_IMAGE, KAFKA, PUBLIC, SERVER_IMAGE, Inventory, baseline, multi, run_playbook,
+                      snapshot, snapshot_difference, write_inventory)
+
+PORT_FIX = ("Free it (stop or move what holds it), or move the cluster's ports (littlehorse_public_port_base, "
+            "littlehorse_internal_port_base, littlehorse_health_port_base, littlehorse_dashboard_port, "
+            "littlehorse_load_balancer_port, littlehorse_kafka_port, or pin littlehorse_server_ports).")
+SDK_FIX = ("(the managed hosts need the Docker SDK for Python, see the collection's requirements.txt; the docker CLI "
+           "is not needed).")
+IMAGE_FIX = "Load the image on that host with 'docker load' (from a 'docker save' archive), or set %s to an image " \
+            "the host can pull."
+TWICE_FIX = "change littlehorse_port_step, the port bases or the pinned ports of that host"
+WHOLE = "must be a whole number (it is %s); give a whole number such as 2023"
+ADDRESS_FIX = "set littlehorse_advertised_host (or ansible_host) to the address clients and the other hosts reach " \
+              "this host at"
+BOOTSTRAP_FIX = "write littlehorse_kafka_bootstrap_servers as host:port[,host:port...] with the brokers' addresses"
+ROLE_WIDE_FIX = ("every host of the group must run the same: set it once in group_vars/all (or group_vars/%s), and "
+                 "change it there for all of them (site.yml rolls the change one host at a time)")
+REACH_FIX = ("Open the port from %s to %s (firewall, security group), or correct %s's address (ansible_host or "
+             "littlehorse_advertised_host).")
+DASHBOARD_DOUBLE = "lh-testbed/lh-dashboard-double:1.2.1"
+
+
+class Case(object):
+    def __init__(self, name, kind, build, expect, uses=(), pending=None):
+        self.name, self.kind, self.build, self.expect, self.uses, self.pending = (
+            name, kind, build, list(expect), tuple(uses), pending)
+
+
+def edit(inventory, variables=None, hosts=None, groups=None, drop=()):
+    """The inventory with `variables` in all:vars, `hosts` {name: {vars}} merged in, `groups` {group: [hosts] or
+    None to remove it} and the all:vars `drop` removed."""
+    for name in drop:
+        inventory.vars.pop(name, None)
+    inventory.vars.update(variables or {})
+    for name, values in (hosts or {}).items():
+        inventory.host(name).update(values)
+    for group, members in (groups or {}).items():
+        if members is None:
+            inventory.groups.pop(group, None)
+        else:
+            inventory.groups[group] = list(members)
+    return inventory
+
+
+def base(**variables):
+    return lambda ctx: edit(baseline(), variables)
+
+
+def base_host(**values):
+    return lambda ctx: edit(baseline(), hosts={BASELINE_HOST: values})
+
+
+# A fake engine's ports are tested with a bind on this machine, where the baseline holds the 35xxx ports: the
+# inventories on fake engines plan 37xxx instead.
+FAKE_PORTS = {"littlehorse_public_port_base": PUBLIC + 2000, "littlehorse_internal_port_base": INTERNAL + 2000,
+              "littlehorse_health_port_base": HEALTH + 2000, "littlehorse_kafka_port": KAFKA + 2000,
+              "littlehorse_kafka_controller_port": CONTROLLER + 2000}
+
+
+def fake_host(ctx, inventory, host, name, **options):
+    """Point `host` at a fake engine of its own (build/badinput/fake-<name>.sock), on ports 37xxx."""
+    inventory.vars.update(FAKE_PORTS)
+    inventory.host(host)["littlehorse_docker_host"] = ctx["fakes"].start(name, **options).url
+    return inventory
+
+
+def on_fakes(ctx, inventory, **options):
+    """Every host of the inventory on a fake engine of its own."""
+    for host in sorted(inventory.hosts):
+        fake_host(ctx, inventory, host, host, **options)
+    return inventory
+
+
+def at_home(ctx, inventory, *hosts):
+    """Put `hosts` at this machine's own address (<local>), where the preflight dials them without a packet leaving
+    the machine."""
+    for host in hosts:
+        inventory.host(host)["ansible_host"] = ctx["local"]
+    return inventory
+
+
+def third_server(ctx):
+    """The baseline with a third server: its public port 35043 and health port 35842 are new."""
+    return edit(baseline(), {"littlehorse_server_count": 3})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The cases. expect: sentences that must appear in the failure messages, exactly as the code words them;
+# <inventory>, <machine>, <build> and the values of the fixtures in `uses` (<nosdk_python> ...) are filled in.
+
+CASES = [
+    # ---- the inventory's shape
+    Case("no-host-in-any-group", "inventory: no host in the collection's groups",
+         lambda ctx: edit(baseline(), groups={"kafka": None, "littlehorse_servers": None,
+                                              "littlehorse_server": [BASELINE_HOST]}),
+         ["No host of the inventory (<inventory>) is in the groups kafka, littlehorse_servers, littlehorse_dashboard "
+          "or littlehorse_load_balancer (its groups: littlehorse_server), so nothing would be deployed. Put the hosts "
+          "in these groups (see inventories/multi-host.example), or pass the right inventory with -i."]),
+    Case("no-server-host", "inventory: empty littlehorse_servers",
+         lambda ctx: edit(baseline(), groups={"littlehorse_servers": None}),
+         ["inventory: group 'littlehorse_servers' has no host; add the hosts that run LittleHorse servers"]),
+    Case("no-kafka-and-no-bootstrap", "inventory: no Kafka",
+         lambda ctx: edit(baseline(), groups={"kafka": None}),
+         ["inventory: no host in group 'kafka' and no littlehorse_kafka_bootstrap_servers; add a host to 'kafka' or "
+          "point littlehorse_kafka_bootstrap_servers at an existing Kafka"]),
+    Case("bootstrap-servers-and-kafka-group", "inventory: external and own Kafka",
+         base(littlehorse_kafka_bootstrap_servers="kafka.example:9092"),
+         ["littlehorse_kafka_bootstrap_servers is set and group 'kafka' has hosts (lhbad1); use one or the other"]),
+    Case("dashboard-on-two-hosts", "inventory: two dashboards",
+         lambda ctx: edit(multi(3), groups={"littlehorse_dashboard": ["lhbad1", "lhbad2"]}),
+         ["inventory: group 'littlehorse_dashboard' has 2 hosts (lhbad1, lhbad2); the dashboard runs on one host"]),
+    Case("load-balancer-on-two-hosts", "inventory: two load balancers",
+         lambda ctx: edit(multi(3), {"littlehorse_load_balancer_port": 35000},
+                          groups={"littlehorse_load_balancer": ["lhbad2", "lhbad3"]}),
+         ["inventory: group 'littlehorse_load_balancer' has 2 hosts (lhbad2, lhbad3); clients take one bootstrap "
+          "address, so the load balancer runs on one host: keep one of them in the group"]),
+
+    # ---- names the collection does not know
+    Case("misspelled-setting-with-suggestion", "misspelled littlehorse_* (suggestion)",
+         base_host(littlehorse_sever_count=3),
+         ["host lhbad1: littlehorse_sever_count is not a setting of littlehorse.cluster and would be ignored; did you "
+          "mean littlehorse_server_count? fix its name or remove it (README.md lists the settings)"]),
+    Case("unknown-setting-without-suggestion", "unknown littlehorse_* (no suggestion)",
+         base(littlehorse_zzz=1),
+         ["host lhbad1: littlehorse_zzz is not a setting of littlehorse.cluster and would be ignored; fix its name or "
+          "remove it (README.md lists the settings)"]),
+
+    # ---- cluster-wide settings and values of the wrong type
+    Case("cluster-setting-differs-between-hosts", "cluster-wide setting differs",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_partitions": 12}}),
+         ["littlehorse_partitions differs between hosts (6 on lhbad1, 12 on lhbad2); it describes the whole cluster: "
+          "set it once in group_vars/all"]),
+    Case("number-as-text-that-differs", "numbers as text vs numbers",
+         lambda ctx: edit(multi(3), hosts={"lhbad3": {"littlehorse_standby_replicas": "2"}}),
+         ["littlehorse_standby_replicas differs between hosts (1 on lhbad1, '2' on lhbad3); it describes the whole "
+          "cluster: set it once in group_vars/all"]),
+    Case("text-where-a-number-is-expected", "not a number",
+         base(littlehorse_server_count="two"),
+         ["host lhbad1: littlehorse_server_count " + WHOLE % "'two'"]),
+    Case("text-where-true-or-false-is-expected", "not a boolean",
+         base(littlehorse_single_engine="maybe"),
+         ["host lhbad1: littlehorse_single_engine must be true or false (it is 'maybe')"]),
+    Case("prefix-with-capitals", "bad prefix",
+         base(littlehorse_prefix="LHbad"),
+         ["littlehorse_prefix: 'LHbad' must start with a lower-case letter or digit and hold only a-z, 0-9, '_', "
+          "'.', '-' (it names containers, volumes and the network)"]),
+    Case("single-engine-over-several-hosts", "single engine on many hosts",
+         lambda ctx: edit(multi(3), {"littlehorse_single_engine": True}),
+         ["littlehorse_single_engine is true but the cluster spans 3 hosts (lhbad1, lhbad2, lhbad3); set it false "
+          "(each host then publishes and advertises its own address) or put everything on one host"]),
+    Case("partitions-zero", "out of range",
+         base(littlehorse_partitions=0),
+         ["host lhbad1: littlehorse_partitions = 0 is outside 1-10000; choose a value in that range"]),
+    Case("standby-replicas-above-the-servers", "standby replicas vs servers",
+         base(littlehorse_standby_replicas=2),
+         ["littlehorse_standby_replicas: 2 standby replicas need at least 3 servers (there are 2); lower it or add "
+          "servers"]),
+    Case("replication-above-the-brokers", "replication factor vs brokers",
+         base(littlehorse_replication_factor=3),
+         ["littlehorse_replication_factor: 3 but only 1 Kafka broker(s) in group 'kafka'; lower it or add brokers"]),
+
+    Case("server-image-differs-between-hosts", "role setting differs across hosts (server_*)",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"server_image": "lh-testbed/lh-server:1.2.0"}}),
+         ["server_image differs between the hosts of group 'littlehorse_servers' ('%s' on lhbad1, "
+          "'lh-testbed/lh-server:1.2.0' on lhbad2); " % SERVER_IMAGE + ROLE_WIDE_FIX % "littlehorse_servers"]),
+    Case("server-image-unset", "required role setting missing",
+         base(server_image=""),
+         ["host lhbad1: server_image is not set. Set it in group_vars/all to the LittleHorse server image of the "
+          "release to run - the project's official image is littlehorse-enterprises/littlehorse/lh-server on its "
+          "container registry (see LittleHorse's documentation for the full name), tagged with the release, e.g. "
+          "1.2.1 (there is no 'latest') - or to your own registry's copy of it."]),
+    Case("server-argument-of-the-wrong-type", "role argument spec (first play)",
+         base(server_stop_timeout="soon"),
+         ["argument 'server_stop_timeout' is of type str and we were unable to convert to int: \"'soon'\" cannot be "
+          "converted to an int"]),
+    Case("client-config-argument-not-a-choice", "role argument spec (first play, last role)",
+         base(client_config_protocol="SSL"),
+         ["value of client_config_protocol must be one of: PLAINTEXT, TLS, got: SSL"]),
+    Case("client-config-path-relative", "relative client file path",
+         base(client_config_path="lhbad-client.properties"),
+         ["host lhbad1: client_config_path 'lhbad-client.properties' is a relative path, which would be written "
+          "relative to wherever ansible-playbook is started; give an absolute path (~ and $HOME are expanded), or "
+          "leave it unset for ~/.config/littlehorse/lhbad-client.properties."]),
+
+    # ---- Kafka
+    Case("kafka-cluster-id-not-kraft", "bad KRaft cluster id",
+         base(littlehorse_kafka_cluster_id="lhbad-kafka"),
+         ["littlehorse_kafka_cluster_id: 'lhbad-kafka' is not a KRaft cluster id (22 characters of base64url, as "
+          "'kafka-storage.sh random-uuid' prints)"]),
+    Case("even-kraft-quorum-of-2", "even KRaft quorum",
+         lambda ctx: multi(2),
+         ["inventory: group 'kafka' has 2 hosts (lhbad1, lhbad2), a KRaft quorum of an even size: it tolerates no "
+          "more failures than 1 nodes (a majority of 2 is 2), so the extra node adds a machine that can fail and no "
+          "safety; use 1 or 3 Kafka nodes, or set littlehorse_kafka_allow_even_quorum: true in group_vars/all to "
+          "accept it"]),
+    Case("kafka-node-id-twice", "duplicate ids",
+         lambda ctx: edit(multi(3), hosts={"lhbad3": {"littlehorse_kafka_node_id": 1}}),
+         ["hosts lhbad1 and lhbad3: id 1 is given twice; pin littlehorse_kafka_node_id so that every id is unique"]),
+    Case("kafka-port-equals-controller-port", "port clash (Kafka)",
+         base(littlehorse_kafka_controller_port=KAFKA),
+         ["host lhbad1: littlehorse_kafka_port and littlehorse_kafka_controller_port are both 35092; give them "
+          "different ports"]),
+    Case("kafka-external-port-on-several-hosts", "one-engine setting on many hosts",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_kafka_external_port": 35094}}),
+         ["host lhbad2: littlehorse_kafka_external_port is for one-engine layouts (the broker port is published as it "
+          "is on many hosts); remove it"]),
+    Case("bootstrap-entry-without-port", "external Kafka address",
+         lambda ctx: edit(baseline(), {"littlehorse_kafka_bootstrap_servers": "kafka1"}, groups={"kafka": None}),
+         ["host lhbad1: littlehorse_kafka_bootstrap_servers entry 'kafka1' is not host:port; " + BOOTSTRAP_FIX]),
+    Case("bootstrap-entry-on-loopback-across-hosts", "loopback across hosts (external Kafka)",
+         lambda ctx: edit(multi(3), {"littlehorse_kafka_bootstrap_servers": "203.0.113.10:9092,127.0.0.1:9092"},
+                          groups={"kafka": None}),
+         ["host lhbad1: littlehorse_kafka_bootstrap_servers entry '127.0.0.1:9092' is on loopback, which the servers "
+          "on the other hosts cannot reach; give the brokers' addresses that every host reaches"]),
+
+    # ---- servers: ids, lists, ports
+    Case("instance-ids-one-short", "list of the wrong length",
+         base(littlehorse_server_instance_ids=[1]),
+         ["host lhbad1: littlehorse_server_instance_ids must list one id per server (2), it is [1]"]),
+    Case("instance-ids-scalar", "scalar where a list is expected",
+         base(littlehorse_server_instance_ids=1),
+         ["host lhbad1: littlehorse_server_instance_ids must be a list (it is 1); write it as a YAML list, e.g. [1]"]),
+    Case("server-ports-scalar", "scalar where a list is expected",
+         base(littlehorse_server_ports=PUBLIC),
+         ["host lhbad1: littlehorse_server_ports must be a list (it is 35023); write it as a YAML list, e.g. [35023]"]),
+    Case("reserved-ports-scalar", "scalar where a list is expected",
+         base(littlehorse_reserved_ports=2024),
+         ["host lhbad1: littlehorse_reserved_ports must be a list (it is 2024); write it as a YAML list, e.g. [2024]"]),
+    Case("server-ports-unknown-key", "bad list entry",
+         base(littlehorse_server_ports=[{"public": PUBLIC, "admin": 35099}, {"public": PUBLIC + 10}]),
+         ["host lhbad1: littlehorse_server_ports[0] = ", "; each entry is a dict with keys among public, internal, "
+                                                         "health"]),
+    Case("fractional-port-base", "fractional port",
+         base(littlehorse_public_port_base=35023.5),
+         ["host lhbad1: littlehorse_public_port_base " + WHOLE % "35023.5"]),
+    Case("fractional-port-as-text", "fractional port (text)",
+         base(littlehorse_kafka_port="35092.5"),
+         ["host lhbad1: littlehorse_kafka_port " + WHOLE % "'35092.5'"]),
+    Case("second-server-port-above-65535", "port above 65535",
+         base(littlehorse_public_port_base=65530),
+         ["host lhbad1: server 2's public port would be 65540 (base + 1 x littlehorse_port_step 10), above 65535; "
+          "lower the port bases or the step"]),
+    Case("server-id-twice-across-hosts", "duplicate ids",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_server_id_base": 100}}),
+         ["hosts lhbad1 and lhbad2: id 101 is given twice; pin littlehorse_server_id_base or "
+          "littlehorse_server_instance_ids so that every id is unique"]),
+
+    # ---- addresses
+    Case("no-address-and-a-name-with-underscore", "no address (inventory name unusable)",
+         lambda ctx: edit(Inventory(BASE_VARS, {"lhbad_1": {}},
+                                    {"kafka": ["lhbad_1"], "littlehorse_servers": ["lhbad_1"]}),
+                          drop=("littlehorse_advertised_host",)),
+         ["host lhbad_1: the advertised host 'lhbad_1' (from the inventory name) contains '_', which LittleHorse "
+          "refuses in advertised listeners; set littlehorse_advertised_host to a name without '_' or an IP address"]),
+    Case("advertised-host-ipv6", "address not IPv4",
+         base(littlehorse_advertised_host="::1"),
+         ["host lhbad1: the advertised host '::1' (from littlehorse_advertised_host) is not a host name or IPv4 "
+          "address (LittleHorse takes no IPv6 literals); set littlehorse_advertised_host"]),
+    Case("ansible-host-0.0.0.0", "0.0.0.0 as an address",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"ansible_host": "0.0.0.0"}}),
+         ["host lhbad2: the advertised host '0.0.0.0' (from ansible_host) is 0.0.0.0, which means 'all addresses' to "
+          "a listener and nothing to a client; " + ADDRESS_FIX]),
+    Case("ansible-host-invalid-ipv4", "invalid IPv4",
+         lambda ctx: edit(multi(3), hosts={"lhbad3": {"ansible_host": "203.0.113.300"}}),
+         ["host lhbad3: the advertised host '203.0.113.300' (from ansible_host) is not a valid IPv4 address (four "
+          "numbers 0-255, e.g. 10.0.0.3); " + ADDRESS_FIX]),
+    Case("loopback-across-hosts", "loopback across hosts",
+         lambda ctx: edit(multi(3), hosts={"lhbad3": {"ansible_host": "127.0.0.1"}}),
+         ["host lhbad3: advertises 127.0.0.1, which the other hosts cannot reach; set ansible_host or "
+          "littlehorse_advertised_host to an address the other hosts and the clients reach"]),
+    Case("kafka-node-on-loopback-across-hosts", "loopback across hosts (Kafka)",
+         lambda ctx: edit(multi(3), hosts={"lhbadk": {"ansible_host": "127.0.0.1", "littlehorse_kafka_node_id": 9}},
+                          groups={"kafka": ["lhbad1", "lhbad2", "lhbadk"]}),
+         ["host lhbadk: Kafka node lhbad-kafka-9 advertises 127.0.0.1, which the other hosts cannot reach; set "
+          "ansible_host or littlehorse_advertised_host to an address the other hosts reach"]),
+    Case("load-balancer-on-loopback-across-hosts", "loopback across hosts (load balancer)",
+         lambda ctx: edit(multi(3), {"littlehorse_load_balancer_port": 35000},
+                          hosts={"lhbadlb": {"ansible_host": "127.0.0.1"}},
+                          groups={"littlehorse_load_balancer": ["lhbadlb"]}),
+         ["host lhbadlb: the load balancer advertises 127.0.0.1, which clients on other hosts cannot reach; set "
+          "ansible_host or littlehorse_advertised_host to an address the clients reach"]),
+    Case("bind-127.0.0.1-on-one-of-several-hosts", "bind on loopback across hosts",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_bind_address": "127.0.0.1"}}),
+         ["host lhbad2: littlehorse_bind_address is 127.0.0.1, so its ports are published on loopback only and the "
+          "other hosts of this 3-host cluster cannot reach them; set it to an address the other hosts reach, or leave "
+          "it unset (all addresses)"]),
+    Case("bind-127.0.0.1-on-every-host", "bind on loopback on several hosts",
+         lambda ctx: edit(multi(3), {"littlehorse_bind_address": "127.0.0.1"}),
+         ["host lhbad1: littlehorse_bind_address is 127.0.0.1, so its ports are published on loopback only and the "
+          "other hosts of this 3-host cluster cannot reach them"]),
+    Case("bind-address-with-a-port", "bind with ':'",
+         base(littlehorse_bind_address="127.0.0.1:35023"),
+         ["host lhbad1: littlehorse_bind_address '127.0.0.1:35023' is not an IPv4 address (the ports are published on "
+          "it: no host names, no IPv6); set it to one of the host's IPv4 addresses, or leave it unset to publish on "
+          "all addresses (0.0.0.0)"]),
+
+    # ---- one machine, one port space
+    Case("same-machine-twice-overlapping-ports", "same machine twice",
+         lambda ctx: edit(multi(3), hosts={"lhbad3": {"ansible_host": "203.0.113.1"}}),
+         ["hosts lhbad1 and lhbad3 are the same machine (both at 203.0.113.1): port 35023 is planned on both "
+          "(lhbad-server-101 public listener port on lhbad1, lhbad-server-301 public listener port on lhbad3); give "
+          "each inventory host its own ansible_host / littlehorse_advertised_host, or different ports on one of them "
+          "(the port bases, littlehorse_server_ports, littlehorse_kafka_port ...)"]),
+    Case("same-engine-twice-overlapping-ports", "same machine twice (one engine)",
+         lambda ctx: edit(multi(3), hosts=dict((h, {"littlehorse_docker_host": "unix:///nonexistent/lhbad.sock"})
+                                               for h in ("lhbad1", "lhbad2"))),
+         ["hosts lhbad1 and lhbad2 are the same machine (both at engine unix:///nonexistent/lhbad.sock): port 35023 "
+          "is planned on both (lhbad-server-101 public listener port on lhbad1, lhbad-server-201 public listener port "
+          "on lhbad2)"]),
+    Case("reserved-port", "reserved port",
+         base(littlehorse_server_count=3, littlehorse_reserved_ports=[2024, PUBLIC + 20]),
+         ["host lhbad1: lhbad-server-3 public listener port would be 35043, which is reserved "
+          "(littlehorse_reserved_ports); choose other port bases (e.g. littlehorse_public_port_base) or pin "
+          "littlehorse_server_ports, or remove 35043 from littlehorse_reserved_ports where that port is free"]),
+    Case("port-planned-twice-on-one-host", "port clash (servers)",
+         base(littlehorse_health_port_base=PUBLIC + 10),
+         ["host lhbad1: port 35033 is planned twice (lhbad-server-1 health port and lhbad-server-2 public listener "
+          "port); " + TWICE_FIX]),
+    Case("internal-port-equals-public-port", "port clash (one engine)",
+         base(littlehorse_internal_port_base=PUBLIC),
+         ["host lhbad1: lhbad-server-1 internal port 35023 equals its public or health port; change "
+          "littlehorse_internal_port_base"]),
+    Case("kafka-port-on-a-server-port", "port clash (Kafka and server)",
+         lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_kafka_port": PUBLIC}}),
+         ["host lhbad2: port 35023 is planned twice (lhbad-server-201 public listener port and lhbad-kafka-2 port); "
+          + TWICE_FIX]),
+    Case("load-balancer-on-a-server-port", "load balancer clash",
+         lambda ctx: edit(baseline(), {"littlehorse_load_balancer_port": PUBLIC + 10,
+                                       "load_balancer_image": "lh-testbed/haproxy:3.0"},
+                          groups={"littlehorse_load_balancer": [BASELINE_HOST]}),
+         ["host lhbad1: port 35033 is planned twice (lhbad-server-2 public listener port and lhbad-lb port (set "
+          "littlehorse_load_balancer_port to a free port)); " + TWICE_FIX]),
+    Case("skipped-dashboard-on-a-server-port", "dashboard port clash (dashboard skipped)",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": HEALTH},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: port 35822 is planned twice (lhbad-server-1 health port and dashboard port); " + TWICE_FIX]),
+
+    # ---- the hosts themselves, through the real engine
+    Case("required-image-missing", "host: image missing",
+         base(server_image="lh-testbed/nonexistent:0"),
+         ["host lhbad1: image lh-testbed/nonexistent:0 (server_image) is not on the Docker engine and is a local build "
+          "of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "server_image"]),
+    Case("load-balancer-image-missing", "host: image missing (load balancer)",
+         lambda ctx: edit(baseline(), {"littlehorse_load_balancer_port": 35000,
+                                       "load_balancer_image": "lh-testbed/nonexistent-haproxy:0"},
+                          groups={"littlehorse_load_balancer": [BASELINE_HOST]}),
+         ["host lhbad1: image lh-testbed/nonexistent-haproxy:0 (load_balancer_image) is not on the Docker engine and "
+          "is a local build of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "load_balancer_image"]),
+    Case("planned-port-held-by-a-process", "host: port held by a process",
+         third_server,
+         ["host lhbad1: port 35043/tcp (127.0.0.1), planned for lhbad-server-3, is held by a process on the host "
+          "(Address already in use). " + PORT_FIX], uses=("held_port",)),
+    Case("planned-port-published-by-a-foreign-container", "host: port held by a container",
+         third_server,
+         ["host lhbad1: port 35842/tcp (127.0.0.1), planned for lhbad-server-3, is published by container %s. "
+          % FOREIGN + PORT_FIX], uses=("foreign_container",)),
+    Case("docker-sdk-missing", "host: Docker SDK missing",
+         lambda ctx: edit(baseline(), hosts={BASELINE_HOST: {"ansible_python_interpreter": ctx["nosdk_python"]}}),
+         ["host lhbad1: the Docker SDK for Python is not installed. Install it for <nosdk_python> on lhbad1: "
+          "<nosdk_python> -m pip install 'docker>=7.1' " + SDK_FIX], uses=("nosdk_python",)),
+    Case("docker-sdk-too-old", "host: Docker SDK too old",
+         lambda ctx: edit(baseline(), hosts={BASELINE_HOST: {"ansible_python_interpreter": ctx["oldsdk_python"]}}),
+         ["host lhbad1: the Docker SDK for Python is 6.1.3, older than 7.1. Install it for <oldsdk_python> on lhbad1: "
+          "<oldsdk_python> -m pip install 'docker>=7.1' " + SDK_FIX], uses=("oldsdk_python",)),
+    Case("engine-not-answering", "host: engine not answering",
+         base_host(littlehorse_docker_host="unix:///nonexistent/docker.sock"),
+         ["host lhbad1: The Docker engine at unix:///nonexistent/docker.sock on <machine> does not answer (",
+          "Start it (e.g. tests/testbed/engine.sh or 'dockerd'), or set docker_host / DOCKER_HOST to the engine's "
+          "address."]),
+    Case("one-bad-host-stops-every-host", "host: one bad host of two stops all",
+         # lhbad1 keeps the baseline's ids: its containers are there and would be re-created (now publishing their
+         # ports). lhbad2, on ports of its own at the same address (no reach check between them), has an engine that
+         # does not answer: nothing may change on lhbad1 either.
+         lambda ctx: edit(at_home(ctx, multi(2, kafka=1), "lhbad1", "lhbad2"),
+                          hosts={"lhbad1": {"littlehorse_server_id_base": 0, "littlehorse_server_count": 2},
+                                 "lhbad2": dict(FAKE_PORTS,
+                                                littlehorse_docker_host="unix:///nonexistent/docker.sock")}),
+         ["host lhbad2: The Docker engine at unix:///nonexistent/docker.sock on <machine> does not answer ("],
+         uses=("local",)),
+
+    Case("partitions-changed-under-running-servers", "host: destructive change (data of the running servers)",
+         base(littlehorse_partitions=12),
+         ["host lhbad1: lhbad-server-1 holds data for littlehorse_partitions 6 (LHS_CLUSTER_PARTITIONS=6) and the plan "
+          "now says 12: the partition count is fixed when the topics are created, so the servers could no longer read "
+          "the cluster's data. Put littlehorse_partitions back to 6, or set littlehorse_allow_destructive_changes: "
+          "true (group_vars/all) to re-create it deliberately on data that no longer fits."]),
+    Case("cluster-id-changed-under-running-servers", "host: destructive change (data of the running servers)",
+         base(littlehorse_cluster_id="lhbad-other"),
+         ["host lhbad1: lhbad-server-2 holds data for littlehorse_cluster_id lhbad (LHS_CLUSTER_ID=lhbad) and the plan "
+          "now says lhbad-other: the cluster id prefixes every topic of the cluster, so the server would start a new, "
+          "empty cluster and leave the data of this one behind. Put littlehorse_cluster_id back to lhbad, or set "
+          "littlehorse_allow_destructive_changes: true (group_vars/all) to re-create it deliberately on data that no "
+          "longer fits."]),
+    Case("kafka-cluster-id-changed-under-a-running-node", "host: destructive change (data of the running Kafka node)",
+         base(littlehorse_kafka_cluster_id="bGhiYWRvdGhlcmthZmthaQ"),
+         ["host lhbad1: lhbad-kafka-1 holds data for littlehorse_kafka_cluster_id %s (CLUSTER_ID=%s) and the plan now "
+          "says bGhiYWRvdGhlcmthZmthaQ: its log directories were formatted for that KRaft cluster, so the node would "
+          "refuse to start on its data. Put littlehorse_kafka_cluster_id back to %s, or set "
+          "littlehorse_allow_destructive_changes: true (group_vars/all) to re-create it deliberately on data that no "
+          "longer fits." % ((BASE_VARS["littlehorse_kafka_cluster_id"],) * 3)]),
+    Case("dashboard-port-held-by-a-process", "host: dashboard port held",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080, "dashboard_image": DASHBOARD_DOUBLE},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: port 35080/tcp (127.0.0.1), planned for lhbad-dashboard, is held by a process on the host "
+          "(Address already in use). " + PORT_FIX], uses=("held_dashboard_port",)),
+    Case("free-disk-below-the-minimum", "host: free disk",
+         # The engine's real data directory, against a minimum no disk here has (100 TiB).
+         base(preflight_min_free_disk_mb=104857600),
+         ["host lhbad1: the Docker engine's data directory <docker_root> has ",
+          " MiB free, less than the 104857600 MiB the cluster's containers and volumes need to start "
+          "(preflight_min_free_disk_mb). Free space on lhbad1 under <docker_root>, or lower "
+          "preflight_min_free_disk_mb if you know the cluster needs less."], uses=("docker_root",)),
+    Case("engine-older-than-20.10", "host: engine too old (fake engine)",
+         lambda ctx: fake_host(ctx, baseline(), BASELINE_HOST, "old-engine", version="1.13.1", api_version="1.26"),
+         ["host lhbad1: the Docker engine is 1.13.1, older than 20.10, the oldest the collection supports. Upgrade "
+          "Docker on lhbad1 to 20.10 or newer."], uses=("fakes",)),
+    Case("host-cannot-reach-another-host", "host: host-to-host reachability (fake engines)",
+         # lhbad1 at this machine's address, lhbad2 at 0.0.0.1, which the kernel refuses to route (no packet).
+         lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(2, kafka=1), "lhbad1"),
+                                        hosts={"lhbad2": {"ansible_host": "0.0.0.1"}})),
+         ["host lhbad1 cannot reach lhbad2 at 0.0.0.1:37011 (the internal port of lhbad-server-201): Network is "
+          "unreachable. " + REACH_FIX % ("lhbad1", "lhbad2", "lhbad2")], uses=("fakes", "local")),
+
+    # ---- pending: today's code does not refuse these. Fake engines: today's run goes on to the roles there,
+    # which the fakes refuse and record, and nothing real changes. The load balancer's host is the one no other
+    # host dials (the reach check), so its name is never looked up today (no DNS query leaves the machine).
+    Case("load-balancer-address-does-not-resolve", "pending: non-resolving address",
+         lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
+                                        hosts={"lhbad1": {"littlehorse_server_count": 2},
+                                               "lhbadlb": {"ansible_host": "lhbad-nowhere.invalid"}},
+                                        groups={"littlehorse_load_balancer": ["lhbadlb"]})),
+         ["host lhbadlb: the advertised host 'lhbad-nowhere.invalid' (from ansible_host) does not resolve"],
+         uses=("fakes", "local"),
+         pending="advertised host names are never resolved; a host no other host dials (the load balancer's, whose "
+                 "address only the clients get) passes with a name that does not resolve"),
+    Case("load-balancer-without-address-name-does-not-resolve", "pending: no address",
+         lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
+                                        hosts={"lhbad1": {"littlehorse_server_count": 2}, "lhbadlb": {}},
+                                        groups={"littlehorse_load_balancer": ["lhbadlb"]})),
+         ["host lhbadlb: the advertised host 'lhbadlb' (from the inventory name) does not resolve"],
+         uses=("fakes", "local"),
+         pending="a host without ansible_host or littlehorse_advertised_host advertises its inventory name, "
+                 "unresolved"),
+]
+
+
+def fill(text, ctx):
+    for key, value in ctx.items():
+        if isinstance(value, str):
+            text = text.replace("<%s>" % key, value)
+    return text
+
+
+def _params():
+    for case in CASES:
+        marks = [pytest.mark.xfail(reason="pending: " + case.pending, strict=False)] if case.pending else []
+        yield pytest.param(case, id=case.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", list(_params()))
+def test_bad_input_fails_naming_host_setting_and_fix_and_changes_nothing(case, baseline_cluster, engine, request,
+                                                                         tmp_path):
+    ctx = {"inventory": str(tmp_path / "hosts.yml"), "machine": socket.gethostname(), "build": BUILD}
+    for name in case.uses:
+        ctx[name] = request.getfixturevalue(name)
+    inventory = case.build(ctx)
+    write_inventory(inventory, ctx["inventory"])
+
+    before = snapshot(engine)
+    for name in BASELINE_CONTAINERS:
+        assert before["containers"].get(name, {}).get("status") == "running", \
+            "the baseline is not running, the case would prove nothing: %s" % before
+    run = run_playbook("site.yml", ctx["inventory"])
+    after = snapshot(engine)
+
+    problems = []
+    if run.returncode == 0:
+        problems.append("(a) site.yml succeeded; it must fail")
+    messages = run.messages()
+    for sentence in case.expect:
+        sentence = fill(sentence, ctx)
+        if not any(sentence in message for message in messages):
+            problems.append("(b) no failure message says: %s" % sentence)
+    changes = snapshot_difference(before, after)
+    if changes:
+        problems.append("(c) the engine changed: %s" % "; ".join(changes))
+    for fake in (ctx.get("fakes").engines if "fakes" in ctx else []):
+        if fake.mutations:
+            problems.append("(c) the run tried to change the engine %s: %s" % (fake.url, fake.mutations))
+    assert not problems, "\n".join(problems) + "\n\ninventory:\n" + inventory.render() + "\n" + run.describe()
+
+
+def test_the_fake_engine_sees_a_run_that_nothing_stops(baseline_cluster, fakes, tmp_path):
+    """The harness itself: the baseline, unchanged but on a fake engine, passes the preflight and then tries to
+    create its containers, which the fake engine records. So a pending check that does not stop a run shows."""
+    inventory = fake_host({"fakes": fakes}, baseline(), BASELINE_HOST, "control")
+    fake = fakes.engines[0]
+    run = run_playbook("site.yml", write_inventory(inventory, str(tmp_path / "hosts.yml")))
+    assert run.returncode != 0, run.describe()
+    assert fake.mutations, "the fake engine saw no change:\n" + run.describe()
+    assert not fake.unanswered(), fake.unanswered()
+
+
+def test_the_snapshot_sees_a_change_on_the_engine(baseline_cluster, engine):
+    """The harness itself: a volume and a container named lhbad*, created and started, show in the snapshots."""
+    probe = "lhbad-harness-probe"
+    before = snapshot(engine)
+    try:
+        engine.api.create_volume(probe)
+        created = engine.api.create_container(IDLE_IMAGE, command=["sleep", "30"], name=probe)
+        made = snapshot(engine)
+        engine.api.start(created["Id"])
+        started = snapshot(engine)
+    finally:
+        engine.api.remove_container(probe, force=True)
+        engine.api.remove_volume(probe)
+    assert snapshot_difference(before, made) == [
+        "container %s was created: %s" % (probe, made["containers"][probe]), "volume created: %s" % probe]
+    assert [line.split(":")[0] for line in snapshot_difference(made, started)] == ["container %s changed" % probe]
+    assert snapshot(engine) == before
