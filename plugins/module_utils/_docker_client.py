@@ -40,8 +40,9 @@ def connect(docker_host=None, timeout=60):
         client.ping()
     except Exception as err:  # the SDK raises several types for "no engine here"
         raise LHClusterError(
-            "The Docker engine at %s on %s does not answer (%s). Start it (e.g. tests/testbed/engine.sh "
-            "or 'dockerd'), or set docker_host / DOCKER_HOST to the engine's address."
+            "The Docker engine at %s on %s does not answer (%s). Start it (dockerd, or the host's service "
+            "manager), or point littlehorse_docker_host (the modules' docker_host, else DOCKER_HOST) at the "
+            "engine's address."
             % (url, socket.gethostname(), err))
     return client
 

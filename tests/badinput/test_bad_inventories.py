@@ -384,8 +384,8 @@ CASES = [
     Case("engine-not-answering", "host: engine not answering",
          base_host(littlehorse_docker_host="unix:///nonexistent/docker.sock"),
          ["host lhbad1: The Docker engine at unix:///nonexistent/docker.sock on <machine> does not answer (",
-          "Start it (e.g. tests/testbed/engine.sh or 'dockerd'), or set docker_host / DOCKER_HOST to the engine's "
-          "address."]),
+          "Start it (dockerd, or the host's service manager), or point littlehorse_docker_host (the modules' "
+          "docker_host, else DOCKER_HOST) at the engine's address."]),
     Case("one-bad-host-stops-every-host", "host: one bad host of two stops all",
          # lhbad1 keeps the baseline's ids: its containers are there and would be re-created (now publishing their
          # ports). lhbad2, on ports of its own at the same address (no reach check between them), has an engine that
