@@ -137,8 +137,8 @@ class CallbackModule(CallbackBase):
         entry = self._tasks.get(key)
         if entry is None:
             return None
-        return entry["hosts"].setdefault(host_name, {"wall": 0.0, "started": None, "status": None,
-                                                      "items": 0, "items_skipped": 0, "module_runs": 0})
+        fresh = {"wall": 0.0, "started": None, "status": None, "items": 0, "items_skipped": 0, "module_runs": 0}
+        return entry["hosts"].setdefault(host_name, fresh)
 
     def v2_runner_on_start(self, host, task):
         item = self._host_entry(host.get_name(), task)

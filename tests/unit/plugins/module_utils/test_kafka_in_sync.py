@@ -13,9 +13,8 @@ NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaugh
 1     \tAAAAAAAAAAAAAAAAAAAAAA\t993         \t0  \t1795631422822     \t1795631422822        \tLeader\t
 2     \tAAAAAAAAAAAAAAAAAAAAAA\t980         \t13 \t1795631422822     \t1795631422000        \tFollower\t
 """
-URP = """Topic: lh-core-cmd\tPartition: 3\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,3\tElr: \tLastKnownElr: 
-Topic: lh-core-cmd\tPartition: 7\tLeader: 3\tReplicas: 3,1,2\tIsr: 3,1\tElr: \tLastKnownElr: 
-"""
+URP = ("Topic: lh-core-cmd\tPartition: 3\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,3\tElr: \tLastKnownElr: \n"
+       "Topic: lh-core-cmd\tPartition: 7\tLeader: 3\tReplicas: 3,1,2\tIsr: 3,1\tElr: \tLastKnownElr: \n")
 
 
 def test_the_lag_of_a_node_is_read_by_the_header_and_a_missing_node_is_none():
