@@ -33,7 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(PROJECT, "tests"))
 from lhtest.workflow import Worker, client_config, register  # noqa: E402
-from ansible_collections.littlehorse.cluster.plugins.module_utils._health import server_health  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402
+    describe, server_health, wait_servers)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import start_runs, wait_runs  # noqa: E402
 from littlehorse.model import RunWfRequest, VariableValue  # noqa: E402
 
@@ -183,18 +184,12 @@ def cmd_outage(args):
 
 def cmd_settle(args):
     t = time.monotonic()
-    pending = set(args.health.split(","))
-    last = {}
-    while pending and time.monotonic() - t < args.timeout:
-        for health in sorted(pending):
-            seen = server_health(*split(health))
-            last[health] = seen["status"]
-            if (seen["status"] or {}).get("coreState") == "RUNNING" and not seen["restorations"]:
-                pending.discard(health)
-        time.sleep(1)
-    if pending:
-        raise SystemExit("not RUNNING without restorations after %ss: %s" % (args.timeout, ", ".join(
-            "%s (core %s)" % (h, (last.get(h) or {}).get("coreState")) for h in sorted(pending))))
+    targets = args.health.split(",")
+    dummy, dummy2, waiting = wait_servers(lambda: [dict(server_health(*split(h)), name=h) for h in targets],
+                                          no_restorations=True, timeout=args.timeout)
+    if waiting:
+        raise SystemExit("not RUNNING without restorations after %ss: %s" % (
+            args.timeout, "; ".join(describe(r) for r in waiting)))
     say("every server RUNNING with no active restorations (%s) after %.1fs" % (args.health, time.monotonic() - t))
 
 

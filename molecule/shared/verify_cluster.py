@@ -25,7 +25,8 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import docker  # noqa: E402
 from lhtest.workflow import Worker, client_config, register, run_workflows  # noqa: E402
-from ansible_collections.littlehorse.cluster.plugins.module_utils._health import server_health  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402
+    describe, server_health, wait_servers)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import http_get  # noqa: E402
 
 
@@ -34,18 +35,13 @@ def say(text):
 
 
 def wait_health(address, port, timeout, settled=False):
-    """Until /readiness is 200 (settled: and the core RUNNING with no restorations); the last reading."""
-    deadline = time.monotonic() + timeout
-    while True:
-        health = server_health(address, port)
-        core = (health["status"] or {}).get("coreState")
-        if health["ready"] and (not settled or (core == "RUNNING" and not health["restorations"])):
-            return health
-        if time.monotonic() > deadline:
-            raise AssertionError("health %d: %s within %ss (readiness %s, core %s, %s restorations)" % (
-                port, "not RUNNING without restorations" if settled else "not ready", timeout,
-                health["readiness"], core, health["restorations"]))
-        time.sleep(0.5)
+    """Until /readiness is 200 (settled: and the server caught up - core RUNNING, no restorations); the reading."""
+    readings, dummy, waiting = wait_servers(lambda: [dict(server_health(address, port), name="health %d" % port)],
+                                            no_restorations=settled, timeout=timeout)
+    if waiting:
+        raise AssertionError("%s within %ss: %s" % ("not RUNNING without restorations" if settled else "not ready",
+                                                    timeout, describe(waiting[0])))
+    return readings[0]
 
 
 def main():
