@@ -79,6 +79,12 @@ options:
     description: Re-create the container even when no compared setting differs. The volumes are kept.
     type: bool
     default: false
+  purge_volumes:
+    description:
+      - With O(state=absent), also remove the named volumes the container held when it is removed - its data
+        is then gone for good. Without it, removing a container keeps its volumes.
+    type: bool
+    default: false
   instances:
     description:
       - Several containers in one run, each item a dict of this module's options (at least O(name)) that

@@ -29,6 +29,11 @@ STATES = ("started", "present", "stopped", "absent", "restarted")
 RESTART_POLICIES = ("no", "on-failure", "always", "unless-stopped")
 
 
+def named_volumes(attrs):
+    """The named volumes an inspected container mounts."""
+    return [m["Name"] for m in attrs.get("Mounts") or [] if m.get("Type") == "volume" and m.get("Name")]
+
+
 class Mount(object):
     """A named volume or a read-only host file/folder inside the container."""
 
@@ -330,10 +335,11 @@ class Reconciler(object):
         self._act("create network %s" % network, lambda: self.client.networks.create(network, driver="bridge"))
 
     def apply(self, spec, state="started", force_recreate=False, wait=False, wait_timeout=300, wait_host=None,
-              reload=False):
+              reload=False, purge_volumes=False):
         """reload: a reloadable file of the spec was rewritten; a running container that is kept
         gets the spec's reload signal. wait_host: probe the container's published ports at this
-        address instead of its own address (which only the engine's host can reach)."""
+        address instead of its own address (which only the engine's host can reach).
+        purge_volumes: with state absent, also remove the named volumes the removed container held."""
         if state not in STATES:
             raise LHClusterError("state: '%s' is not one of %s" % (state, ", ".join(STATES)))
         current = self.find(spec.name)
@@ -341,6 +347,8 @@ class Reconciler(object):
             if current:
                 self.diff = {"before": {"state": _state_of(current)}, "after": {"state": "absent"}}
                 self._act("remove", lambda: self._remove(spec.name, current, spec.stop_timeout))
+                for volume in named_volumes(current) if purge_volumes else []:
+                    self._act("remove volume %s" % volume, lambda volume=volume: self.client.api.remove_volume(volume))
             return self.result(spec.name, None)
 
         if not spec.image:

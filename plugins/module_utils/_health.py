@@ -54,24 +54,48 @@ def describe(reading):
         reading["name"], reading["readiness"], (reading["status"] or {}).get("coreState", "?"), reading["restorations"])
 
 
-def wait_servers(read, ready=True, no_restorations=False, timeout=300, gate_for=None, sleep=time.sleep,
-                 clock=time.time):
+def stuck_report(waiting, logs, status_chars=1500):
+    """Each server short of the gate: how far it got, its /status, and its last log lines when logs
+    ({name: text}) has them (the containers on the engine the module reached)."""
+    parts = []
+    for reading in waiting:
+        status = json.dumps(reading["status"], sort_keys=True) if reading["status"] is not None else "no answer"
+        if len(status) > status_chars:
+            status = status[:status_chars] + " ..."
+        part = "%s; /status: %s" % (describe(reading), status)
+        if reading["name"] in logs:
+            part += "; last log lines:\n%s" % logs[reading["name"]].rstrip()
+        parts.append(part)
+    return "\n".join(parts)
+
+
+def wait_servers(read, ready=True, no_restorations=False, timeout=300, gate_for=None, stable_for=0,
+                 sleep=time.sleep, clock=time.time):
     """Poll read() (-> readings with a name each) until the servers are ready (no_restorations: caught up).
 
     gate_for: the rolling gate for taking that server down. When it is not caught up itself it
     serves nothing that could be lost: the gate opens at once. Otherwise every other server must
-    be caught up. Returns (readings, gate_opened_at_once, waiting) - waiting names the servers
+    be caught up. stable_for: seconds the servers must stay there, polled every second - right
+    after a server left or joined, the others report RUNNING until their next heartbeat tells them
+    of the rebalance. Returns (readings, gate_opened_at_once, waiting) - waiting names the servers
     still short of it when the time ran out (empty when they got there)."""
     deadline = clock() + timeout
     good = caught_up if no_restorations or gate_for else (lambda r: bool(r["ready"]))
+    since = None
     while True:
         readings = read()
         target = [r for r in readings if gate_for and r["name"] == gate_for]
         if target and not caught_up(target[0]):
             return readings, True, []
         waiting = [r for r in readings if r["name"] != gate_for and not good(r)]
-        if not ready or not waiting:
+        if not ready:
             return readings, False, []
+        if waiting:
+            since = None
+        else:
+            since = clock() if since is None else since
+            if clock() - since >= stable_for:
+                return readings, False, []
         if clock() >= deadline:
             return readings, False, waiting
         sleep(1)

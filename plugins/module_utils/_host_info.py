@@ -18,7 +18,7 @@ import socket
 import threading
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, normalise_port)
+    LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, named_volumes, normalise_port)
 
 MINIMUM_SDK = (7, 1)
 # Docker 20.10 (API 1.41) is the oldest engine the modules are tested against (Debian's docker.io).
@@ -240,6 +240,51 @@ def destructive_problems(found, expected, host):
     return problems
 
 
+UNPLANNED = {
+    "LHS_CLUSTER_ID": (
+        "server",
+        "host %s: %s is a LittleHorse server of this cluster (%s=%s) that the plan no longer puts on %s (its "
+        "littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers group changed). Take it out one "
+        "at a time with playbooks/remove-server.yml (its volume is kept unless server_remove_purge_volumes is "
+        "true), or plan it again."),
+    "CLUSTER_ID": (
+        "kafka",
+        "host %s: %s is a Kafka node of this cluster (%s=%s) that the plan no longer puts on %s (its "
+        "littlehorse_kafka_node_id or kafka group changed). The collection does not take Kafka nodes out: plan it "
+        "again; or move its partitions to the other brokers and remove it from the KRaft quorum with Kafka's tools, "
+        "then remove the container yourself."),
+}
+
+
+def unplanned_members(listed, planned, members, inspect):
+    """This cluster's containers on the engine that the plan does not put here.
+
+    listed: the engine's container list; planned: the names the plan puts on this host; members: [{name_prefix,
+    env, value}] - a container whose name starts with name_prefix and whose env holds value is this cluster's.
+    inspect(name) -> the container's attributes. Returns summaries with `kind` (server or kafka)."""
+    found = []
+    for item in listed or []:
+        name = container_name(item)
+        if not name or name in planned:
+            continue
+        for member in members or []:
+            if not name.startswith(member["name_prefix"]):
+                continue
+            summary = summarise_container(inspect(name))
+            if summary["identity"].get(member["env"]) == str(member["value"]):
+                summary.update(kind=UNPLANNED[member["env"]][0], member_of=member["env"])
+                found.append(summary)
+            break
+    return sorted(found, key=lambda c: c["name"])
+
+
+def unplanned_problem(container, host):
+    kind, template = UNPLANNED[container["member_of"]]
+    return {"kind": "unplanned_" + kind,
+            "msg": template % (host, container["name"], container["member_of"],
+                               container["identity"][container["member_of"]], host)}
+
+
 def summarise_container(attrs):
     state = attrs.get("State") or {}
     config = attrs.get("Config") or {}
@@ -253,6 +298,7 @@ def summarise_container(attrs):
         "started_at": state.get("StartedAt"),
         "labels": config.get("Labels") or {},
         "identity": identity_of(config.get("Env")),
+        "volumes": named_volumes(attrs),
     }
 
 
@@ -300,11 +346,12 @@ def _not_found(err):
 
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
-         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None):
+         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=()):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of engine, disk, reach, destructive, image, port. `identity`
-    ({container: {env: value}}) is what each existing container must hold. `bind` tests a port on
+    problems: [{kind, msg}], kind one of engine, disk, reach, destructive, unplanned_server, unplanned_kafka,
+    image, port. `identity` ({container: {env: value}}) is what each existing container must hold; `members`
+    recognise the cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port on
     this machine (used only when `local`, i.e. the engine runs where the module runs); `dial`
     tries each of `peers` ({to, address, port, purpose}) from here."""
     problems = []
@@ -332,6 +379,12 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
                 raise
     result["containers"] = found
     problems.extend({"kind": "destructive", "msg": m} for m in destructive_problems(found, identity, host))
+    if members:
+        result["unplanned"] = unplanned_members(client.api.containers(all=True), set(containers or []), members,
+                                                client.api.inspect_container)
+        problems.extend(unplanned_problem(c, host) for c in result["unplanned"])
+    else:
+        result["unplanned"] = []
 
     listed = client.api.containers(all=False) if ports else []
     checked = []

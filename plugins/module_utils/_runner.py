@@ -31,6 +31,7 @@ def container_argument_spec(stop_timeout_default=None):
         wait_timeout=dict(type="int", default=300),
         wait_host=dict(type="str"),
         force_recreate=dict(type="bool", default=False),
+        purge_volumes=dict(type="bool", default=False),
         instances=dict(type="list", elements="dict"),
         change_existing=dict(type="bool", default=True),
     )
@@ -102,7 +103,8 @@ def reconcile(client, params, spec, extra, check_mode, change_existing=True):
         engine = Reconciler(client, check_mode=True)
     result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],
                           wait=params["wait"], wait_timeout=params["wait_timeout"],
-                          wait_host=params["wait_host"], reload=any(path in reloadable for path in written_paths))
+                          wait_host=params["wait_host"], reload=any(path in reloadable for path in written_paths),
+                          purge_volumes=params["purge_volumes"])
     result["pending"] = bool(engine.check_mode and not check_mode and result["changed"])
     if result["pending"]:
         result["changed"] = False

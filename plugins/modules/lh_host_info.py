@@ -20,8 +20,8 @@ description:
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
     O(min_free_disk_mb), another host of O(peers) does not answer, an existing container holds data of another
-    cluster id, partition count or node or instance id than O(identity), a required image is missing and cannot
-    be pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
+    cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
+    the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
     prefix C(lh-testbed/) are never pulled (no registry has them).
 author: LittleHorse cluster maintainers (@littlehorse-enterprises)
@@ -124,6 +124,29 @@ options:
         description: What the port is for, in messages.
         type: str
         default: a port of the cluster
+  members:
+    description:
+      - How to recognise the cluster's own containers that the plan does not put on this host (a server the
+        inventory no longer plans, or one whose instance or node id changed). A container whose name starts with
+        C(name_prefix) and whose environment holds C(env=value) is one; each is returned in RV(unplanned) and is a
+        problem of kind C(unplanned_server) or C(unplanned_kafka) naming the fix.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name_prefix:
+        description: The start of the containers' names, e.g. C(lh-server-).
+        type: str
+        required: true
+      env:
+        description: The variable that holds the cluster's id - C(LHS_CLUSTER_ID) for servers, C(CLUSTER_ID) for Kafka nodes.
+        type: str
+        required: true
+        choices: [LHS_CLUSTER_ID, CLUSTER_ID]
+      value:
+        description: The cluster's id.
+        type: str
+        required: true
 '''
 
 EXAMPLES = r'''
@@ -164,7 +187,7 @@ containers:
   sample:
     - {name: lh-server-1, id: 3f2a, image: "registry.example.com/littlehorse/lh-server:1.2.1", image_id: "sha256:...", running: true,
        status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {},
-       identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}}
+       identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}, volumes: [lh-server-1-data]}
 images:
   description: One entry per image of O(images) (duplicates once).
   returned: success
@@ -205,8 +228,18 @@ reach:
   elements: dict
   sample:
     - {to: lh2, address: 192.0.2.12, port: 9093, purpose: the Kafka controller port of lh-kafka-2, state: refused}
+unplanned:
+  description: The cluster's containers on this engine that the plan does not put on this host (see O(members)).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {name: lh-server-302, kind: server, member_of: LHS_CLUSTER_ID, running: true, status: running,
+       volumes: [lh-server-302-data], identity: {LHS_CLUSTER_ID: lh, LHS_INSTANCE_ID: "302"}}
 problems:
-  description: Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(destructive), C(image) or C(port).
+  description:
+    - Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(destructive),
+      C(unplanned_server), C(unplanned_kafka), C(image) or C(port).
   returned: always
   type: list
   elements: dict
@@ -243,6 +276,11 @@ def main():
             port=dict(type="int", required=True),
             purpose=dict(type="str", default="a port of the cluster"),
         )),
+        members=dict(type="list", elements="dict", default=[], options=dict(
+            name_prefix=dict(type="str", required=True),
+            env=dict(type="str", required=True, choices=["LHS_CLUSTER_ID", "CLUSTER_ID"]),
+            value=dict(type="str", required=True),
+        )),
     ), supports_check_mode=True)
     params = module.params
     host = params["host"] or socket.gethostname()
@@ -263,7 +301,8 @@ def main():
         result, problems, changed = look(
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
-            min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"])
+            min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
+            members=params["members"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

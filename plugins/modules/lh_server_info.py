@@ -67,6 +67,29 @@ options:
     description: Seconds to poll with O(wait_ready).
     type: int
     default: 300
+  stable_for:
+    description:
+      - With O(wait_ready), the servers must stay ready (caught up) for this many seconds, polled every second.
+        Right after a server left or joined the cluster the others still report C(RUNNING) until their next
+        heartbeat tells them of the rebalance; a rolling step waits a few seconds so that it does not go on
+        before that.
+    type: int
+    default: 0
+  logs_from:
+    description:
+      - Names of containers on the managed host's Docker engine (O(docker_host)) whose last log lines the failure
+        message carries when their server (of the same O(servers[].name)) did not get there - for a rolling step,
+        the servers this host runs. Each server that did not get there is reported with its C(/status) too.
+    type: list
+    elements: str
+    default: []
+  log_lines:
+    description: How many of the last log lines of each server of O(logs_from) the failure message carries.
+    type: int
+    default: 30
+  docker_host:
+    description: The engine to read O(logs_from) from; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -99,8 +122,9 @@ gate_opened_at_once:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
-    caught_up, describe, server_health, wait_servers)
+    caught_up, server_health, stuck_report, wait_servers)
 
 
 def read_all(servers):
@@ -111,6 +135,23 @@ def read_all(servers):
         health["caught_up"] = caught_up(health)
         results.append(health)
     return results
+
+
+def last_logs(names, docker_host, lines):
+    """{name: last lines} of the containers of `names` on the engine; none when it cannot be read."""
+    if not names:
+        return {}
+    try:
+        client = _docker_client.connect(docker_host or _docker_client.docker_host_default(), timeout=10)
+    except Exception:  # the report goes on without logs
+        return {}
+    logs = {}
+    for name in names:
+        try:
+            logs[name] = client.api.logs(name, tail=lines).decode("utf-8", "replace")
+        except Exception:  # not on this engine
+            continue
+    return logs
 
 
 def main():
@@ -124,17 +165,26 @@ def main():
         wait_no_restorations=dict(type="bool", default=False),
         gate_for=dict(type="str"),
         timeout=dict(type="int", default=300),
+        stable_for=dict(type="int", default=0),
+        logs_from=dict(type="list", elements="str", default=[]),
+        log_lines=dict(type="int", default=30),
+        docker_host=dict(type="str"),
     ), supports_check_mode=True)
     params = module.params
     results, opened_at_once, waiting = wait_servers(
         lambda: read_all(params["servers"]), ready=params["wait_ready"] or bool(params["gate_for"]),
-        no_restorations=params["wait_no_restorations"], timeout=params["timeout"], gate_for=params["gate_for"])
+        no_restorations=params["wait_no_restorations"], timeout=params["timeout"], gate_for=params["gate_for"],
+        stable_for=params["stable_for"])
     all_ready = all(r["ready"] for r in results)
     if waiting:
-        module.fail_json(msg="servers not %s after %ss%s: %s" % (
-            "caught up (ready, core RUNNING, no restorations)" if params["wait_no_restorations"] or params["gate_for"]
-            else "ready", params["timeout"], " (before %s goes down)" % params["gate_for"] if params["gate_for"] else "",
-            "; ".join(describe(r) for r in waiting)), servers=results, all_ready=all_ready)
+        logs = last_logs([r["name"] for r in waiting if r["name"] in params["logs_from"]], params["docker_host"],
+                         params["log_lines"])
+        module.fail_json(msg="servers not %s after %ss%s; the run stops here and the other servers are left as they "
+                         "are:\n%s" % (
+                             "caught up (ready, core RUNNING, no restorations)"
+                             if params["wait_no_restorations"] or params["gate_for"] else "ready", params["timeout"],
+                             " (before %s goes down)" % params["gate_for"] if params["gate_for"] else "",
+                             stuck_report(waiting, logs)), servers=results, all_ready=all_ready)
     module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once)
 
 

@@ -417,6 +417,18 @@ CASES = [
           "refuse to start on its data. Put littlehorse_kafka_cluster_id back to %s, or set "
           "littlehorse_allow_destructive_changes: true (group_vars/all) to re-create it deliberately on data that no "
           "longer fits." % ((BASE_VARS["littlehorse_kafka_cluster_id"],) * 3)]),
+    Case("server-count-lowered-under-running-servers", "host: a running server the plan dropped",
+         base(littlehorse_server_count=1),
+         ["host lhbad1: lhbad-server-2 is a LittleHorse server of this cluster (LHS_CLUSTER_ID=lhbad) that the plan no "
+          "longer puts on lhbad1 (its littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers "
+          "group changed). Take it out one at a time with playbooks/remove-server.yml (its volume is kept unless "
+          "server_remove_purge_volumes is true), or plan it again."]),
+    Case("kafka-node-id-changed-under-a-running-node", "host: a running Kafka node the plan renumbered",
+         base(littlehorse_kafka_node_id=2),
+         ["host lhbad1: lhbad-kafka-1 is a Kafka node of this cluster (CLUSTER_ID=%s) that the plan no longer puts "
+          "on lhbad1 (its littlehorse_kafka_node_id or kafka group changed). The collection does not take Kafka nodes "
+          "out: plan it again; or move its partitions to the other brokers and remove it from the KRaft quorum with "
+          "Kafka's tools, then remove the container yourself." % BASE_VARS["littlehorse_kafka_cluster_id"]]),
     Case("dashboard-port-held-by-a-process", "host: dashboard port held",
          lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080, "dashboard_image": DASHBOARD_DOUBLE},
                           groups={"littlehorse_dashboard": [BASELINE_HOST]}),

@@ -293,3 +293,14 @@ def test_the_probe_dials_the_container_address_or_the_published_port_at_wait_hos
     assert probe_address(published, info, "10.0.0.5")(1822) == ("10.0.0.5", 41822)
     with pytest.raises(LHClusterError, match="does not publish its port 9092"):
         probe_address(published, info, "10.0.0.5")(9092)
+
+
+@pytest.mark.parametrize("purge,calls", [
+    (False, ["stop", "remove_container"]),
+    (True, ["stop", "remove_container", "remove_volume"]),
+])
+def test_removing_keeps_the_volumes_unless_purged(purge, calls):
+    client = FakeClient(matching_attrs(spec(), running=True))
+    result = Reconciler(client).apply(spec(), state="absent", purge_volumes=purge)
+    assert client.api.calls == calls
+    assert result["actions"] == ["remove"] + (["remove volume vol"] if purge else [])

@@ -1,5 +1,6 @@
 """The rolling gate before a server goes down: the others caught up, unless it serves nothing itself."""
-from ansible_collections.littlehorse.cluster.plugins.module_utils._health import caught_up, describe, wait_servers
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
+    caught_up, describe, stuck_report, wait_servers)
 
 
 def reading(name, core="RUNNING", ready=True, restorations=0):
@@ -60,3 +61,21 @@ def test_without_a_gate_ready_is_enough_unless_restorations_matter():
     assert wait_servers(read, timeout=0)[2] == []
     clock = Clock()
     assert len(wait_servers(read, no_restorations=True, timeout=2, sleep=clock.sleep, clock=clock)[2]) == 1
+
+
+def test_a_stuck_server_is_reported_with_its_status_and_the_logs_there_are():
+    stuck = [reading("lh-server-2", core="REBALANCING", restorations=3), dict(reading("lh-server-3"), status=None)]
+    report = stuck_report(stuck, {"lh-server-2": "line 1\nline 2\n"}).splitlines()
+    assert report[0] == ("lh-server-2 (readiness 200, core REBALANCING, 3 restorations); /status: "
+                         "{\"coreState\": \"REBALANCING\"}; last log lines:")
+    assert report[1:3] == ["line 1", "line 2"]
+    assert report[3] == "lh-server-3 (readiness 200, core ?, 0 restorations); /status: no answer"
+
+
+def test_stable_for_waits_out_a_rebalance_the_servers_learn_of_late():
+    clock = Clock()
+    # RUNNING at first (the rebalance not seen yet), then REBALANCING, then RUNNING for good
+    read, state = poll([reading("s1")], [reading("s1")], [reading("s1", core="REBALANCING")], [reading("s1")])
+    readings, at_once, waiting = wait_servers(read, no_restorations=True, stable_for=5, timeout=60,
+                                              sleep=clock.sleep, clock=clock)
+    assert waiting == [] and state["round"] == 9 and clock.now == 8

@@ -162,7 +162,7 @@ def test_one_look_reports_containers_volumes_networks_and_free_ports():
     assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian"}
     assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
                                      "running": True, "status": "running", "started_at": "2026-11-25T14:00:00Z",
-                                     "labels": {"a": "b"}, "identity": {}}]
+                                     "labels": {"a": "b"}, "identity": {}, "volumes": []}]
     assert [(p["port"], p["state"]) for p in result["ports"]] == [(2023, "ours"), (2033, "free")]
     assert result["images"][0]["present"] and result["images"][0]["available"]
     assert result["volumes"] == ["v1"] and result["networks"] == ["bridge", "lh"]
@@ -300,3 +300,40 @@ def test_the_same_identity_or_none_expected_is_no_problem():
     client = FakeClient(containers={"lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_PARTITIONS=12")})
     for expected in ({"lh-server-1": {"LHS_CLUSTER_PARTITIONS": 12}}, {}, None):
         assert look(client, "h1", containers=["lh-server-1"], identity=expected)[1] == []
+
+
+# ---- the cluster's containers that the plan no longer puts on the host
+
+MEMBERS = [{"name_prefix": "lh-server-", "env": "LHS_CLUSTER_ID", "value": "lh"},
+           {"name_prefix": "lh-kafka-", "env": "CLUSTER_ID", "value": "TGl0dGxlSG9yc2VLYWZrYQ"}]
+
+
+def test_servers_and_kafka_nodes_of_the_cluster_the_plan_dropped_are_named_with_the_fix():
+    containers = {
+        "lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_ID=lh", "LHS_INSTANCE_ID=1"),
+        "lh-server-2": with_env("lh-server-2", "LHS_CLUSTER_ID=lh", "LHS_INSTANCE_ID=2"),
+        "lh-server-9": with_env("lh-server-9", "LHS_CLUSTER_ID=another", "LHS_INSTANCE_ID=9"),
+        "lh-kafka-3": with_env("lh-kafka-3", "CLUSTER_ID=TGl0dGxlSG9yc2VLYWZrYQ", "KAFKA_NODE_ID=3"),
+        "lh-server-other": with_env("unrelated", "LHS_CLUSTER_ID=lh"),
+    }
+    containers["lh-server-2"]["Mounts"] = [{"Type": "volume", "Name": "lh-server-2-data"},
+                                           {"Type": "bind", "Source": "/etc/x"}]
+    client = FakeClient(containers=containers, listed=[{"Names": ["/" + n]} for n in sorted(containers)]
+                        + [{"Names": ["/postgres"]}])
+    result, problems, changed = look(client, "h1", containers=["lh-server-1", "lh-server-other"], members=MEMBERS)
+    assert [(c["name"], c["kind"], c["volumes"]) for c in result["unplanned"]] == [
+        ("lh-kafka-3", "kafka", []), ("lh-server-2", "server", ["lh-server-2-data"])]
+    assert [p["kind"] for p in problems] == ["unplanned_kafka", "unplanned_server"]
+    assert problems[1]["msg"] == (
+        "host h1: lh-server-2 is a LittleHorse server of this cluster (LHS_CLUSTER_ID=lh) that the plan no longer puts "
+        "on h1 (its littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers group changed). Take "
+        "it out one at a time with playbooks/remove-server.yml (its volume is kept unless "
+        "server_remove_purge_volumes is true), or plan it again.")
+    assert "does not take Kafka nodes out" in problems[0]["msg"]
+
+
+def test_without_members_nothing_is_listed():
+    client = FakeClient(containers={"lh-server-2": with_env("lh-server-2", "LHS_CLUSTER_ID=lh")},
+                        listed=[{"Names": ["/lh-server-2"]}])
+    result, problems, changed = look(client, "h1", containers=[])
+    assert result["unplanned"] == [] and problems == []
