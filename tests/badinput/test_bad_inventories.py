@@ -418,7 +418,7 @@ CASES = [
           "littlehorse_allow_destructive_changes: true (group_vars/all) to re-create it deliberately on data that no "
           "longer fits." % ((BASE_VARS["littlehorse_kafka_cluster_id"],) * 3)]),
     Case("server-count-lowered-under-running-servers", "host: a running server the plan dropped",
-         base(littlehorse_server_count=1),
+         base(littlehorse_server_count=1, littlehorse_standby_replicas=0),
          ["host lhbad1: lhbad-server-2 is a LittleHorse server of this cluster (LHS_CLUSTER_ID=lhbad) that the plan no "
           "longer puts on lhbad1 (its littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers "
           "group changed). Take it out one at a time with playbooks/remove-server.yml (its volume is kept unless "
