@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
-# Usage: build.sh [base|kafka|server|dashboard-double|haproxy|all]...
+# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|all]...
 # Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
-# Versions come from the environment (KAFKA_VERSION, LH_VERSION, HAPROXY_VERSION, DEBIAN_SUITE), defaulting
-# to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
+# Versions come from the environment (KAFKA_VERSION, KAFKA_PREVIOUS_VERSION, LH_VERSION, HAPROXY_VERSION,
+# DEBIAN_SUITE), defaulting to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # Versions given in the environment win over the defaults in versions.env.
 given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-} given_haproxy=${HAPROXY_VERSION:-}
+given_kafka_previous=${KAFKA_PREVIOUS_VERSION:-}
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
+KAFKA_PREVIOUS_VERSION=${given_kafka_previous:-$KAFKA_PREVIOUS_VERSION}
 LH_VERSION=${given_lh:-$LH_VERSION}
 DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
 HAPROXY_VERSION=${given_haproxy:-$HAPROXY_VERSION}
@@ -64,15 +66,20 @@ build_jre() {
   build_image "$(jre_image "$1")" jre "" --build-arg "JAVA_PACKAGE=openjdk-$1-jre-headless"
 }
 
+# build_kafka [VERSION]: the Kafka image of VERSION (default KAFKA_VERSION).
 build_kafka() {
-  local jars=$CACHE/jars/kafka-$KAFKA_VERSION
+  local version=${1:-$KAFKA_VERSION}
+  local jars=$CACHE/jars/kafka-$version
   # kafka-tools: the quorum and topic tools the rolling gate runs in the node (as the official image has them)
-  "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$KAFKA_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_VERSION"
+  "$HERE/resolve-jars.sh" "$jars" "org.apache.kafka:kafka_2.13:$version" "org.apache.kafka:kafka-tools:$version"
   add_slf4j_binding "$jars"
   build_jre "$KAFKA_JAVA_RELEASE"
-  build_image "$NAMESPACE/kafka:$KAFKA_VERSION" kafka "$jars" --build-arg "KAFKA_VERSION=$KAFKA_VERSION" \
+  build_image "$NAMESPACE/kafka:$version" kafka "$jars" --build-arg "KAFKA_VERSION=$version" \
     --build-arg "JRE_IMAGE=$(jre_image "$KAFKA_JAVA_RELEASE")"
 }
+
+# The older Kafka the multi-host scenario deploys first and upgrades from (to KAFKA_VERSION, same recipe).
+build_kafka_previous() { build_kafka "$KAFKA_PREVIOUS_VERSION"; }
 
 build_server() {
   local jars=$CACHE/jars/lh-server-$LH_VERSION
@@ -82,6 +89,14 @@ build_server() {
   build_jre "$java"
   build_image "$NAMESPACE/lh-server:$LH_VERSION" lh-server "$jars" \
     --build-arg "LH_VERSION=$LH_VERSION" --build-arg "JRE_IMAGE=$(jre_image "$java")"
+}
+
+# A "patched" server image, <LH_VERSION>-p1: the server image plus one label, so a genuinely different
+# image (another image id) of the same release. It stands for a patched rebuild of the same release
+# (only LH_VERSION exists on Maven Central) for the multi-host scenario's server image change.
+build_server_patched() {
+  build_image "$NAMESPACE/lh-server:$LH_VERSION-p1" lh-server-patched "" \
+    --build-arg "SERVER_IMAGE=$NAMESPACE/lh-server:$LH_VERSION" --build-arg "PATCH=p1"
 }
 
 build_dashboard_double() {
@@ -100,11 +115,15 @@ for target in "${targets[@]}"; do
   case "$target" in
     base) build_base ;;
     kafka) build_base; build_kafka ;;
+    kafka-previous) build_base; build_kafka_previous ;;
     server) build_base; build_server ;;
+    server-patched) build_base; build_server; build_server_patched ;;
     dashboard-double) build_base; build_dashboard_double ;;
     haproxy) build_base; build_haproxy ;;
-    all) build_base; build_kafka; build_server; build_dashboard_double; build_haproxy ;;
-    *) echo "unknown image '$target': use base, kafka, server, dashboard-double, haproxy or all" >&2; exit 2 ;;
+    all) build_base; build_kafka; build_kafka_previous; build_server; build_server_patched; build_dashboard_double
+         build_haproxy ;;
+    *) echo "unknown image '$target': use base, kafka, kafka-previous, server, server-patched, dashboard-double," \
+         "haproxy or all" >&2; exit 2 ;;
   esac
 done
 say "done in $((SECONDS - started))s"
