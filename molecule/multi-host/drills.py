@@ -15,11 +15,22 @@
     drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...]
         record every container's start time on the engines, or compare with a record: nothing that
         existed was restarted
+    drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5] -- ARGV...
+        a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
+        submits workflow runs at a steady rate (a refused RunWf is retried with the same run id) until
+        ARGV ended and at least --min-runs runs were accepted; then every accepted run must COMPLETE.
+        Prints the operation's duration and exit code, the runs submitted, completed and lost (ERROR),
+        the refused requests and the longest stall; fails when ARGV failed or a run did not complete.
+    drills.py images  --engines SOCK,... --expect C1,C2=IMAGE [--expect ...] [--restarted-since FILE]
+        each named container runs IMAGE (the engine's current image id of that name), and with a
+        record of `started --out`, was started again since
 Lines that report figures start with "[drill]".
 """
 import argparse
+import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -35,8 +46,9 @@ sys.path.insert(0, os.path.join(PROJECT, "tests"))
 from lhtest.workflow import Worker, client_config, register  # noqa: E402
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402
     describe, server_health, wait_servers)
-from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import start_runs, wait_runs  # noqa: E402
-from littlehorse.model import RunWfRequest, VariableValue  # noqa: E402
+from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import (  # noqa: E402
+    TERMINAL_FAILURES, start_runs, wait_runs)
+from littlehorse.model import LHStatus, RunWfRequest, VariableValue, WfRunId  # noqa: E402
 
 TASK_RETRIES = 5
 ACCEPTED_AGAIN = grpc.StatusCode.ALREADY_EXISTS
@@ -246,6 +258,295 @@ def cmd_started(args):
     say("none of the %d existing containers was restarted; new: %s" % (len(before), ", ".join(new) or "none"))
 
 
+# ---------------------------------------------------------------------------------------------
+# underload: a day-2 operation (a playbook run) while one client keeps submitting workflow runs
+# ---------------------------------------------------------------------------------------------
+
+class SteadyLoad(object):
+    """Submits runs at `rate` per second from one client, in a thread, until stop() was called and
+    at least `min_runs` were accepted. Open loop: a run is sent when it is due whether or not the
+    ones before it were answered (at most `max_inflight` unanswered), so a slow or refusing cluster
+    does not lower the load. A refused RunWf (any error but ALREADY_EXISTS) is sent again with the
+    same run id a second later; ALREADY_EXISTS means an earlier try went through. Each accepted run
+    is handed to `on_accepted(run_id, wall_time)`."""
+
+    def __init__(self, config, wf, rate, min_runs, on_accepted, give_up=600, max_inflight=200):
+        self.stub = config.stub()
+        # the client's stubs answer .future() only when done (its interceptor waits), so the
+        # requests in flight run on a pool of threads
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=64)
+        self.wf, self.interval, self.min_runs = wf, 1.0 / rate, min_runs
+        self.on_accepted, self.give_up, self.max_inflight = on_accepted, give_up, max_inflight
+        self.accepted = 0
+        self.requests = 0
+        self.refused = {}           # gRPC code -> refused requests
+        self.retried_runs = 0
+        self.longest_wait = (0.0, None)   # (seconds from the first try to acceptance, run id)
+        self.error = None
+        self.span = [None, None]    # wall times of the first request and of the last acceptance
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _send(self, run):
+        self.requests += 1
+        run["tries"] += 1
+        run["call"] = self.pool.submit(self.stub.RunWf, run["request"], timeout=5)
+
+    def _answered(self, run, now):
+        """True when the run was accepted; a refusal schedules the next try."""
+        try:
+            run["call"].result()
+        except grpc.RpcError as err:
+            if err.code() != ACCEPTED_AGAIN:
+                self.refused[err.code().name] = self.refused.get(err.code().name, 0) + 1
+                if now - run["first"] > self.give_up:
+                    raise RuntimeError("run %s was refused for %ds; last answer %s %s"
+                                       % (run["id"], self.give_up, err.code().name, err.details()))
+                run["call"], run["again_at"] = None, now + 1.0
+                return False
+        wait = now - run["first"]
+        if wait > self.longest_wait[0]:
+            self.longest_wait = (wait, run["id"])
+        if run["tries"] > 1:
+            self.retried_runs += 1
+        self.accepted += 1
+        self.span[1] = time.time()
+        self.on_accepted(run["id"], self.span[1])
+        return True
+
+    def _run(self):
+        try:
+            started = time.monotonic()
+            self.span[0] = time.time()
+            index = 0
+            inflight = []
+            while True:
+                now = time.monotonic()
+                enough = self._stop.is_set() and self.accepted + len(inflight) >= self.min_runs
+                if enough and not inflight:
+                    return
+                while not enough and started + index * self.interval <= now and len(inflight) < self.max_inflight:
+                    run_id = "%s-%s-%d" % (self.wf, uuid.uuid4().hex[:6], index)
+                    run = {"id": run_id, "first": now, "tries": 0, "call": None, "again_at": None,
+                           "request": RunWfRequest(wf_spec_name=self.wf, id=run_id,
+                                                   variables={"name": VariableValue(str=run_id)})}
+                    self._send(run)
+                    inflight.append(run)
+                    index += 1
+                    enough = self._stop.is_set() and self.accepted + len(inflight) >= self.min_runs
+                if started + index * self.interval < now - 1.0:  # held back by max_inflight: no burst later
+                    started = now - index * self.interval
+                for run in list(inflight):
+                    if run["call"] is None:
+                        if now >= run["again_at"]:
+                            self._send(run)
+                    elif run["call"].done() and self._answered(run, now):
+                        inflight.remove(run)
+                time.sleep(0.02)
+        except Exception as err:  # pylint: disable=broad-except  # reported by cmd_underload
+            self.error = err
+        finally:
+            self.pool.shutdown(wait=False)
+
+
+class RunWatch(object):
+    """Polls every accepted run (GetWfRun, in parallel) until it ended; keeps when each ended (the
+    server's end time of the run) and how it ended."""
+
+    def __init__(self, config):
+        self.stub = config.stub(name="watch")
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=16)
+        self.lock = threading.Lock()
+        self.pending = {}          # run id -> accepted at (wall time)
+        self.accepted_at = {}
+        self.ended = {}            # run id -> (status, ended at (wall time))
+        self.read_errors = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def add(self, run_id, when):
+        with self.lock:
+            self.pending[run_id] = when
+            self.accepted_at[run_id] = when
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self.thread.join(timeout=30)
+        self.pool.shutdown(wait=False)
+
+    def outstanding(self):
+        with self.lock:
+            return len(self.pending)
+
+    def _run(self):
+        while not self._stop.is_set():
+            with self.lock:
+                batch = sorted(self.pending, key=self.pending.get)[:300]
+            calls = [(run_id, self.pool.submit(self.stub.GetWfRun, WfRunId(id=run_id), timeout=5)) for run_id in batch]
+            for run_id, call in calls:
+                try:
+                    wf_run = call.result()
+                except grpc.RpcError:
+                    self.read_errors += 1
+                    continue
+                status = LHStatus.Name(wf_run.status)
+                if status == "COMPLETED" or status in TERMINAL_FAILURES:
+                    ended = wf_run.end_time.ToMicroseconds() / 1e6 if wf_run.HasField("end_time") else time.time()
+                    with self.lock:
+                        self.pending.pop(run_id, None)
+                        self.ended[run_id] = (status, ended)
+            self._stop.wait(0.5)
+
+    def wait_all(self, timeout):
+        deadline = time.monotonic() + timeout
+        while self.outstanding() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return self.outstanding() == 0
+
+
+def longest_stall(accepted_at, ended, window):
+    """The longest interval inside window (start, end) in which runs were outstanding (accepted,
+    not ended) and none ended; returns (seconds, start of it). A run counts as outstanding from its
+    acceptance; the end times are the server's."""
+    events = sorted([(t, 1) for t in accepted_at.values()] + [(t, -1) for t in ended.values()])
+    low, high = window
+    outstanding, since, best = 0, None, (0.0, low)
+
+    def close(until):
+        start, stop = max(since, low), min(until, high)
+        return (stop - start, start) if stop - start > best[0] else best
+
+    for when, step in events:
+        if step < 0 and since is not None:
+            best = close(when)
+            since = when
+        elif step > 0 and outstanding == 0:
+            since = when
+        outstanding += step
+        if outstanding <= 0:
+            outstanding, since = 0, None
+    if since is not None:
+        best = close(high)
+    return best
+
+
+def cmd_underload(args):
+    command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    if not command:
+        raise SystemExit("underload: give the operation's command after --")
+    config, task, wf = setup(args.bootstrap)
+    log_path = args.log or os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"),
+                                        "underload-%s.log" % args.name)
+    watch = RunWatch(client_config(*split(args.bootstrap)))
+    load = SteadyLoad(config, wf, args.rate, args.min_runs, watch.add)
+    with Worker(client_config(*split(args.bootstrap)), task):
+        watch.start()
+        load.start()
+        time.sleep(args.lead)  # the load runs before the operation starts
+        began = time.time()
+        with open(log_path, "w") as log:
+            rc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+        finished = time.time()
+        load.stop()
+        load.thread.join(timeout=args.timeout)
+        waited = time.monotonic()
+        all_ended = watch.wait_all(args.timeout)
+        drained = time.monotonic() - waited
+        watch.stop()
+    with watch.lock:
+        accepted_at, ended = dict(watch.accepted_at), dict(watch.ended)
+    statuses = dict((run_id, ended[run_id][0]) for run_id in ended)
+    completed = sum(1 for status in statuses.values() if status == "COMPLETED")
+    lost = sorted(run_id for run_id, status in statuses.items() if status != "COMPLETED")
+    stuck = sorted(run_id for run_id in accepted_at if run_id not in ended)
+    stall, stall_at = longest_stall(accepted_at, dict((r, e[1]) for r, e in ended.items()), (began, finished))
+    wait, wait_run = load.longest_wait
+    figures = {
+        "operation": args.name, "duration_s": round(finished - began, 1), "rc": rc,
+        "submitted": len(accepted_at), "completed": completed, "lost_error": len(lost), "stuck": len(stuck),
+        "requests": load.requests, "refused_requests": sum(load.refused.values()), "refused_by_code": load.refused,
+        "retried_runs": load.retried_runs, "longest_stall_s": round(stall, 1),
+        "longest_stall_at_s": round(stall_at - began, 1), "longest_submission_wait_s": round(wait, 2),
+        "rate_per_s": args.rate, "all_ended_s_after_operation": round(drained, 1),
+        "submitted_per_s": round(len(accepted_at) / max(1e-9, (load.span[1] or 0) - (load.span[0] or 0)), 2),
+    }
+    say("underload %s: %s" % (args.name, json.dumps(figures, sort_keys=True)))
+    say("%s under load: operation %.1fs, exit code %d; %d runs submitted (%.1f/s), %d completed, %d lost (ERROR), %d stuck; "
+        "%d refused requests (%s), %d runs retried; longest stall %.1fs (no run completed while runs were "
+        "outstanding, %.0fs into the operation), longest submission wait %.2fs; all ended %.1fs after the operation"
+        % (args.name, finished - began, rc, len(accepted_at), figures["submitted_per_s"], completed, len(lost), len(stuck),
+           figures["refused_requests"], ", ".join("%s %d" % kv for kv in sorted(load.refused.items())) or "none",
+           load.retried_runs, stall, stall_at - began, wait, drained))
+    problems = []
+    if rc != 0:
+        with open(log_path) as log:
+            tail = log.read().splitlines()[-60:]
+        print("\n".join(["--- last lines of %s (%s)" % (log_path, " ".join(command))] + tail), flush=True)
+        problems.append("the operation %s failed (exit code %d; its output: %s)" % (args.name, rc, log_path))
+    else:
+        with open(log_path) as log:
+            recap = [line for line in log.read().splitlines() if re.match(r"^\S+\s+: ok=", line)]
+        for line in recap:
+            say("%s recap: %s" % (args.name, " ".join(line.split())))
+    if load.error is not None:
+        problems.append("the load stopped: %s" % load.error)
+    if len(accepted_at) < args.min_runs:
+        problems.append("only %d runs were submitted, fewer than %d" % (len(accepted_at), args.min_runs))
+    if lost:
+        problems.append("%d accepted runs ended in %s: %s" % (
+            len(lost), "/".join(sorted(set(statuses[r] for r in lost))), ", ".join(lost[:20])))
+    if stuck or not all_ended:
+        problems.append("%d accepted runs had not ended %ds after the operation: %s"
+                        % (len(stuck), args.timeout, ", ".join(stuck[:20])))
+    if problems:
+        raise SystemExit("%s under load: %s" % (args.name, "; ".join(problems)))
+
+
+def cmd_images(args):
+    engines = [docker.DockerClient(base_url=url) for url in args.engines.split(",")]
+    before = None
+    if args.restarted_since:
+        with open(args.restarted_since) as handle:
+            before = json.load(handle)
+    problems, seen = [], []
+    for item in args.expect:
+        names, image = item.rsplit("=", 1)
+        for name in names.split(","):
+            found = []
+            for url, engine in zip(args.engines.split(","), engines):
+                try:
+                    found.append((url, engine, engine.containers.get(name)))
+                except docker.errors.NotFound:
+                    pass
+            if len(found) != 1:
+                problems.append("%s is on %d engines, expected one" % (name, len(found)))
+                continue
+            url, engine, container = found[0]
+            wanted = engine.images.get(image).id
+            state = container.attrs["State"]
+            if container.attrs["Config"]["Image"] != image or container.attrs["Image"] != wanted:
+                problems.append("%s runs %s (%s), expected %s (%s)" % (
+                    name, container.attrs["Config"]["Image"], container.attrs["Image"][7:19], image, wanted[7:19]))
+            if not state.get("Running"):
+                problems.append("%s is not running (%s)" % (name, state.get("Status")))
+            if before is not None and before.get("%s %s" % (url, name)) == state["StartedAt"]:
+                problems.append("%s was not started again (started at %s)" % (name, state["StartedAt"]))
+            seen.append("%s %s (%s)" % (name, image, wanted[7:19]))
+    if problems:
+        raise SystemExit("not the expected images: %s" % "; ".join(problems))
+    again = " (each started again)" if before is not None else ""
+    say("running the expected images%s: %s" % (again, ", ".join(seen)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -279,6 +580,19 @@ def main():
     p.add_argument("--out")
     p.add_argument("--compare")
     p.add_argument("--allow-new", default="")
+    p = sub.add_parser("underload")
+    p.add_argument("--bootstrap", required=True)
+    p.add_argument("--name", required=True, help="the operation's name in the figures")
+    p.add_argument("--min-runs", type=int, default=100)
+    p.add_argument("--rate", type=float, default=3.5)
+    p.add_argument("--lead", type=float, default=3.0, help="seconds of load before the operation starts")
+    p.add_argument("--timeout", type=int, default=600)
+    p.add_argument("--log", help="the operation's output (default: underload-NAME.log in the ephemeral folder)")
+    p.add_argument("argv", nargs=argparse.REMAINDER)
+    p = sub.add_parser("images")
+    p.add_argument("--engines", required=True)
+    p.add_argument("--expect", action="append", required=True, help="C1,C2,...=IMAGE")
+    p.add_argument("--restarted-since")
     args = parser.parse_args()
     started = time.monotonic()
     globals()["cmd_" + args.command](args)
