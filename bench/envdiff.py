@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Drift between the compose yardstick and what the collection's modules deploy, per role.
 
     python3 bench/envdiff.py COMPOSE_INSPECT.json ANSIBLE_INSPECT.json

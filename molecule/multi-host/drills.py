@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The multi-host scenario's drills, run from the machine (a client outside every simulated host).
 
     drills.py assign  --bootstrap ADDR:PORT --expect A:P,B:P,... [--runs 30]

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write the multi-host scenario's inventory: a copy of inventories/multi-host.example with the
 simulated hosts' addresses put in, as a user copies the example and puts theirs in (plus each
 host's engine socket as seen from the machine, lhsim_docker_host, for the drills).

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Verify a three-server cluster from the machine, with a real workflow (Molecule verify).
 
 Used by the `default` and `seed` scenarios, and usable alone against any cluster whose servers

@@ -16,7 +16,7 @@ description:
     collection's test-bed image.
   - The node's log directories are always on O(volume) (C(/var/lib/kafka/data)), so a re-created container keeps
     its data; the official image's default would put them in C(/tmp) inside the container.
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.container
   - ansible.builtin.action_common_attributes

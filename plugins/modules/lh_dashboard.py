@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Runs the LittleHorse dashboard (a web application on port 3000) pointed at one server's public listener.
   - With O(wait=true) it waits until the dashboard answers C(/) with 200.
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.container
   - ansible.builtin.action_common_attributes

@@ -21,10 +21,11 @@ description:
     the engine does not answer or is older than 20.10, its data directory has less free space than
     O(min_free_disk_mb), another host of O(peers) does not answer, an existing container holds data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
-    the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port is taken by something else. The problems are also returned as data (RV(problems)).
+    the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
+    is taken by something else. The problems are also returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
     prefix C(lh-testbed/) are never pulled (no registry has them).
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:

@@ -19,7 +19,7 @@ description:
   - Each server is checked with C(GET) O(health_path) on its O(backends[].health_port); a server that does not
     answer 200 receives no new connections until it does again.
   - With O(wait=true) it waits until the load balancer accepts connections on O(port).
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.container
   - ansible.builtin.action_common_attributes

@@ -17,7 +17,7 @@ description:
   - Per-server settings (O(instance_id), advertised hosts, O(rack_id), state volume) and cluster-wide settings
     (O(cluster_id), O(partitions), Kafka connection, listener names) are both options here; the roles of this
     collection compute them from one plan.
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.container
   - ansible.builtin.action_common_attributes

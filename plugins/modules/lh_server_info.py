@@ -15,7 +15,7 @@ description:
     managed host, and returns them as data for gates and checks. Changes nothing.
   - With O(wait_ready=true) it polls until every server is ready (and, with O(wait_no_restorations=true), until no
     server restores state), or fails after O(timeout) seconds naming the servers that were not.
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:

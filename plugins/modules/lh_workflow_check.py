@@ -25,7 +25,7 @@ description:
     an assigned address that no server of O(servers) advertises is listed too.
   - C(LHC_*) and C(LHW_*) environment variables of the host the module runs on are ignored; the options say
     everything the clients use.
-author: LittleHorse cluster maintainers (@littlehorse-enterprises)
+author: littlehorse.cluster contributors (!UNKNOWN)
 requirements:
   - littlehorse-client (the LittleHorse Python client, the same release as the servers) on the host the module
     runs on

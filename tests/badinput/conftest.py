@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad inventories and bad host states against a running cluster: the harness.
 
 The session deploys a small baseline cluster on the local engine (prefix lhbad, ports 35xxx: one

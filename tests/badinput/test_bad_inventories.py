@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad inventories and bad host states: each one runs the real site.yml against the running baseline
 (conftest.py) and must fail, say what the code says for it (host, setting, fix), and change nothing.
 

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run the collection's modules for real, through ansible-playbook, on the local engine.
 
 Everything the tests make is named lhit-*; leftovers of an earlier run are removed at the

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """lh_host_info, the preflight's one look at a host, against the real local engine."""
 import socket
 

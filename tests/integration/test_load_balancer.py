@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """lh_load_balancer against the real engine: the test bed's HAProxy (Debian's package, laid out like
 the official image) in front of two small HTTP servers standing in for LittleHorse servers.
 

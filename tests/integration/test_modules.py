@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The container modules against the real engine and the real images of the test bed."""
 import time
 

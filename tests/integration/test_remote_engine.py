@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A module that talks to a remote engine (docker_host) waits through the published ports.
 
 The engine is simulated host 1's (tests/hosts/up.sh 1: its own network namespace and dockerd);

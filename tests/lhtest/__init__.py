@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers the tests share: drive real workflows through a LittleHorse cluster.
 
 The client code itself lives in the collection (plugins/module_utils/_workflow.py, what the

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run real workflows through a LittleHorse cluster with the real Python client.
 
 Used by the plain-docker smoke test, the container-module integration tests and the

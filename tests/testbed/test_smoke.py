@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Smoke test of the test bed on plain docker (no Ansible): one Kafka, one LittleHorse
 server, health endpoints, and a real workflow run with the Python client.
 

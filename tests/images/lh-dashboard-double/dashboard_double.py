@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Test double of the LittleHorse dashboard (tests only; not the real dashboard).
 
 Contract it keeps with the real image, so that the dashboard module and role can be

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The rolling gate before a server goes down: the others caught up, unless it serves nothing itself."""
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
     caught_up, describe, stuck_report, wait_servers)

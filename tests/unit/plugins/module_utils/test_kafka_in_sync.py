@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The gate a re-created Kafka node passes before a rolling change moves on: back in the quorum, nothing under-replicated."""
 import pytest
 

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Several containers in one module run (`instances`) and leaving existing ones for later (`change_existing`)."""
 import pytest
 

@@ -1,3 +1,5 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The workflow check's pure part: assigned addresses mapped to the plan's servers, the report."""
 import socket
 
