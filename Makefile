@@ -16,7 +16,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
-        test-integration test-bad-input sanity lint molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
+        test-integration test-bad-input sanity lint docs-lint package ee-context test-package \
+        molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -48,7 +49,7 @@ up: venv collection images ## bring the default cluster (inventories/local) up o
 down: venv collection ## tear the default cluster down (keeps its volumes)
 	ansible-playbook playbooks/teardown.yml
 
-test: venv collection images ## run every test: unit, smoke, module integration, sanity, lint, Molecule
+test: venv collection images ## run every test: unit, smoke, integration, bad input, sanity, lint, package, Molecule
 	tests/run-all.sh
 
 test-unit: venv collection ## unit tests
@@ -66,8 +67,24 @@ test-bad-input: venv collection images ## bad inventories and host states: site.
 sanity: venv collection ## ansible-test sanity, no ignores
 	tests/sanity/run.sh
 
-lint: venv collection ## ansible-lint, production profile
+lint: venv collection ## ansible-lint (production profile), then docs-lint and ee-context
 	$(BIN)/ansible-lint --offline --profile production
+	@$(MAKE) --no-print-directory docs-lint ee-context
+
+docs-lint: venv collection ## antsibull-docs (plugin and role docs, extra docs) and antsibull-changelog lint
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+package: venv ## build the collection tarball: build/package/littlehorse-cluster-<version>.tar.gz
+	@rm -rf build/package
+	ansible-galaxy collection build --force --output-path build/package
+
+ee-context: package ## the execution environment's build context (build/ee, ansible-builder create), checked
+	tests/package/ee-context.sh
+
+test-package: venv images ## build, install into an empty path, deploy/verify/teardown by FQCN outside the checkout
+	tests/package/run.sh
 
 molecule: molecule-default molecule-seed molecule-multi-host ## every Molecule scenario
 

@@ -10,6 +10,7 @@ stages=(
   "bad-input:make --no-print-directory test-bad-input"
   "sanity:make --no-print-directory sanity"
   "lint:make --no-print-directory lint"
+  "package:make --no-print-directory test-package"
   "molecule-default:make --no-print-directory molecule-default"
   "molecule-seed:make --no-print-directory molecule-seed"
   "molecule-multi-host:make --no-print-directory molecule-multi-host"

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# The collection as a user gets it (make test-package):
+#   1. `ansible-galaxy collection build`, and the tarball's file list: what must be there (LICENSE,
+#      the playbooks, plugins, roles, changelog, EE metadata) and nothing of the tests', tools' or
+#      test bed's output (virtualenvs, caches, build/, .git, bench results, logs, tarballs);
+#   2. `ansible-galaxy collection install <tarball> -p <empty temporary path>`;
+#   3. from a temporary directory that is not the checkout (no ansible.cfg of ours: ANSIBLE_CONFIG
+#      unset, ANSIBLE_COLLECTIONS_PATH the temporary path only): ansible-doc renders every module,
+#      the filter and every role entry point; every playbook is found by its FQCN; then
+#      littlehorse.cluster.site deploys a small cluster on this machine's engine (prefix lhpkg,
+#      1 Kafka + 1 server, ports 39xxx), littlehorse.cluster.verify runs a real workflow through it,
+#      and littlehorse.cluster.teardown with littlehorse_teardown_purge_volumes=true removes it;
+#   4. nothing named lhpkg-* is left (containers, volumes, networks).
+# Leftovers of an earlier run are removed first, and everything lhpkg-* again if the stage fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+started=$SECONDS
+PREFIX=lhpkg
+# Port layout (single engine, everything on 127.0.0.1; 2024 reserved as on every machine of ours):
+#   lhpkg-server-1  public 39023  health 39822  internal 39011 (not published)
+#   lhpkg-kafka-1   39092 / controller 39093 (not published)
+PORTS=(39023 39822 39011 39092 39093)
+KAFKA_IMAGE=lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}
+SERVER_IMAGE=lh-testbed/lh-server:${LH_VERSION:-1.2.1}
+STEP_TIMEOUT=${LHPKG_STEP_TIMEOUT:-300}
+PYTHON=$ROOT/.venv/bin/python
+
+say() { printf '[package %3ss] %s\n' $((SECONDS - started)) "$*"; }
+fail() { echo "[package] FAILED: $*" >&2; exit 1; }
+
+leftovers() { # every container, volume and network named lhpkg-*, one per line (kind name)
+  "$PYTHON" - "$PREFIX-" <<'PY'
+import sys
+import docker
+prefix = sys.argv[1]
+client = docker.from_env()
+for container in client.containers.list(all=True):
+    if container.name.startswith(prefix):
+        print("container", container.name)
+for volume in client.volumes.list():
+    if volume.name.startswith(prefix):
+        print("volume", volume.name)
+for network in client.networks.list():
+    if network.name.startswith(prefix):
+        print("network", network.name)
+PY
+}
+
+remove_leftovers() { # containers first (they hold the volumes and the network)
+  local kind name
+  leftovers | while read -r kind name; do
+    case $kind in
+      container) docker rm -f -v "$name" >/dev/null ;;
+    esac
+  done
+  leftovers | while read -r kind name; do
+    case $kind in
+      volume) docker volume rm "$name" >/dev/null ;;
+      network) docker network rm "$name" >/dev/null ;;
+    esac
+  done
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lhpkg.XXXXXX")
+cleanup() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    say "removing what is left of $PREFIX after the failure; the logs are in build/test-package/"
+    remove_leftovers || true
+    rm -rf "$ROOT/build/test-package" && mkdir -p "$ROOT/build/test-package"
+    cp "$WORK"/*.log "$WORK"/*.yml "$ROOT/build/test-package/" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  echo "[package] stage time: $((SECONDS - started))s (rc $rc)"
+}
+trap cleanup EXIT
+
+if [ -n "$(leftovers)" ]; then
+  say "removing the leftovers of an earlier run: $(leftovers | tr '\n' ' ')"
+  remove_leftovers
+fi
+for port in "${PORTS[@]}"; do
+  if ss -Hltn "( sport = :$port )" | grep -q .; then
+    fail "port $port is taken on this machine (ss -ltn), the stage's cluster needs it: $(ss -Hltnp "( sport = :$port )")"
+  fi
+done
+for image in "$KAFKA_IMAGE" "$SERVER_IMAGE"; do
+  docker image inspect "$image" >/dev/null 2>&1 || fail "no image $image on this engine (make images builds it)"
+done
+
+# 1. The tarball and its file list.
+version=$(sed -n 's/^version: *//p' galaxy.yml)
+say "ansible-galaxy collection build ($version)"
+ansible-galaxy collection build --force --output-path "$WORK/dist" >/dev/null
+tarball=$WORK/dist/littlehorse-cluster-$version.tar.gz
+[ -f "$tarball" ] || fail "ansible-galaxy collection build wrote no $tarball"
+tar -tzf "$tarball" | sed 's#^\./##; s#/$##' | sort >"$WORK/files"
+forbidden='(^|/)(\.venv|venv|build|context|\.git|\.github|\.ci|\.pytest_cache|__pycache__|\.cache|\.ansible|\.tox|\.mypy_cache|\.ruff_cache|output)(/|$)|\.(pyc|pyo|log|retry|swp|tar\.gz)$|~$'
+if grep -E "$forbidden" "$WORK/files"; then
+  fail "the tarball holds the files above (build output, caches, virtualenvs, VCS or logs): extend galaxy.yml's build_ignore"
+fi
+required=(MANIFEST.json FILES.json LICENSE README.md CHANGELOG.rst changelogs/changelog.yaml meta/runtime.yml
+          meta/execution-environment.yml meta/ee-requirements.txt requirements.txt playbooks/tasks/plan.yml
+          plugins/filter/plan.py plugins/filter/cluster_plan.yml)
+for playbook in site deploy check restart remove-server remove_server teardown verify; do
+  required+=("playbooks/$playbook.yml")
+done
+modules=()
+for module in plugins/modules/*.py; do
+  modules+=("$(basename "$module" .py)")
+  required+=("$module")
+done
+roles=()
+for role in roles/*/; do
+  role=$(basename "$role")
+  roles+=("$role")
+  required+=("roles/$role/meta/argument_specs.yml" "roles/$role/tasks/main.yml")
+done
+for file in "${required[@]}"; do
+  grep -qxF "$file" "$WORK/files" || fail "the tarball has no $file"
+done
+tar -xzOf "$tarball" MANIFEST.json | "$PYTHON" -c '
+import json, sys
+info = json.load(sys.stdin)["collection_info"]
+assert info["license"] == ["GPL-3.0-or-later"], info["license"]
+assert not info["repository"], info["repository"]
+' || fail "MANIFEST.json: the licence is not GPL-3.0-or-later alone, or a repository address is set"
+say "tarball: $(wc -l <"$WORK/files") files, $(du -k "$tarball" | cut -f1) KiB, none of the tests' or tools' output"
+
+# 2. Install into an empty collections path, and use nothing of the checkout from here on.
+mkdir "$WORK/collections" "$WORK/run"
+cd "$WORK/run"
+unset ANSIBLE_CONFIG ANSIBLE_ROLES_PATH ANSIBLE_INVENTORY
+export ANSIBLE_COLLECTIONS_PATH=$WORK/collections
+ansible-galaxy collection install "$tarball" -p "$WORK/collections" >"$WORK/install.log" 2>&1 \
+  || { cat "$WORK/install.log"; fail "ansible-galaxy collection install"; }
+installed=$WORK/collections/ansible_collections/littlehorse/cluster
+[ -f "$installed/MANIFEST.json" ] || fail "nothing installed at $installed"
+listed=$(ansible-galaxy collection list littlehorse.cluster 2>/dev/null \
+  | awk '/^# /{print $2} /^littlehorse\.cluster /{print $1, $2}' | tr '\n' ' ')
+[[ $listed == "$WORK/collections/ansible_collections littlehorse.cluster $version " ]] \
+  || fail "littlehorse.cluster is not found in the temporary path alone: $listed"
+say "installed into $WORK/collections (empty before); running from $WORK/run, no ansible.cfg"
+
+# 3a. Documentation: every module, the filter and every role entry point renders.
+ansible-doc --json "${modules[@]/#/littlehorse.cluster.}" >"$WORK/modules.json" 2>"$WORK/doc.log" \
+  || { cat "$WORK/doc.log"; fail "ansible-doc of the modules"; }
+ansible-doc --json -t filter littlehorse.cluster.cluster_plan >"$WORK/filter.json" 2>>"$WORK/doc.log" \
+  || { cat "$WORK/doc.log"; fail "ansible-doc -t filter littlehorse.cluster.cluster_plan"; }
+ansible-doc --json -t role "${roles[@]/#/littlehorse.cluster.}" >"$WORK/roles.json" 2>>"$WORK/doc.log" \
+  || { cat "$WORK/doc.log"; fail "ansible-doc -t role"; }
+"$PYTHON" - "$WORK" "$installed" "${modules[*]}" "${roles[*]}" <<'PY' || { cat "$WORK/doc.log"; fail "ansible-doc rendered not every module, filter and role entry point"; }
+import json, os, sys
+import yaml
+work, installed, modules, roles = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
+problems = []
+def load(name):
+    with open(os.path.join(work, name)) as handle:
+        return json.load(handle)
+docs = load("modules.json")
+for module in modules:
+    doc = (docs.get("littlehorse.cluster." + module) or {}).get("doc") or {}
+    if not (doc.get("short_description") and doc.get("options") is not None and doc.get("author")):
+        problems.append("module %s: no short_description, options or author" % module)
+doc = (load("filter.json").get("littlehorse.cluster.cluster_plan") or {}).get("doc") or {}
+if not doc.get("short_description"):
+    problems.append("filter cluster_plan: no short_description")
+docs = load("roles.json")
+for role in roles:
+    with open(os.path.join(installed, "roles", role, "meta", "argument_specs.yml")) as handle:
+        entry_points = list(yaml.safe_load(handle)["argument_specs"])
+    rendered = (docs.get("littlehorse.cluster." + role) or {}).get("entry_points") or {}
+    for entry_point in entry_points:
+        if not (rendered.get(entry_point) or {}).get("short_description"):
+            problems.append("role %s, entry point %s: not rendered" % (role, entry_point))
+if problems:
+    sys.exit("\n".join(problems))
+PY
+say "ansible-doc: ${#modules[@]} modules, the filter cluster_plan, the entry points of ${#roles[@]} roles"
+
+# 3b. The inventory of the small cluster, written for this test.
+cat >"$WORK/inventory.yml" <<EOF
+all:
+  vars:
+    ansible_connection: local
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    littlehorse_prefix: $PREFIX
+    littlehorse_cluster_id: $PREFIX
+    littlehorse_partitions: 3
+    littlehorse_single_engine: true
+    littlehorse_advertised_host: 127.0.0.1
+    littlehorse_bind_address: 127.0.0.1
+    littlehorse_server_count: 1
+    littlehorse_server_id_base: 0
+    littlehorse_kafka_node_id: 1
+    littlehorse_standby_replicas: 0
+    littlehorse_public_port_base: 39023
+    littlehorse_internal_port_base: 39011
+    littlehorse_health_port_base: 39822
+    littlehorse_kafka_port: 39092
+    littlehorse_kafka_controller_port: 39093
+    littlehorse_reserved_ports: [2024]
+    kafka_image: $KAFKA_IMAGE
+    kafka_heap: 384m
+    server_image: $SERVER_IMAGE
+    server_heap: 384m
+    client_config_path: $WORK/$PREFIX-client.properties
+  hosts:
+    lhpkg1:
+  children:
+    kafka:
+      hosts:
+        lhpkg1:
+    littlehorse_servers:
+      hosts:
+        lhpkg1:
+EOF
+playbook() { # log name, playbook FQCN, more arguments
+  local log=$WORK/$1.log; shift
+  if ! timeout "$STEP_TIMEOUT" ansible-playbook -i "$WORK/inventory.yml" "$@" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    fail "ansible-playbook $* (log above, last 60 lines)"
+  fi
+  grep -E '^lhpkg1 +:' "$log" | tail -n 1 | sed "s/^/[package]   $1: /" || true
+}
+
+playbook syntax --syntax-check littlehorse.cluster.site littlehorse.cluster.deploy littlehorse.cluster.check \
+  littlehorse.cluster.restart littlehorse.cluster.remove_server littlehorse.cluster.teardown littlehorse.cluster.verify
+for name in site deploy check restart remove_server teardown verify; do
+  grep -qxF "playbook: $installed/playbooks/$name.yml" "$WORK/syntax.log" \
+    || fail "littlehorse.cluster.$name was not found in the installed collection ($WORK/syntax.log)"
+done
+say "every playbook found by its FQCN in the installed collection"
+
+# 3c. Deploy, verify, tear down, by FQCN.
+say "ansible-playbook littlehorse.cluster.site"
+playbook site littlehorse.cluster.site
+grep -q '^LHC_API_HOST=127.0.0.1$' "$WORK/$PREFIX-client.properties" \
+  && grep -q '^LHC_API_PORT=39023$' "$WORK/$PREFIX-client.properties" \
+  || fail "the client file $WORK/$PREFIX-client.properties does not point at 127.0.0.1:39023"
+say "ansible-playbook littlehorse.cluster.verify"
+playbook verify littlehorse.cluster.verify -e littlehorse_verify_runs=2
+grep -q '2 of 2 runs COMPLETED' "$WORK/verify.log" || fail "verify did not report 2 of 2 runs COMPLETED"
+say "ansible-playbook littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true"
+playbook teardown littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true
+
+# 4. Nothing of the cluster is left.
+left=$(leftovers)
+[ -z "$left" ] || fail "teardown left: $(echo "$left" | tr '\n' ' ')"
+say "nothing named $PREFIX-* is left (containers, volumes, networks)"
+echo "[package] passed: built, installed into an empty path, deployed, verified and torn down by FQCN"
