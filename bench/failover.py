@@ -313,7 +313,7 @@ class Sampler:
 
 def burners(count, seconds):
     code = "import time\nend = time.time() + %d\nwhile time.time() < end:\n    pass\n" % seconds
-    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(count)]
+    return [subprocess.Popen([sys.executable, "-c", code]) for unused_index in range(count)]
 
 
 def end_burners(procs):
@@ -351,7 +351,10 @@ def rebalances_in_logs(since):
 
 def figures(runs, kill_at, stop_at, steady_from):
     done = {i: r for i, r in runs.items() if r.get("status") == "COMPLETED" and r.get("end")}
-    lat = lambda r: r["end"] - r["submit"]  # noqa: E731
+
+    def lat(r):
+        return r["end"] - r["submit"]
+
     steady = [lat(r) for r in done.values() if steady_from <= r["submit"] < kill_at - 2]
     steady.sort()
     steady_max = steady[-1] if steady else 1.0
@@ -416,7 +419,10 @@ def refigure(outdir):
         res = json.load(fh)
     times = res.get("failover", {}).get("times")
     if not times:  # runs of the first version: the phases' first and last submissions
-        subs = lambda ph: sorted(r["submit"] for r in runs.values() if r["phase"] == ph)  # noqa: E731
+
+        def subs(ph):
+            return sorted(r["submit"] for r in runs.values() if r["phase"] == ph)
+
         rate = res["args"]["rate"]
         times = {"steady_from": subs("steady")[0], "kill_at": subs("after_kill")[0] - 0.5 / rate,
                  "stop_at": subs("after_kill")[-1] + 1 / rate}
@@ -595,7 +601,7 @@ HEADER = ("| session timeout ms | runs/s | stall s | worst e2e s | recovered s |
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     ap.add_argument("--timeouts", type=int, nargs="+", default=[60000, 20000, 10000])
     ap.add_argument("--rate", type=float, default=4.0)
     ap.add_argument("--warmup-seconds", type=int, default=10)
