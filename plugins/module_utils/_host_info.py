@@ -245,7 +245,7 @@ UNPLANNED = {
         "server",
         "host %s: %s is a LittleHorse server of this cluster (%s=%s) that the plan no longer puts on %s (its "
         "littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers group changed). Take it out one "
-        "at a time with playbooks/remove-server.yml (its volume is kept unless server_remove_purge_volumes is "
+        "at a time with playbooks/remove_server.yml (its volume is kept unless server_remove_purge_volumes is "
         "true), or plan it again."),
     "CLUSTER_ID": (
         "kafka",

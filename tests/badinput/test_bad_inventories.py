@@ -423,7 +423,7 @@ CASES = [
          base(littlehorse_server_count=1, littlehorse_standby_replicas=0),
          ["host lhbad1: lhbad-server-2 is a LittleHorse server of this cluster (LHS_CLUSTER_ID=lhbad) that the plan no "
           "longer puts on lhbad1 (its littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers "
-          "group changed). Take it out one at a time with playbooks/remove-server.yml (its volume is kept unless "
+          "group changed). Take it out one at a time with playbooks/remove_server.yml (its volume is kept unless "
           "server_remove_purge_volumes is true), or plan it again."]),
     Case("kafka-node-id-changed-under-a-running-node", "host: a running Kafka node the plan renumbered",
          base(littlehorse_kafka_node_id=2),

@@ -103,7 +103,7 @@ fi
 required=(MANIFEST.json FILES.json LICENSE README.md CHANGELOG.rst changelogs/changelog.yaml meta/runtime.yml
           meta/execution-environment.yml meta/ee-requirements.txt requirements.txt playbooks/tasks/plan.yml
           plugins/filter/plan.py plugins/filter/cluster_plan.yml)
-for playbook in site deploy check restart remove-server remove_server teardown verify; do
+for playbook in site deploy check restart remove_server teardown verify; do
   required+=("playbooks/$playbook.yml")
 done
 modules=()

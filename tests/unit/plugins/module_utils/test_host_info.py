@@ -329,7 +329,7 @@ def test_servers_and_kafka_nodes_of_the_cluster_the_plan_dropped_are_named_with_
     assert problems[1]["msg"] == (
         "host h1: lh-server-2 is a LittleHorse server of this cluster (LHS_CLUSTER_ID=lh) that the plan no longer puts "
         "on h1 (its littlehorse_server_count, littlehorse_server_id_base or littlehorse_servers group changed). Take "
-        "it out one at a time with playbooks/remove-server.yml (its volume is kept unless "
+        "it out one at a time with playbooks/remove_server.yml (its volume is kept unless "
         "server_remove_purge_volumes is true), or plan it again.")
     assert "does not take Kafka nodes out" in problems[0]["msg"]
 
