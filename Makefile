@@ -22,11 +22,13 @@ export PYTHONUNBUFFERED := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
+# tests/run-all.sh sets LH_TESTBED_READY=1 for its stages: `make test` has made the engine and the
+# images before them, and its two lanes must not rebuild them side by side.
 prereqs: ## install the Debian packages the test bed needs (docker.io, debootstrap, maven …)
-	tests/testbed/prereqs.sh
+	@[ "$${LH_TESTBED_READY:-}" = 1 ] || tests/testbed/prereqs.sh
 
 engine: prereqs ## make sure a Docker engine answers (installs and starts dockerd if not)
-	tests/testbed/engine.sh
+	@[ "$${LH_TESTBED_READY:-}" = 1 ] || tests/testbed/engine.sh
 
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -41,7 +43,7 @@ collection: ## link this checkout in as the collection littlehorse.cluster
 	@ln -sfn ../../../.. $(COLLECTION_LINK)
 
 images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double, HAProxy $(HAPROXY_VERSION))
-	tests/images/build.sh all
+	@[ "$${LH_TESTBED_READY:-}" = 1 ] || tests/images/build.sh all
 
 up: venv collection images ## bring the default cluster (inventories/local) up on this machine
 	ansible-playbook site.yml

@@ -2,4 +2,8 @@
 # The container modules' integration tests (real engine, real images); see conftest.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec .venv/bin/pytest -v -p no:cacheprovider --rootdir tests/integration tests/integration "$@"
+# INTEGRATION_SELECT: a pytest -k expression (tests/run-all.sh runs the remote-engine test in
+# the simulated hosts' lane, under LHIT_PREFIX=lhitr, and the others beside it).
+select=()
+[ -n "${INTEGRATION_SELECT:-}" ] && select=(-k "$INTEGRATION_SELECT")
+exec .venv/bin/pytest -v -p no:cacheprovider --rootdir tests/integration tests/integration "${select[@]}" "$@"
