@@ -77,3 +77,8 @@ def test_only_an_existing_container_that_was_changed_waits_to_settle():
     assert settle.calls == 0, "unchanged: no gate"
     Reconciler(client).apply(spec(settle=settle, env={"A": "2", "SECRET": "s"}), wait=True)
     assert settle.calls == 1, "re-created: gated"
+
+
+def test_a_record_or_two_behind_between_fetches_is_caught_up():
+    run, calls = answers((0, QUORUM.replace("980         \t13 ", "992         \t1  ")), (0, ""))
+    assert in_sync_check(2, 9092)(run) == (True, "in the quorum, no under-replicated partitions")
