@@ -283,7 +283,8 @@ class SteadyLoad(object):
         self.requests = 0
         self.refused = {}           # gRPC code -> refused requests
         self.retried_runs = 0
-        self.longest_wait = (0.0, None)   # (seconds from the first try to acceptance, run id)
+        self.longest_wait = (0.0, None, None)   # (seconds from the first try to acceptance, run id, wall time of the try)
+        self.refused_at = []        # wall time of each refused request
         self.error = None
         self.span = [None, None]    # wall times of the first request and of the last acceptance
         self._stop = threading.Event()
@@ -307,6 +308,7 @@ class SteadyLoad(object):
         except grpc.RpcError as err:
             if err.code() != ACCEPTED_AGAIN:
                 self.refused[err.code().name] = self.refused.get(err.code().name, 0) + 1
+                self.refused_at.append(time.time())
                 if now - run["first"] > self.give_up:
                     raise RuntimeError("run %s was refused for %ds; last answer %s %s"
                                        % (run["id"], self.give_up, err.code().name, err.details()))
@@ -314,7 +316,7 @@ class SteadyLoad(object):
                 return False
         wait = now - run["first"]
         if wait > self.longest_wait[0]:
-            self.longest_wait = (wait, run["id"])
+            self.longest_wait = (wait, run["id"], time.time() - wait)
         if run["tries"] > 1:
             self.retried_runs += 1
         self.accepted += 1
@@ -455,8 +457,12 @@ def cmd_underload(args):
         load.start()
         time.sleep(args.lead)  # the load runs before the operation starts
         began = time.time()
-        with open(log_path, "w") as log:
-            rc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+        with open(log_path, "w") as log:  # each line with the seconds since the operation started
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                       errors="replace")
+            for line in process.stdout:
+                log.write("[%6.1fs] %s" % (time.time() - began, line))
+            rc = process.wait()
         finished = time.time()
         load.stop()
         load.thread.join(timeout=args.timeout)
@@ -471,23 +477,30 @@ def cmd_underload(args):
     lost = sorted(run_id for run_id, status in statuses.items() if status != "COMPLETED")
     stuck = sorted(run_id for run_id in accepted_at if run_id not in ended)
     stall, stall_at = longest_stall(accepted_at, dict((r, e[1]) for r, e in ended.items()), (began, finished))
-    wait, wait_run = load.longest_wait
+    wait, wait_run, wait_from = load.longest_wait
+    wait_at = (wait_from - began) if wait_from else 0.0
+    # refused requests per minute of the operation (the load's lead before it counts in the first)
+    per_minute = [0] * (int((finished - began) // 60) + 1)
+    for when in load.refused_at:
+        per_minute[max(0, min(len(per_minute) - 1, int((when - began) // 60)))] += 1
     figures = {
         "operation": args.name, "duration_s": round(finished - began, 1), "rc": rc,
         "submitted": len(accepted_at), "completed": completed, "lost_error": len(lost), "stuck": len(stuck),
         "requests": load.requests, "refused_requests": sum(load.refused.values()), "refused_by_code": load.refused,
         "retried_runs": load.retried_runs, "longest_stall_s": round(stall, 1),
         "longest_stall_at_s": round(stall_at - began, 1), "longest_submission_wait_s": round(wait, 2),
+        "longest_submission_wait_at_s": round(wait_at, 1), "longest_submission_wait_run": wait_run,
+        "refused_per_minute": per_minute,
         "rate_per_s": args.rate, "all_ended_s_after_operation": round(drained, 1),
         "submitted_per_s": round(len(accepted_at) / max(1e-9, (load.span[1] or 0) - (load.span[0] or 0)), 2),
     }
     say("underload %s: %s" % (args.name, json.dumps(figures, sort_keys=True)))
     say("%s under load: operation %.1fs, exit code %d; %d runs submitted (%.1f/s), %d completed, %d lost (ERROR), %d stuck; "
         "%d refused requests (%s), %d runs retried; longest stall %.1fs (no run completed while runs were "
-        "outstanding, %.0fs into the operation), longest submission wait %.2fs; all ended %.1fs after the operation"
+        "outstanding, %.0fs into the operation), longest submission wait %.2fs (%.0fs into it); all ended %.1fs after the operation"
         % (args.name, finished - began, rc, len(accepted_at), figures["submitted_per_s"], completed, len(lost), len(stuck),
            figures["refused_requests"], ", ".join("%s %d" % kv for kv in sorted(load.refused.items())) or "none",
-           load.retried_runs, stall, stall_at - began, wait, drained))
+           load.retried_runs, stall, stall_at - began, wait, wait_at, drained))
     problems = []
     if rc != 0:
         with open(log_path) as log:
@@ -496,7 +509,7 @@ def cmd_underload(args):
         problems.append("the operation %s failed (exit code %d; its output: %s)" % (args.name, rc, log_path))
     else:
         with open(log_path) as log:
-            recap = [line for line in log.read().splitlines() if re.match(r"^\S+\s+: ok=", line)]
+            recap = [line.split("] ", 1)[-1] for line in log.read().splitlines() if re.search(r"\] \S+\s+: ok=", line)]
         for line in recap:
             say("%s recap: %s" % (args.name, " ".join(line.split())))
     if load.error is not None:
