@@ -460,8 +460,8 @@ def cmd_underload(args):
         with open(log_path, "w") as log:  # each line with the seconds since the operation started
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                        errors="replace")
-            for line in process.stdout:
-                log.write("[%6.1fs] %s" % (time.time() - began, line))
+            for line in process.stdout:  # without colours (molecule forces them on)
+                log.write("[%6.1fs] %s" % (time.time() - began, re.sub("\x1b\\[[0-9;]*m", "", line)))
             rc = process.wait()
         finished = time.time()
         load.stop()
