@@ -49,6 +49,12 @@ CLUSTER_DEFAULTS = {
     "littlehorse_replication_factor": None,
     "littlehorse_standby_replicas": 1,
     "littlehorse_listener_name": "PLAIN",
+    "littlehorse_listeners": None,
+    "littlehorse_client_listener": None,
+    "littlehorse_internal_tls": None,
+    "littlehorse_pki_dir": None,
+    "littlehorse_ca_cert_file": None,
+    "littlehorse_ca_key_file": None,
     "littlehorse_single_engine": None,
     "littlehorse_reserved_ports": [],
     "littlehorse_kafka_allow_even_quorum": False,
@@ -72,6 +78,7 @@ HOST_DEFAULTS = {
     "littlehorse_dashboard_port": 8080,
     "littlehorse_load_balancer_port": 2023,
     "littlehorse_bind_address": "",
+    "littlehorse_cluster_address": None,
     "littlehorse_advertised_host": None,
     "littlehorse_docker_host": None,
 }
@@ -81,7 +88,7 @@ OTHER_KNOWN = (
     "littlehorse_plan",
     "littlehorse_verify_runs", "littlehorse_verify_timeout", "littlehorse_verify_workflow",
     "littlehorse_verify_tenant", "littlehorse_verify_client_settings", "littlehorse_verify_oauth_client_secret",
-    "littlehorse_verify_cleanup",
+    "littlehorse_verify_cleanup", "littlehorse_verify_listeners",
     "littlehorse_teardown_purge_volumes",
 )
 # Role variables that every host of the role's group must share: the servers of one cluster run one
@@ -169,6 +176,38 @@ class _Inventory(object):
                             "it: no host names, no IPv6); set it to one of the host's IPv4 addresses, or leave it "
                             "unset to publish on all addresses (0.0.0.0)" % (host, value))
         return value
+
+    def cluster_address(self, host):
+        """The address the other hosts of the cluster reach this host at. The ports only they use (the
+        servers' internal port, Kafka's broker and controller ports) are published there and nowhere
+        else: littlehorse_cluster_address, else the bind address when it is one address, else
+        ansible_host or the advertised host when it is an IPv4 address."""
+        values = self.hostvars.get(host) or {}
+        values = values if isinstance(values, Mapping) else {}
+        explicit = values.get("littlehorse_cluster_address")
+        if explicit:
+            value = str(explicit).strip()
+            if not _is_ipv4(value):
+                raise PlanError("host %s: littlehorse_cluster_address '%s' is not an IPv4 address (the internal and "
+                                "Kafka ports are published on it); set it to the host's IPv4 address that the other "
+                                "hosts reach, or to 0.0.0.0 to publish them on every address" % (host, value))
+            return value
+        bind = self.bind(host)
+        if bind != "0.0.0.0":
+            return bind
+        for candidate in (values.get("ansible_host"), self.advertised_host(host)):
+            if candidate and _is_ipv4(str(candidate)):
+                return str(candidate)
+        raise PlanError("host %s: the servers' internal port and Kafka's ports are published only on the address the "
+                        "other hosts reach this host at, and neither ansible_host (%s) nor the advertised host (%s) is "
+                        "an IPv4 address; set littlehorse_cluster_address to that IPv4 address (or to 0.0.0.0 to "
+                        "publish them on every address, which exposes the plaintext internal port)"
+                        % (host, values.get("ansible_host") or "unset", self.advertised_host(host)))
+
+    def cluster_reach(self, host):
+        """Where the other hosts connect to this host's internal and Kafka ports (advertised to them)."""
+        address = self.cluster_address(host)
+        return self.advertised_host(host) if address == "0.0.0.0" else address
 
     def as_list(self, host, name):
         """A setting that must be a list (or unset: None); a scalar names the host, the setting and the fix."""
@@ -343,14 +382,16 @@ def kafka_plan(inv, first, single, prefix):
         if port == controller_port:
             raise PlanError("host %s: littlehorse_kafka_port and littlehorse_kafka_controller_port are both %d; give "
                             "them different ports" % (host, port))
-        reach = container if single else inv.advertised_host(host)
+        # Only the servers and the other Kafka nodes use the broker and controller ports: on many hosts they are
+        # published on the host's cluster address alone, and advertised there.
+        reach = container if single else inv.cluster_reach(host)
         bind = inv.bind(host)
         listeners = [
             {"name": "PLAINTEXT", "port": port, "protocol": "PLAINTEXT", "advertised_host": reach,
              "advertised_port": port},
             {"name": "CONTROLLER", "port": controller_port, "protocol": "PLAINTEXT"},
         ]
-        published = [] if single else ["%s:%d:%d" % (bind, p, p) for p in (port, controller_port)]
+        published = [] if single else ["%s:%d:%d" % (inv.cluster_address(host), p, p) for p in (port, controller_port)]
         external_port = inv.raw(host, "littlehorse_kafka_external_port")
         if external_port is not None:
             external_port = inv.int(host, "littlehorse_kafka_external_port", 1)
@@ -373,7 +414,7 @@ def kafka_plan(inv, first, single, prefix):
             "published_ports": published,
             "port": port, "controller_port": controller_port, "external_port": external_port,
             "advertised_host": reach,
-            "wait_host": inv.wait_host(host),
+            "wait_host": (reach if not single and inv.remote_engine(host) else inv.wait_host(host)),
         })
     _unique([(n["node_id"], n["host"]) for n in nodes], "littlehorse_kafka_node_id")
     voters = [{"node_id": n["node_id"], "host": n["advertised_host"], "port": n["controller_port"]} for n in nodes]
@@ -407,14 +448,92 @@ def _server_count(inv, host):
     return 1
 
 
+LISTENER_KEYS = ("name", "port", "port_offset", "protocol", "authentication")
+LISTENER_PROTOCOLS = ("PLAIN", "TLS", "MTLS")
+LISTENER_AUTHENTICATIONS = ("NONE", "MTLS", "OAUTH")
+
+
+def listener_specs(inv, first):
+    """littlehorse_listeners (cluster-wide, the same names on every server, as LittleHorse requires), validated:
+    [{name, protocol, authentication, port or port_offset}]. Unset: one PLAIN listener named
+    littlehorse_listener_name on the public port."""
+    given = inv.as_list(first, "littlehorse_listeners")
+    if given is None:
+        name = str(inv.raw(first, "littlehorse_listener_name"))
+        if not LISTENER_NAME.match(name):
+            raise PlanError("littlehorse_listener_name: '%s' may hold only A-Z, 0-9 and '_' (it becomes part of LHS_* "
+                            "variable names)" % name)
+        return [{"name": name, "protocol": "PLAIN", "authentication": "NONE", "port": None, "port_offset": 0}]
+    if not given:
+        raise PlanError("host %s: littlehorse_listeners is empty; give at least one listener, e.g. [{name: PLAIN, "
+                        "protocol: PLAIN, authentication: NONE}], or remove it for that default" % first)
+    specs, names, offsets, ports = [], {}, {}, {}
+    for index, entry in enumerate(given):
+        where = "host %s: littlehorse_listeners[%d]" % (first, index)
+        if not isinstance(entry, Mapping):
+            raise PlanError("%s = %r is not a dict; write each listener as {name: ..., protocol: PLAIN|TLS|MTLS, "
+                            "authentication: NONE|MTLS|OAUTH, port_offset: ...}" % (where, entry))
+        unknown = sorted(str(key) for key in entry if key not in LISTENER_KEYS)
+        if unknown:
+            raise PlanError("%s has unknown key(s) %s; a listener takes %s" % (where, ", ".join(unknown),
+                                                                                ", ".join(LISTENER_KEYS)))
+        name = str(entry.get("name") or "")
+        if not LISTENER_NAME.match(name):
+            raise PlanError("%s: name '%s' must be set and hold only A-Z, 0-9 and '_' (it becomes part of LHS_* "
+                            "variable names); fix the name" % (where, name))
+        where = "%s (%s)" % (where, name)
+        if name in names:
+            raise PlanError("%s: the name %s is given twice (littlehorse_listeners[%d] too); give each listener a "
+                            "name of its own" % (where, name, names[name]))
+        names[name] = index
+        protocol = str(entry.get("protocol") or "PLAIN").strip().upper()
+        if protocol not in LISTENER_PROTOCOLS:
+            raise PlanError("%s: protocol '%s' is not one of %s; set protocol to one of them"
+                            % (where, entry.get("protocol"), ", ".join(LISTENER_PROTOCOLS)))
+        authentication = str(entry.get("authentication") or "NONE").strip().upper()
+        if authentication not in LISTENER_AUTHENTICATIONS:
+            raise PlanError("%s: authentication '%s' is not one of %s; set authentication to one of them"
+                            % (where, entry.get("authentication"), ", ".join(LISTENER_AUTHENTICATIONS)))
+        if authentication == "OAUTH" and protocol == "PLAIN":
+            raise PlanError("%s: authentication OAUTH on protocol PLAIN would send every bearer token in clear text; "
+                            "set protocol: TLS (or MTLS) on this listener" % where)
+        if authentication == "MTLS" and protocol != "MTLS":
+            raise PlanError("%s: authentication MTLS needs protocol MTLS (it is %s): only an MTLS listener asks clients "
+                            "for a certificate; set protocol: MTLS, or authentication: NONE" % (where, protocol))
+        if authentication == "OAUTH":
+            raise PlanError("%s: authentication OAUTH needs the servers' OAuth introspection settings, which the "
+                            "collection does not configure from the inventory yet; use authentication NONE or MTLS "
+                            "on this listener" % where)
+        if "port" in entry and "port_offset" in entry:
+            raise PlanError("%s: give port or port_offset, not both" % where)
+        port = offset = None
+        if entry.get("port") is not None:
+            port = inv.int(first, "littlehorse_listeners[%d].port" % index, 1, value=entry["port"])
+            if port in ports:
+                raise PlanError("%s: port %d is given twice (littlehorse_listeners[%d] too); give each listener a "
+                                "port of its own" % (where, port, ports[port]))
+            ports[port] = index
+        else:
+            if entry.get("port_offset") is None and index > 0:
+                raise PlanError("%s: give its port (that of each host's first server; the next servers add "
+                                "littlehorse_port_step) or its port_offset (added to each server's public port, e.g. "
+                                "1)" % where)
+            offset = inv.int(first, "littlehorse_listeners[%d].port_offset" % index, 0, 1000,
+                             value=entry.get("port_offset", 0))
+            if offset in offsets:
+                raise PlanError("%s: port_offset %d is given twice (littlehorse_listeners[%d] too): both would bind "
+                                "one port; give each listener an offset of its own" % (where, offset, offsets[offset]))
+            offsets[offset] = index
+        specs.append({"name": name, "protocol": protocol, "authentication": authentication, "port": port,
+                      "port_offset": offset})
+    return specs
+
+
 def server_plan(inv, first, single, prefix):
     hosts = inv.hosts(SERVER_GROUP)
     if not hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
-    listener = str(inv.raw(first, "littlehorse_listener_name"))
-    if not LISTENER_NAME.match(listener):
-        raise PlanError("littlehorse_listener_name: '%s' may hold only A-Z, 0-9 and '_' (it becomes part of LHS_* "
-                        "variable names)" % listener)
+    specs = listener_specs(inv, first)
     servers = []
     for host in hosts:
         count = _server_count(inv, host)
@@ -446,15 +565,27 @@ def server_plan(inv, first, single, prefix):
                                     "above 65535; lower the port bases or the step"
                                     % (host, index + 1, key, value, index, step))
             container = "%s-server-%d" % (prefix, instance_id)
-            published = ["%s:%d:%d" % (bind, ports[key], ports[key]) for key in ("public", "health")]
+            listeners = []
+            for spec in specs:
+                port = ports["public"] + spec["port_offset"] if spec["port"] is None else spec["port"] + index * step
+                if port > 65535:
+                    raise PlanError("host %s: server %d's listener %s would be on port %d, above 65535; lower its port "
+                                    "or port_offset in littlehorse_listeners, or the port bases"
+                                    % (host, index + 1, spec["name"], port))
+                listeners.append({"name": spec["name"], "port": port, "protocol": spec["protocol"],
+                                  "authentication": spec["authentication"], "advertised_host": advertised,
+                                  "advertised_port": port})
+            # Clients reach the public listeners and the health port at the bind address; only the other servers
+            # use the internal port: on many hosts it is published on the host's cluster address alone.
+            published = ["%s:%d:%d" % (bind, l["port"], l["port"]) for l in listeners]
+            published.append("%s:%d:%d" % (bind, ports["health"], ports["health"]))
             if not single:
-                published.append("%s:%d:%d" % (bind, ports["internal"], ports["internal"]))
+                published.append("%s:%d:%d" % (inv.cluster_address(host), ports["internal"], ports["internal"]))
             servers.append({
                 "host": host, "index": index, "instance_id": instance_id, "container": container,
                 "volume": container + "-data",
-                "listeners": [{"name": listener, "port": ports["public"], "advertised_host": advertised,
-                               "advertised_port": ports["public"]}],
-                "internal": {"port": ports["internal"], "advertised_host": container if single else advertised,
+                "listeners": listeners,
+                "internal": {"port": ports["internal"], "advertised_host": container if single else inv.cluster_reach(host),
                              "advertised_port": ports["internal"]},
                 "health_port": ports["health"],
                 "health_host": probe,
@@ -477,6 +608,11 @@ def dashboard_plan(inv, servers, single, prefix):
                         % (DASHBOARD_GROUP, len(hosts), ", ".join(hosts)))
     host = hosts[0]
     target = next((s for s in servers if s["host"] == host), servers[0])
+    first = target["listeners"][0]
+    if first["protocol"] != "PLAIN":
+        raise PlanError("host %s: the dashboard reaches the servers on the first listener of littlehorse_listeners "
+                        "(%s), which is %s, and the collection does not give the dashboard certificates yet; put a "
+                        "PLAIN listener first in littlehorse_listeners" % (host, first["name"], first["protocol"]))
     port = inv.int(host, "littlehorse_dashboard_port", 1)
     bind = inv.bind(host)
     return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
@@ -581,12 +717,14 @@ def check_ports(plan, inv, first):
     spaces = _port_spaces(inv, plan["cluster"]["hosts"])
     for server in plan["servers"]:
         host, name = server["host"], server["container"]
-        _claim(used, spaces, host, server["listeners"][0]["port"], name + " public listener port", reserved)
+        for listener in server["listeners"]:
+            what = " public listener port" if len(server["listeners"]) == 1 else " listener %s port" % listener["name"]
+            _claim(used, spaces, host, listener["port"], name + what, reserved)
         _claim(used, spaces, host, server["health_port"], name + " health port", reserved)
         if plan["cluster"]["single_engine"]:
             # Not published: each server binds it in its own container, but it must differ from the others
             # in the container (public, health) and 2024 stays out (the documented layout publishes it).
-            if server["internal"]["port"] in (server["listeners"][0]["port"], server["health_port"]):
+            if server["internal"]["port"] in [l["port"] for l in server["listeners"]] + [server["health_port"]]:
                 raise PlanError("host %s: %s internal port %d equals its public or health port; change "
                                 "littlehorse_internal_port_base" % (host, name, server["internal"]["port"]))
         else:
@@ -641,6 +779,12 @@ def server_options(server):
                "health_port": server["health_port"], "volume": server["volume"],
                "published_ports": server["published_ports"]}
     options.update((key, server[key]) for key in ("rack_id", "wait_host") if server.get(key))
+    tls = server.get("tls")
+    if tls and any(l["protocol"] == "MTLS" for l in server["listeners"]):
+        options["ca_cert_file"] = tls["ca"]
+    if tls and tls.get("internal"):
+        options.update(internal_ca_cert_file=tls["ca"], internal_server_cert_file=tls["cert"],
+                       internal_server_key_file=tls["key"])
     return options
 
 
@@ -684,6 +828,13 @@ def cluster_plan(groups, hostvars):
                         "host then publishes and advertises its own address) or put everything on one host"
                         % (len(all_hosts), ", ".join(all_hosts)))
 
+    if not single and len(all_hosts) > 1:
+        for host in all_hosts:
+            if _is_loopback(inv.bind(host)):
+                raise PlanError("host %s: littlehorse_bind_address is %s, so its ports are published on loopback only "
+                                "and the other hosts of this %d-host cluster cannot reach them; set it to an address "
+                                "the other hosts reach, or leave it unset (all addresses)"
+                                % (host, inv.bind(host), len(all_hosts)))
     kafka = kafka_plan(inv, first, single, prefix)
     servers = server_plan(inv, first, single, prefix)
     if not single and len(all_hosts) > 1:
@@ -702,12 +853,6 @@ def cluster_plan(groups, hostvars):
                 raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is on loopback, which the "
                                 "servers on the other hosts cannot reach; give the brokers' addresses that every host "
                                 "reaches" % (first, entry))
-        for host in all_hosts:
-            if _is_loopback(inv.bind(host)):
-                raise PlanError("host %s: littlehorse_bind_address is %s, so its ports are published on loopback only "
-                                "and the other hosts of this %d-host cluster cannot reach them; set it to an address "
-                                "the other hosts reach, or leave it unset (all addresses)"
-                                % (host, inv.bind(host), len(all_hosts)))
 
     standby = inv.int(first, "littlehorse_standby_replicas", 0, 100)
     if standby > 0 and standby >= len(servers):
@@ -756,20 +901,81 @@ def cluster_plan(groups, hostvars):
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
                          for host in all_hosts)
-    first_listener = servers[0]["listeners"][0]
-    plan["clients"] = {
-        "bootstrap": "%s:%d" % (first_listener["advertised_host"], first_listener["advertised_port"]),
-        "host": first_listener["advertised_host"], "port": first_listener["advertised_port"],
-        "listener": first_listener["name"],
-        "servers": ["%s:%d" % (s["listeners"][0]["advertised_host"], s["listeners"][0]["advertised_port"])
-                    for s in servers],
-    }
-    if plan["load_balancer"]:
-        # Clients bootstrap through the load balancer; clients.servers still lists every server.
-        balancer = plan["load_balancer"]
-        plan["clients"].update(bootstrap="%s:%d" % (balancer["advertised_host"], balancer["port"]),
-                               host=balancer["advertised_host"], port=balancer["port"])
+    plan["clients"] = clients_plan(inv, first, plan)
+    plan["tls"] = tls_plan(inv, first, plan)
+    for server in servers:
+        server["options"] = server_options(server)
     return plan
+
+
+def clients_plan(inv, first, plan):
+    """Where clients bootstrap, per listener ({name: {host, port, protocol, authentication, servers}}), and the
+    one the generated client file uses (littlehorse_client_listener, the first listener by default). The load
+    balancer fronts the first listener, so clients of that listener bootstrap through it."""
+    servers, balancer = plan["servers"], plan["load_balancer"]
+    names = [l["name"] for l in servers[0]["listeners"]]
+    listeners = {}
+    for position, name in enumerate(names):
+        entries = [next(l for l in s["listeners"] if l["name"] == name) for s in servers]
+        entry = {"name": name, "host": entries[0]["advertised_host"], "port": entries[0]["advertised_port"],
+                 "protocol": entries[0]["protocol"], "authentication": entries[0]["authentication"],
+                 "servers": ["%s:%d" % (l["advertised_host"], l["advertised_port"]) for l in entries]}
+        if balancer and position == 0:
+            entry.update(host=balancer["advertised_host"], port=balancer["port"])
+        entry["bootstrap"] = "%s:%d" % (entry["host"], entry["port"])
+        listeners[name] = entry
+    chosen = inv.raw(first, "littlehorse_client_listener") or names[0]
+    if chosen not in listeners:
+        raise PlanError("host %s: littlehorse_client_listener '%s' is not a listener of littlehorse_listeners (%s); "
+                        "name one of them" % (first, chosen, ", ".join(names)))
+    clients = dict(listeners[chosen])
+    clients["listener"] = chosen
+    clients["listeners"] = listeners
+    return clients
+
+
+def tls_plan(inv, first, plan):
+    """The certificates the cluster needs: {enabled, internal, mtls, ca (path on the hosts), client_name}; each
+    server gets tls {cert, key, dns_names, ip_addresses}. One certificate per server serves its TLS and MTLS
+    listeners and, as server and client certificate, the internal port (LHS_INTERNAL_*); its SANs cover every
+    address it is reached by. Internal mTLS is on by default when the servers span more than one host
+    (littlehorse_internal_tls: false keeps the internal port plaintext there, bound to the cluster address)."""
+    servers = plan["servers"]
+    server_hosts = sorted(set(s["host"] for s in servers))
+    if inv.raw(first, "littlehorse_internal_tls") is None:
+        internal = len(server_hosts) > 1 and not plan["cluster"]["single_engine"]
+    else:
+        internal = inv.bool(first, "littlehorse_internal_tls")
+    protocols = set(l["protocol"] for l in servers[0]["listeners"])
+    mtls = "MTLS" in protocols
+    enabled = internal or bool(protocols & set(("TLS", "MTLS")))
+    prefix = plan["cluster"]["prefix"]
+    tls = {"enabled": enabled, "internal": internal, "mtls": mtls, "client_name": "%s-client" % prefix,
+           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix}
+    balancer = plan["load_balancer"]
+    for server in servers:
+        if not enabled:
+            server["tls"] = None
+            continue
+        folder = "/etc/littlehorse/%s/tls" % server["container"]
+        names = [l["advertised_host"] for l in server["listeners"]] + [
+            server["internal"]["advertised_host"], server["container"], "localhost", "127.0.0.1"]
+        if not plan["cluster"]["single_engine"] and inv.cluster_address(server["host"]) != "0.0.0.0":
+            names.append(inv.cluster_address(server["host"]))
+        if balancer:
+            names.append(balancer["advertised_host"])
+        unique = []
+        for name in names:
+            if name not in unique:
+                unique.append(name)
+        server["tls"] = {"cert": folder + "/server.crt", "key": folder + "/server.key", "ca": tls["ca"],
+                         "internal": internal,
+                         "dns_names": [n for n in unique if not _is_ipv4(n)],
+                         "ip_addresses": [n for n in unique if _is_ipv4(n)]}
+        for listener in server["listeners"]:
+            if listener["protocol"] in ("TLS", "MTLS"):
+                listener.update(cert_file=server["tls"]["cert"], key_file=server["tls"]["key"])
+    return tls
 
 
 class FilterModule(object):

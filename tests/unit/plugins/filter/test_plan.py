@@ -38,7 +38,7 @@ def test_three_servers_on_one_host():
     assert [s["listeners"][0]["port"] for s in plan["servers"]] == [2023, 2033, 2043]
     assert [s["internal"]["port"] for s in plan["servers"]] == [2011, 2021, 2031]
     assert [s["health_port"] for s in plan["servers"]] == [1822, 1832, 1842]
-    assert plan["servers"][0]["listeners"] == [{"name": "PLAIN", "port": 2023, "advertised_host": "127.0.0.1",
+    assert plan["servers"][0]["listeners"] == [{"name": "PLAIN", "port": 2023, "protocol": "PLAIN", "authentication": "NONE", "advertised_host": "127.0.0.1",
                                                 "advertised_port": 2023}]
     assert plan["servers"][0]["internal"] == {"port": 2011, "advertised_host": "lh-server-1", "advertised_port": 2011}
     assert plan["servers"][0]["published_ports"] == ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
@@ -139,19 +139,19 @@ def test_the_plan_is_deterministic():
     assert cluster_plan(groups, copy.deepcopy(hostvars)) == cluster_plan(groups, hostvars)
 
 
-def test_many_hosts_advertise_their_own_address_and_publish_internal_ports():
+def test_many_hosts_advertise_their_own_address_and_publish_internal_ports_on_it_only():
     plan = cluster_plan(*three_hosts(littlehorse_replication_factor=3))
     assert plan["cluster"]["single_engine"] is False
     second = [s for s in plan["servers"] if s["host"] == "h2"][0]
     assert second["instance_id"] == 201 and second["container"] == "lh-server-201"
     assert second["listeners"][0]["advertised_host"] == "10.0.0.2"
     assert second["internal"] == {"port": 2011, "advertised_host": "10.0.0.2", "advertised_port": 2011}
-    assert second["published_ports"] == ["0.0.0.0:2023:2023", "0.0.0.0:1822:1822", "0.0.0.0:2011:2011"]
+    assert second["published_ports"] == ["0.0.0.0:2023:2023", "0.0.0.0:1822:1822", "10.0.0.2:2011:2011"]
     assert second["health_host"] == "127.0.0.1"
     assert second["probe"] == {"name": "lh-server-201", "host": "127.0.0.1", "health_port": 1822}
     assert plan["kafka"]["bootstrap"] == "10.0.0.1:9092,10.0.0.2:9092,10.0.0.3:9092"
     node = plan["kafka"]["nodes"][2]
-    assert node["published_ports"] == ["0.0.0.0:9092:9092", "0.0.0.0:9093:9093"]
+    assert node["published_ports"] == ["10.0.0.3:9092:9092", "10.0.0.3:9093:9093"]
     assert node["controller_quorum_voters"] == [{"node_id": i, "host": "10.0.0.%d" % i, "port": 9093} for i in (1, 2, 3)]
     assert (node["offsets_topic_replication_factor"], node["transaction_state_log_min_isr"]) == (3, 2)
     assert plan["dashboard"]["api_host"] == "10.0.0.1"

@@ -1,0 +1,215 @@
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan's security part: what is published where, the listeners from the inventory, the certificates."""
+import pytest
+
+from ansible_collections.littlehorse.cluster.plugins.filter.plan import PlanError, cluster_plan
+
+LOCAL = {"littlehorse_single_engine": True, "littlehorse_server_count": 3, "littlehorse_server_id_base": 0,
+         "littlehorse_kafka_node_id": 1, "littlehorse_advertised_host": "127.0.0.1",
+         "littlehorse_bind_address": "127.0.0.1", "littlehorse_reserved_ports": [2024]}
+THREE = [{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port_offset": 2},
+         {"name": "SECURE", "protocol": "MTLS", "authentication": "MTLS", "port_offset": 4}]
+
+
+def one_host(**extra):
+    return ({"kafka": ["local"], "littlehorse_servers": ["local"], "littlehorse_dashboard": ["local"]},
+            {"local": dict(LOCAL, **extra)})
+
+
+def three_hosts(**extra):
+    groups = {"kafka": ["h1", "h2", "h3"], "littlehorse_servers": ["h1", "h2", "h3"]}
+    hostvars = dict(("h%d" % i, dict({"ansible_host": "10.0.0.%d" % i, "littlehorse_kafka_node_id": i,
+                                      "littlehorse_server_id_base": 100 * i}, **extra)) for i in (1, 2, 3))
+    return groups, hostvars
+
+
+def refused(groups, hostvars, *words):
+    with pytest.raises(PlanError) as error:
+        cluster_plan(groups, hostvars)
+    for word in words:
+        assert word in str(error.value), str(error.value)
+    return str(error.value)
+
+
+# ---- what is published where
+
+
+def test_internal_and_kafka_ports_are_published_on_the_cluster_address_only():
+    plan = cluster_plan(*three_hosts())
+    for server in plan["servers"]:
+        address = server["internal"]["advertised_host"]
+        assert server["published_ports"][-1] == "%s:2011:2011" % address
+        assert all(p.startswith("0.0.0.0:") for p in server["published_ports"][:-1])  # public and health as before
+    for node in plan["kafka"]["nodes"]:
+        assert [p.split(":")[0] for p in node["published_ports"]] == [node["advertised_host"]] * 2
+
+
+def test_the_cluster_address_can_differ_from_the_advertised_host():
+    groups, hostvars = three_hosts()
+    for i in (1, 2, 3):
+        hostvars["h%d" % i].update(littlehorse_advertised_host="lh%d.example.com" % i,
+                                   littlehorse_cluster_address="192.168.0.%d" % i)
+    plan = cluster_plan(groups, hostvars)
+    server = plan["servers"][1]
+    assert server["listeners"][0]["advertised_host"] == "lh2.example.com"
+    assert server["internal"]["advertised_host"] == "192.168.0.2"
+    assert "192.168.0.2:2011:2011" in server["published_ports"]
+    assert plan["kafka"]["bootstrap"] == "192.168.0.1:9092,192.168.0.2:9092,192.168.0.3:9092"
+    assert plan["reach"]["h1"][0]["address"] == "192.168.0.2"
+
+
+def test_a_host_reached_by_name_needs_its_cluster_address():
+    groups, hostvars = three_hosts()
+    hostvars["h2"]["ansible_host"] = "lh2.example.com"
+    refused(groups, hostvars, "host h2:", "neither ansible_host (lh2.example.com) nor the advertised host",
+            "set littlehorse_cluster_address")
+    hostvars["h2"]["littlehorse_cluster_address"] = "lh2"
+    refused(groups, hostvars, "host h2: littlehorse_cluster_address 'lh2' is not an IPv4 address")
+
+
+def test_all_addresses_only_when_asked_for():
+    groups, hostvars = three_hosts()
+    hostvars["h2"]["littlehorse_cluster_address"] = "0.0.0.0"
+    server = cluster_plan(groups, hostvars)["servers"][1]
+    assert "0.0.0.0:2011:2011" in server["published_ports"]
+    assert server["internal"]["advertised_host"] == "10.0.0.2"
+
+
+def test_a_bind_address_is_the_cluster_address():
+    groups, hostvars = three_hosts()
+    hostvars["h1"]["littlehorse_bind_address"] = "10.1.1.1"
+    plan = cluster_plan(groups, hostvars)
+    assert "10.1.1.1:2011:2011" in plan["servers"][0]["published_ports"]
+
+
+def test_one_engine_publishes_no_internal_or_kafka_port():
+    plan = cluster_plan(*one_host())
+    assert plan["kafka"]["nodes"][0]["published_ports"] == []
+    assert [len(s["published_ports"]) for s in plan["servers"]] == [2, 2, 2]
+
+
+# ---- listeners from the inventory
+
+
+def test_the_default_is_one_plain_listener():
+    plan = cluster_plan(*one_host())
+    assert [(l["name"], l["protocol"], l["authentication"]) for l in plan["servers"][0]["listeners"]] == [
+        ("PLAIN", "PLAIN", "NONE")]
+    assert plan["tls"]["enabled"] is False and plan["servers"][0]["tls"] is None
+    assert "ca_cert_file" not in plan["servers"][0]["options"]
+    assert plan["clients"]["protocol"] == "PLAIN" and plan["clients"]["bootstrap"] == "127.0.0.1:2023"
+
+
+def test_three_listeners_on_every_server_with_offsets():
+    plan = cluster_plan(*one_host(littlehorse_listeners=THREE))
+    ports = [[l["port"] for l in s["listeners"]] for s in plan["servers"]]
+    assert ports == [[2023, 2025, 2027], [2033, 2035, 2037], [2043, 2045, 2047]]
+    server = plan["servers"][1]
+    assert [l["name"] for l in server["listeners"]] == ["PLAIN", "TLS", "SECURE"]
+    assert server["published_ports"] == ["127.0.0.1:2033:2033", "127.0.0.1:2035:2035", "127.0.0.1:2037:2037",
+                                         "127.0.0.1:1832:1832"]
+    tls = server["listeners"][1]
+    assert tls["cert_file"] == "/etc/littlehorse/lh-server-2/tls/server.crt"
+    assert tls["key_file"] == "/etc/littlehorse/lh-server-2/tls/server.key"
+    assert "cert_file" not in server["listeners"][0]
+    options = server["options"]
+    assert options["ca_cert_file"] == "/etc/littlehorse/lh/tls/ca.crt"
+    assert "internal_ca_cert_file" not in options  # one engine: internal TLS only when asked for
+    assert plan["clients"]["listeners"]["SECURE"]["servers"] == ["127.0.0.1:2027", "127.0.0.1:2037", "127.0.0.1:2047"]
+
+
+def test_reserved_port_is_refused_for_any_listener():
+    listeners = [{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port_offset": 1}]
+    refused(*one_host(littlehorse_listeners=listeners), "host local: lh-server-1 listener TLS port would be 2024, which "
+            "is reserved (littlehorse_reserved_ports)")
+
+
+def test_listener_with_an_absolute_port_adds_the_port_step():
+    listeners = [{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port": 3023}]
+    plan = cluster_plan(*one_host(littlehorse_listeners=listeners))
+    assert [s["listeners"][1]["port"] for s in plan["servers"]] == [3023, 3033, 3043]
+
+
+def test_certificates_cover_every_address_of_the_server():
+    groups, hostvars = three_hosts(littlehorse_listeners=THREE)
+    hostvars["h2"]["littlehorse_advertised_host"] = "lh2.example.com"
+    plan = cluster_plan(groups, hostvars)
+    assert plan["tls"] == {"enabled": True, "internal": True, "mtls": True, "client_name": "lh-client",
+                           "ca": "/etc/littlehorse/lh/tls/ca.crt"}
+    tls = plan["servers"][1]["tls"]
+    assert tls["dns_names"] == ["lh2.example.com", "lh-server-201", "localhost"]
+    assert tls["ip_addresses"] == ["10.0.0.2", "127.0.0.1"]
+    options = plan["servers"][1]["options"]
+    assert options["internal_ca_cert_file"] == "/etc/littlehorse/lh/tls/ca.crt"
+    assert options["internal_server_cert_file"] == tls["cert"]
+    assert options["internal_server_key_file"] == tls["key"]
+
+
+def test_internal_tls_on_by_default_across_hosts_and_off_only_when_asked():
+    assert cluster_plan(*three_hosts())["tls"]["internal"] is True
+    assert "internal_server_cert_file" in cluster_plan(*three_hosts())["servers"][0]["options"]
+    plan = cluster_plan(*three_hosts(littlehorse_internal_tls=False))
+    assert plan["tls"]["enabled"] is False and "internal_server_cert_file" not in plan["servers"][0]["options"]
+    plan = cluster_plan(*one_host(littlehorse_internal_tls=True))
+    assert plan["servers"][0]["tls"]["dns_names"] == ["lh-server-1", "localhost"]
+    assert plan["servers"][0]["options"]["internal_server_key_file"] == "/etc/littlehorse/lh-server-1/tls/server.key"
+
+
+def test_the_client_listener_is_chosen():
+    plan = cluster_plan(*one_host(littlehorse_listeners=THREE, littlehorse_client_listener="SECURE"))
+    assert (plan["clients"]["listener"], plan["clients"]["port"], plan["clients"]["protocol"]) == ("SECURE", 2027, "MTLS")
+    refused(*one_host(littlehorse_listeners=THREE, littlehorse_client_listener="NOPE"),
+            "host local: littlehorse_client_listener 'NOPE' is not a listener of littlehorse_listeners (PLAIN, TLS, "
+            "SECURE); name one of them")
+
+
+def test_the_load_balancer_fronts_the_first_listener_and_is_in_the_certificates():
+    groups, hostvars = three_hosts(littlehorse_listeners=THREE, littlehorse_load_balancer_port=2100)
+    groups["littlehorse_load_balancer"] = ["h3"]
+    plan = cluster_plan(groups, hostvars)
+    assert plan["clients"]["bootstrap"] == "10.0.0.3:2100"
+    assert plan["clients"]["listeners"]["TLS"]["bootstrap"] == "10.0.0.1:2025"
+    assert "10.0.0.3" in plan["servers"][0]["tls"]["ip_addresses"]
+
+
+@pytest.mark.parametrize("listeners,words", [
+    ([{"name": "PLAIN"}, {"name": "OPEN", "protocol": "PLAIN", "authentication": "OAUTH", "port_offset": 1}],
+     "host local: littlehorse_listeners[1] (OPEN): authentication OAUTH on protocol PLAIN would send every bearer "
+     "token in clear text; set protocol: TLS (or MTLS) on this listener"),
+    ([{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "authentication": "MTLS", "port_offset": 1}],
+     "host local: littlehorse_listeners[1] (TLS): authentication MTLS needs protocol MTLS (it is TLS): only an MTLS "
+     "listener asks clients for a certificate; set protocol: MTLS, or authentication: NONE"),
+    ([{"name": "PLAIN"}, {"name": "TLS", "protocol": "SSL", "port_offset": 1}],
+     "host local: littlehorse_listeners[1] (TLS): protocol 'SSL' is not one of PLAIN, TLS, MTLS"),
+    ([{"name": "PLAIN"}, {"name": "TLS", "authentication": "BASIC", "port_offset": 1}],
+     "authentication 'BASIC' is not one of NONE, MTLS, OAUTH"),
+    ([{"name": "PLAIN"}, {"name": "PLAIN", "port_offset": 1}],
+     "host local: littlehorse_listeners[1] (PLAIN): the name PLAIN is given twice (littlehorse_listeners[0] too)"),
+    ([{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port_offset": 0}],
+     "host local: littlehorse_listeners[1] (TLS): port_offset 0 is given twice (littlehorse_listeners[0] too)"),
+    ([{"name": "A", "port": 3000}, {"name": "B", "port": 3000}],
+     "host local: littlehorse_listeners[1] (B): port 3000 is given twice"),
+    ([{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS"}], "(TLS): give its port"),
+    ([{"name": "plain"}], "name 'plain' must be set and hold only A-Z, 0-9 and '_'"),
+    ([{"name": "PLAIN", "prot": "TLS"}], "littlehorse_listeners[0] has unknown key(s) prot"),
+    (["PLAIN"], "littlehorse_listeners[0] = 'PLAIN' is not a dict"),
+    ([], "littlehorse_listeners is empty"),
+    ([{"name": "PLAIN", "port": 1, "port_offset": 1}], "give port or port_offset, not both"),
+    ([{"name": "PLAIN"}, {"name": "SECURE", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 1}],
+     "authentication OAUTH needs the servers' OAuth introspection settings"),
+])
+def test_bad_listeners_are_refused_naming_host_setting_and_fix(listeners, words):
+    refused(*one_host(littlehorse_listeners=listeners), words)
+
+
+def test_listeners_must_be_the_same_on_every_host():
+    groups, hostvars = three_hosts()
+    hostvars["h2"]["littlehorse_listeners"] = THREE
+    refused(groups, hostvars, "littlehorse_listeners differs between hosts", "set it once in group_vars/all")
+
+
+def test_a_dashboard_needs_a_plain_first_listener():
+    listeners = [{"name": "TLS", "protocol": "TLS"}, {"name": "PLAIN", "port_offset": 1}]
+    refused(*one_host(littlehorse_listeners=listeners), "host local: the dashboard reaches the servers on the first "
+            "listener of littlehorse_listeners (TLS), which is TLS")
