@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The cluster's certificates, with the `cryptography` package: a CA (the user's, or one made here),
+and certificates it signs for the servers (server and client usage: the same certificate serves the
+TLS/MTLS listeners and the internal port's mutual TLS) and for clients.
+
+Pure functions take and return objects and PEM bytes; ensure() does the file work of one folder on
+the controller and re-issues a certificate only when it must: missing or unreadable, its key does
+not match, not signed by the CA, expiring within renew_before_days, or its names or usages differ."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import ipaddress
+import os
+import re
+import traceback
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import write_file
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    HAS_CRYPTOGRAPHY = True
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+except ImportError:
+    HAS_CRYPTOGRAPHY = False
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+USAGES = ("server", "client")
+KEY_SIZE = 2048
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def new_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+
+
+def key_pem(key):
+    """Unencrypted PKCS#8 PEM, which the server (Netty), the Python and Java clients all read."""
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def cert_pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def load_cert(data):
+    return x509.load_pem_x509_certificate(data)
+
+
+def load_key(data):
+    return serialization.load_pem_private_key(data, password=None)
+
+
+def not_after(cert):
+    value = getattr(cert, "not_valid_after_utc", None)
+    return value if value is not None else cert.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+
+
+def _name(common_name):
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def create_ca(common_name, days, now=None, key=None):
+    """(certificate, key) of a new self-signed CA that signs certificates only."""
+    now = now or utcnow()
+    key = key or new_key()
+    name = _name(common_name)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def _subject_alt_names(dns_names, ip_addresses):
+    names = [x509.DNSName(str(n)) for n in dns_names]
+    names += [x509.IPAddress(ipaddress.ip_address(str(a))) for a in ip_addresses]
+    return names
+
+
+def issue(ca_cert, ca_key, key, common_name, dns_names=(), ip_addresses=(), usages=USAGES, days=365, now=None):
+    """A certificate for `key`, signed by the CA, with the names as SANs and the usages (server, client)."""
+    now = now or utcnow()
+    purposes = [ExtendedKeyUsageOID.SERVER_AUTH if u == "server" else ExtendedKeyUsageOID.CLIENT_AUTH for u in usages]
+    builder = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca_cert.subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(minutes=5))
+               .not_valid_after(min(now + datetime.timedelta(days=days), not_after(ca_cert)))
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                            data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.ExtendedKeyUsage(purposes), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False))
+    sans = _subject_alt_names(dns_names, ip_addresses)
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
+
+
+def names_of(cert):
+    """(sorted DNS names, sorted IP addresses) of the certificate's SANs."""
+    try:
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return [], []
+    return (sorted(sans.get_values_for_type(x509.DNSName)),
+            sorted(str(a) for a in sans.get_values_for_type(x509.IPAddress)))
+
+
+def usages_of(cert):
+    try:
+        purposes = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return []
+    found = []
+    if ExtendedKeyUsageOID.SERVER_AUTH in purposes:
+        found.append("server")
+    if ExtendedKeyUsageOID.CLIENT_AUTH in purposes:
+        found.append("client")
+    return found
+
+
+def common_name_of(cert):
+    values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return values[0].value if values else None
+
+
+def signed_by(cert, ca_cert):
+    """Whether ca_cert's key signed cert (RSA CA keys, as this module makes them, or EC)."""
+    if cert.issuer != ca_cert.subject:
+        return False
+    public = ca_cert.public_key()
+    try:
+        if isinstance(public, rsa.RSAPublicKey):
+            public.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), cert.signature_hash_algorithm)
+        else:
+            from cryptography.hazmat.primitives.asymmetric import ec
+            public.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))
+    except Exception:  # pylint: disable=broad-except  # any failure to verify means "not signed by it"
+        return False
+    return True
+
+
+def key_matches(cert, key):
+    numbers = serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    return cert.public_key().public_bytes(*numbers) == key.public_key().public_bytes(*numbers)
+
+
+def _normal_ip(value):
+    return str(ipaddress.ip_address(str(value)))
+
+
+def renewal_reason(cert, key, ca_cert, common_name, dns_names, ip_addresses, usages, renew_before_days, now=None):
+    """Why the certificate must be issued again, or None when it is still good."""
+    now = now or utcnow()
+    if not key_matches(cert, key):
+        return "its key does not match it"
+    if not signed_by(cert, ca_cert):
+        return "it is not signed by the CA"
+    if not_after(cert) - now < datetime.timedelta(days=renew_before_days):
+        return "it expires on %s, within %d days" % (not_after(cert).date().isoformat(), renew_before_days)
+    if common_name_of(cert) != common_name:
+        return "its common name is %s, not %s" % (common_name_of(cert), common_name)
+    have = names_of(cert)
+    want = (sorted(str(n) for n in dns_names), sorted(_normal_ip(a) for a in ip_addresses))
+    if have != want:
+        return "its names are %s, not %s" % (", ".join(have[0] + have[1]), ", ".join(want[0] + want[1]))
+    if sorted(usages_of(cert)) != sorted(usages):
+        return "its usages are %s, not %s" % (", ".join(usages_of(cert)) or "none", ", ".join(usages))
+    return None
+
+
+def check_request(item):
+    if not NAME.match(item["name"] or ""):
+        raise LHClusterError("certificates[].name: '%s' must start with a letter or digit and hold only letters, "
+                             "digits, '_', '.', '-' (it names the files)" % item["name"])
+    for usage in item["usages"]:
+        if usage not in USAGES:
+            raise LHClusterError("certificates[%s].usages: '%s' is not one of %s" % (item["name"], usage, ", ".join(USAGES)))
+    for address in item["ip_addresses"]:
+        try:
+            ipaddress.ip_address(str(address))
+        except ValueError:
+            raise LHClusterError("certificates[%s].ip_addresses: '%s' is not an IP address; put host names in "
+                                 "dns_names" % (item["name"], address))
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return None
+
+
+def _write(path, data, mode, check_mode):
+    return write_file(path, data.decode("ascii"), mode, 0o700, check_mode)
+
+
+def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_name="littlehorse cluster CA",
+           ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None):
+    """Make the folder hold ca.crt and <name>.crt/<name>.key for every requested certificate (keys 0600, the
+    folder 0700). With ca_cert_file/ca_key_file the user's CA signs (ca.crt is a copy of its certificate);
+    without, the CA is ca.crt/ca.key in the folder, made when missing and made again when it expires within
+    renew_before_days (then every certificate is issued again). Returns {changed, ca, certificates: [{name,
+    cert, key, action: kept|issued, reason, not_after}]}; never returns a key's content."""
+    now = now or utcnow()
+    changed = False
+    if not check_mode and not os.path.isdir(folder):
+        os.makedirs(folder, 0o700)
+    ca_path = os.path.join(folder, "ca.crt")
+    if bool(ca_cert_file) != bool(ca_key_file):
+        raise LHClusterError("ca_cert_file and ca_key_file: give both (the user's CA) or neither (a CA made here)")
+    if ca_cert_file:
+        data, key_data = _read(ca_cert_file), _read(ca_key_file)
+        if data is None or key_data is None:
+            raise LHClusterError("ca_cert_file/ca_key_file: %s cannot be read on the controller"
+                                 % (ca_cert_file if data is None else ca_key_file))
+        try:
+            ca_cert, ca_key = load_cert(data), load_key(key_data)
+        except (ValueError, TypeError) as error:
+            raise LHClusterError("ca_cert_file/ca_key_file: not a PEM certificate and an unencrypted PEM key (%s)"
+                                 % error)
+        if not key_matches(ca_cert, ca_key):
+            raise LHClusterError("ca_key_file: %s is not the key of the CA certificate %s" % (ca_key_file, ca_cert_file))
+        changed |= _write(ca_path, cert_pem(ca_cert), 0o644, check_mode)
+    else:
+        ca_cert = ca_key = None
+        data, key_data = _read(ca_path), _read(os.path.join(folder, "ca.key"))
+        if data and key_data:
+            try:
+                ca_cert, ca_key = load_cert(data), load_key(key_data)
+            except (ValueError, TypeError):
+                ca_cert = ca_key = None
+            if ca_cert is not None and (not key_matches(ca_cert, ca_key) or
+                                        not_after(ca_cert) - now < datetime.timedelta(days=renew_before_days)):
+                ca_cert = ca_key = None
+        if ca_cert is None:
+            ca_cert, ca_key = create_ca(ca_common_name, ca_days, now)
+            changed = True
+            _write(os.path.join(folder, "ca.key"), key_pem(ca_key), 0o600, check_mode)
+            _write(ca_path, cert_pem(ca_cert), 0o644, check_mode)
+    results = []
+    for item in certificates:
+        check_request(item)
+        cert_path = os.path.join(folder, item["name"] + ".crt")
+        key_path = os.path.join(folder, item["name"] + ".key")
+        cert = key = None
+        reason = None
+        cert_data, key_data = _read(cert_path), _read(key_path)
+        if cert_data is None or key_data is None:
+            reason = "it does not exist"
+        else:
+            try:
+                cert, key = load_cert(cert_data), load_key(key_data)
+            except (ValueError, TypeError):
+                reason = "it cannot be read"
+        if reason is None:
+            reason = renewal_reason(cert, key, ca_cert, item["common_name"], item["dns_names"], item["ip_addresses"],
+                                    item["usages"], renew_before_days, now)
+        if reason is not None:
+            key = key if key is not None and cert is not None and key_matches(cert, key) else new_key()
+            cert = issue(ca_cert, ca_key, key, item["common_name"], item["dns_names"], item["ip_addresses"],
+                         item["usages"], days, now)
+            changed = True
+            _write(key_path, key_pem(key), 0o600, check_mode)
+            _write(cert_path, cert_pem(cert), 0o644, check_mode)
+        else:
+            # the key's mode is kept at 0600 even when someone loosened it
+            changed |= _write(key_path, key_data, 0o600, check_mode)
+        results.append({"name": item["name"], "cert": cert_path, "key": key_path,
+                        "action": "kept" if reason is None else "issued", "reason": reason,
+                        "not_after": not_after(cert).isoformat()})
+    return {"changed": changed, "ca": ca_path, "certificates": results}
