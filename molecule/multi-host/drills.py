@@ -14,9 +14,9 @@
     drills.py lb      --lb ADDR:PORT --kill-engine SOCK --kill-container C --expect A:P,B:P
         with that server killed (SIGKILL), a new worker bootstraps through the load balancer and is
         assigned the remaining servers; runs complete through it; the container is started again
-    drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...]
+    drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...] [--allow-removed C,...]
         record every container's start time on the engines, or compare with a record: nothing that
-        existed was restarted
+        existed was restarted; exactly the named containers are new, or gone
     drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5] -- ARGV...
         a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
         submits workflow runs at a steady rate (a refused RunWf is retried with the same run id) until
@@ -250,14 +250,16 @@ def cmd_started(args):
         return
     with open(args.compare) as handle:
         before = json.load(handle)
-    restarted = sorted(k for k in before if now.get(k) != before[k])
-    new = sorted(k for k in now if k not in before)
-    assert not restarted, "restarted or removed: %s" % ", ".join(restarted)
-    allowed = set(filter(None, args.allow_new.split(",")))
-    unexpected = [k for k in new if k.split(" ", 1)[1] not in allowed]
-    assert not unexpected, "containers that should not be new: %s" % ", ".join(unexpected)
-    assert len(new) == len(allowed), "expected new containers %s, found %s" % (sorted(allowed), new)
-    say("none of the %d existing containers was restarted; new: %s" % (len(before), ", ".join(new) or "none"))
+    restarted = sorted(k for k in before if k in now and now[k] != before[k])
+    assert not restarted, "restarted: %s" % ", ".join(restarted)
+    for kind, names, allowed_list in (("new", sorted(k for k in now if k not in before), args.allow_new),
+                                      ("removed", sorted(k for k in before if k not in now), args.allow_removed)):
+        allowed = set(filter(None, allowed_list.split(",")))
+        found = {k.split(" ", 1)[1] for k in names}
+        assert found == allowed, "expected %s containers: %s; found: %s" % (kind, sorted(allowed) or "none", sorted(found) or "none")
+    kept = [k for k in before if k in now]
+    say("none of the %d containers kept was restarted; new: %s; removed: %s"
+        % (len(kept), args.allow_new or "none", args.allow_removed or "none"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,6 +597,7 @@ def main():
     p.add_argument("--out")
     p.add_argument("--compare")
     p.add_argument("--allow-new", default="")
+    p.add_argument("--allow-removed", default="")
     p = sub.add_parser("underload")
     p.add_argument("--bootstrap", required=True)
     p.add_argument("--name", required=True, help="the operation's name in the figures")
