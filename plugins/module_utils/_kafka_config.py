@@ -19,6 +19,9 @@ KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
 HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
+# Variables from `properties` that hold secrets (ssl.keystore.password, sasl.jaas.config, ...): masked in what
+# the module returns and in its diff, as the other container modules mask theirs.
+SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL", re.IGNORECASE)
 
 
 def argument_spec():
@@ -250,5 +253,5 @@ def build_spec(params, check_mode=False):
     # moves on (the next node may go down next); a controller-only node is gated on its port.
     settle = in_sync_check(params["node_id"], health_port(params)) if "broker" in params["process_roles"] else None
     spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), settle=settle,
-                         **container_kwargs(params))
+                         secret_env=[name for name in env if SECRET_VARIABLE.search(name)], **container_kwargs(params))
     return spec, {}

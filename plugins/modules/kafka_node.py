@@ -113,7 +113,11 @@ options:
     description: JVM heap (C(-Xmx) and C(-Xms)), such as C(512m).
     type: str
   properties:
-    description: Further server properties, by their property names; rendered as C(KAFKA_*) variables.
+    description:
+      - Further server properties, by their property names; rendered as C(KAFKA_*) variables.
+      - The values of variables whose names contain C(PASSWORD), C(SECRET), C(TOKEN), C(JAAS) or C(CREDENTIAL) (such as
+        C(ssl.keystore.password)) are masked in RV(env) and in the diff; they are still in the container's
+        environment (C(docker inspect)), so prefer the image's files for secrets where it has them.
     type: dict
     default: {}
 '''
@@ -152,7 +156,7 @@ container:
   type: dict
   sample: {id: 4f1c..., name: lh-kafka-1, status: running, ip: 172.18.0.2}
 env:
-  description: The environment the module renders for the container.
+  description: The environment the module renders for the container; the values of secret properties masked.
   returned: when O(instances) is not given
   type: dict
 instances:
