@@ -90,6 +90,7 @@ OTHER_KNOWN = (
     "littlehorse_verify_tenant", "littlehorse_verify_client_settings", "littlehorse_verify_oauth_client_secret",
     "littlehorse_verify_cleanup", "littlehorse_verify_listeners",
     "littlehorse_teardown_purge_volumes",
+    "littlehorse_diagnostics_path", "littlehorse_diagnostics_log_lines", "littlehorse_diagnostics_secret_variables",
 )
 # Role variables that every host of the role's group must share: the servers of one cluster run one
 # release and one Kafka Streams assignment configuration, the Kafka nodes one release. (Heaps,
@@ -919,7 +920,10 @@ def clients_plan(inv, first, plan):
         entries = [next(l for l in s["listeners"] if l["name"] == name) for s in servers]
         entry = {"name": name, "host": entries[0]["advertised_host"], "port": entries[0]["advertised_port"],
                  "protocol": entries[0]["protocol"], "authentication": entries[0]["authentication"],
-                 "servers": ["%s:%d" % (l["advertised_host"], l["advertised_port"]) for l in entries]}
+                 "servers": ["%s:%d" % (l["advertised_host"], l["advertised_port"]) for l in entries],
+                 # every server as a worker on this listener must be assigned it (lh_workflow_check's servers)
+                 "members": [{"name": s["container"], "host": s["host"], "advertised_host": l["advertised_host"],
+                              "advertised_port": l["advertised_port"]} for s, l in zip(servers, entries)]}
         if balancer and position == 0:
             entry.update(host=balancer["advertised_host"], port=balancer["port"])
         entry["bootstrap"] = "%s:%d" % (entry["host"], entry["port"])
@@ -950,8 +954,14 @@ def tls_plan(inv, first, plan):
     mtls = "MTLS" in protocols
     enabled = internal or bool(protocols & set(("TLS", "MTLS")))
     prefix = plan["cluster"]["prefix"]
+    ca_files = [inv.raw(first, name) for name in ("littlehorse_ca_cert_file", "littlehorse_ca_key_file")]
+    if any(ca_files) and not all(ca_files):
+        raise PlanError("host %s: littlehorse_ca_cert_file and littlehorse_ca_key_file: give both (your CA signs the "
+                        "cluster's certificates) or neither (the collection makes a CA on the controller)" % first)
     tls = {"enabled": enabled, "internal": internal, "mtls": mtls, "client_name": "%s-client" % prefix,
-           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix}
+           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix,
+           "pki_dir": str(inv.raw(first, "littlehorse_pki_dir") or "~/.local/share/littlehorse/%s/pki" % prefix),
+           "ca_cert_file": ca_files[0], "ca_key_file": ca_files[1]}
     balancer = plan["load_balancer"]
     for server in servers:
         if not enabled:
@@ -975,6 +985,13 @@ def tls_plan(inv, first, plan):
         for listener in server["listeners"]:
             if listener["protocol"] in ("TLS", "MTLS"):
                 listener.update(cert_file=server["tls"]["cert"], key_file=server["tls"]["key"])
+    # What littlehorse.cluster.lh_pki keeps on the controller: one certificate per server (server and client
+    # usage, for the internal port's mutual TLS), and the client certificate of the generated client file.
+    tls["certificates"] = [] if not enabled else [
+        {"name": s["container"], "common_name": s["container"], "dns_names": s["tls"]["dns_names"],
+         "ip_addresses": s["tls"]["ip_addresses"], "usages": ["server", "client"]} for s in servers] + [
+        {"name": tls["client_name"], "common_name": tls["client_name"], "dns_names": [], "ip_addresses": [],
+         "usages": ["client"]}]
     return tls
 
 

@@ -135,8 +135,15 @@ def test_certificates_cover_every_address_of_the_server():
     groups, hostvars = three_hosts(littlehorse_listeners=THREE)
     hostvars["h2"]["littlehorse_advertised_host"] = "lh2.example.com"
     plan = cluster_plan(groups, hostvars)
+    certificates = plan["tls"].pop("certificates")
     assert plan["tls"] == {"enabled": True, "internal": True, "mtls": True, "client_name": "lh-client",
-                           "ca": "/etc/littlehorse/lh/tls/ca.crt"}
+                           "ca": "/etc/littlehorse/lh/tls/ca.crt", "pki_dir": "~/.local/share/littlehorse/lh/pki",
+                           "ca_cert_file": None, "ca_key_file": None}
+    assert [c["name"] for c in certificates] == ["lh-server-101", "lh-server-201", "lh-server-301", "lh-client"]
+    assert certificates[1] == {"name": "lh-server-201", "common_name": "lh-server-201",
+                               "dns_names": ["lh2.example.com", "lh-server-201", "localhost"],
+                               "ip_addresses": ["10.0.0.2", "127.0.0.1"], "usages": ["server", "client"]}
+    assert certificates[3]["usages"] == ["client"]
     tls = plan["servers"][1]["tls"]
     assert tls["dns_names"] == ["lh2.example.com", "lh-server-201", "localhost"]
     assert tls["ip_addresses"] == ["10.0.0.2", "127.0.0.1"]
@@ -213,3 +220,11 @@ def test_a_dashboard_needs_a_plain_first_listener():
     listeners = [{"name": "TLS", "protocol": "TLS"}, {"name": "PLAIN", "port_offset": 1}]
     refused(*one_host(littlehorse_listeners=listeners), "host local: the dashboard reaches the servers on the first "
             "listener of littlehorse_listeners (TLS), which is TLS")
+
+
+def test_the_users_ca_needs_both_files():
+    refused(*one_host(littlehorse_ca_cert_file="/ca.crt"), "host local: littlehorse_ca_cert_file and "
+            "littlehorse_ca_key_file: give both")
+    plan = cluster_plan(*one_host(littlehorse_ca_cert_file="/ca.crt", littlehorse_ca_key_file="/ca.key",
+                                  littlehorse_pki_dir="/srv/pki"))
+    assert (plan["tls"]["ca_cert_file"], plan["tls"]["pki_dir"]) == ("/ca.crt", "/srv/pki")
