@@ -146,6 +146,18 @@ CASES = [
          ["host lhbad1: littlehorse_zzz is not a setting of littlehorse.cluster and would be ignored; fix its name or "
           "remove it (README.md lists the settings)"]),
 
+    # ---- listeners from the inventory (littlehorse_listeners)
+    Case("listener-oauth-on-plain", "listeners: OAUTH on a PLAIN listener",
+         base(littlehorse_listeners=[{"name": "PLAIN"},
+                                     {"name": "OPEN", "protocol": "PLAIN", "authentication": "OAUTH", "port_offset": 2}]),
+         ["host lhbad1: littlehorse_listeners[1] (OPEN): authentication OAUTH on protocol PLAIN would send every bearer "
+          "token in clear text; set protocol: TLS (or MTLS) on this listener"]),
+    Case("listener-mtls-auth-on-tls", "listeners: MTLS authentication on a TLS listener",
+         base(littlehorse_listeners=[{"name": "PLAIN"},
+                                     {"name": "SECURE", "protocol": "TLS", "authentication": "MTLS", "port_offset": 2}]),
+         ["host lhbad1: littlehorse_listeners[1] (SECURE): authentication MTLS needs protocol MTLS (it is TLS): only an "
+          "MTLS listener asks clients for a certificate; set protocol: MTLS, or authentication: NONE"]),
+
     # ---- cluster-wide settings and values of the wrong type
     Case("cluster-setting-differs-between-hosts", "cluster-wide setting differs",
          lambda ctx: edit(multi(3), hosts={"lhbad2": {"littlehorse_partitions": 12}}),
