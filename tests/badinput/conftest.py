@@ -74,6 +74,8 @@ BASE_VARS = {
     "littlehorse_reserved_ports": [2024],
     "kafka_image": KAFKA_IMAGE,
     "server_image": SERVER_IMAGE,
+    # the test bed's servers: the serial collector and the client compiler only (less CPU on 2 cores)
+    "server_java_opts": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false",
     "client_config_path": os.path.join(BUILD, "lhbad-client.properties"),
 }
 

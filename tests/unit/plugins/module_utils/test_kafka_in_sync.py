@@ -32,7 +32,7 @@ def answers(*replies):
     calls = []
 
     def run(argv):
-        calls.append(argv[4])
+        calls.append(argv[argv.index("-cp") + 2])
         return replies[len(calls) - 1]
     return run, calls
 
