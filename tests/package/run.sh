@@ -103,7 +103,7 @@ fi
 required=(MANIFEST.json FILES.json LICENSE README.md CHANGELOG.rst changelogs/changelog.yaml meta/runtime.yml
           meta/execution-environment.yml meta/ee-requirements.txt requirements.txt playbooks/tasks/plan.yml
           plugins/filter/plan.py plugins/filter/cluster_plan.yml)
-for playbook in site deploy check restart remove_server teardown verify; do
+for playbook in site deploy check restart remove_server teardown verify diagnostics; do
   required+=("playbooks/$playbook.yml")
 done
 modules=()
@@ -206,6 +206,7 @@ all:
     server_image: $SERVER_IMAGE
     server_heap: 384m
     client_config_path: $WORK/$PREFIX-client.properties
+    client_config_prometheus_targets_path: $WORK/$PREFIX-prometheus-targets.json
   hosts:
     lhpkg1:
   children:
@@ -226,8 +227,9 @@ playbook() { # log name, playbook FQCN, more arguments
 }
 
 playbook syntax --syntax-check littlehorse.cluster.site littlehorse.cluster.deploy littlehorse.cluster.check \
-  littlehorse.cluster.restart littlehorse.cluster.remove_server littlehorse.cluster.teardown littlehorse.cluster.verify
-for name in site deploy check restart remove_server teardown verify; do
+  littlehorse.cluster.restart littlehorse.cluster.remove_server littlehorse.cluster.teardown littlehorse.cluster.verify \
+  littlehorse.cluster.diagnostics
+for name in site deploy check restart remove_server teardown verify diagnostics; do
   grep -qxF "playbook: $installed/playbooks/$name.yml" "$WORK/syntax.log" \
     || fail "littlehorse.cluster.$name was not found in the installed collection ($WORK/syntax.log)"
 done
@@ -239,6 +241,8 @@ playbook site littlehorse.cluster.site
 grep -q '^LHC_API_HOST=127.0.0.1$' "$WORK/$PREFIX-client.properties" \
   && grep -q '^LHC_API_PORT=39023$' "$WORK/$PREFIX-client.properties" \
   || fail "the client file $WORK/$PREFIX-client.properties does not point at 127.0.0.1:39023"
+grep -q '"127.0.0.1:39822"' "$WORK/$PREFIX-prometheus-targets.json" \
+  || fail "the Prometheus targets file $WORK/$PREFIX-prometheus-targets.json does not list 127.0.0.1:39822"
 say "ansible-playbook littlehorse.cluster.verify"
 playbook verify littlehorse.cluster.verify -e littlehorse_verify_runs=2
 grep -q '2 of 2 runs COMPLETED' "$WORK/verify.log" || fail "verify did not report 2 of 2 runs COMPLETED"
