@@ -476,8 +476,8 @@ def listener_specs(inv, first):
                             "authentication: NONE|MTLS|OAUTH, port_offset: ...}" % (where, entry))
         unknown = sorted(str(key) for key in entry if key not in LISTENER_KEYS)
         if unknown:
-            raise PlanError("%s has unknown key(s) %s; a listener takes %s" % (where, ", ".join(unknown),
-                                                                                ", ".join(LISTENER_KEYS)))
+            raise PlanError("%s has unknown key(s) %s; a listener takes %s"
+                            % (where, ", ".join(unknown), ", ".join(LISTENER_KEYS)))
         name = str(entry.get("name") or "")
         if not LISTENER_NAME.match(name):
             raise PlanError("%s: name '%s' must be set and hold only A-Z, 0-9 and '_' (it becomes part of LHS_* "
