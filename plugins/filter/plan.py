@@ -91,6 +91,7 @@ OTHER_KNOWN = (
     "littlehorse_verify_cleanup", "littlehorse_verify_listeners",
     "littlehorse_teardown_purge_volumes",
     "littlehorse_diagnostics_path", "littlehorse_diagnostics_log_lines", "littlehorse_diagnostics_secret_variables",
+    "littlehorse_image_archives",
 )
 # Role variables that every host of the role's group must share: the servers of one cluster run one
 # release and one Kafka Streams assignment configuration, the Kafka nodes one release. (Heaps,

@@ -402,20 +402,31 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
 
     seen = []
     result["images"] = []
+    result["load_from_archives"] = []
     for entry in images or []:
-        entry = dict({"required": True, "pull": True, "variable": "image"}, **entry)
+        entry = dict({"required": True, "pull": True, "variable": "image", "archive": False}, **entry)
         if entry["image"] in seen:
             continue
         seen.append(entry["image"])
         report = {"image": entry["image"], "variable": entry["variable"], "required": entry["required"],
                   "present": False, "pulled": False, "would_pull": False, "id": None, "available": False,
-                  "missing_because": ""}
+                  "from_archive": False, "missing_because": ""}
         try:
             report["id"] = client.api.inspect_image(entry["image"])["Id"]
             report["present"] = report["available"] = True
         except Exception as err:
             if not _not_found(err):
                 raise
+        if not report["present"] and entry["archive"]:
+            # Loaded from an image archive after this look (lh_image_archive): never pulled, no problem here.
+            report["from_archive"] = True
+            report["missing_because"] = ("image %s (%s) is not on the Docker engine of %s and no archive of "
+                                         "littlehorse_image_archives holds it" % (entry["image"], entry["variable"],
+                                                                                  host))
+            result["load_from_archives"].append({"image": entry["image"], "variable": entry["variable"],
+                                                 "required": entry["required"]})
+            result["images"].append(report)
+            continue
         pull_error = None
         if not report["present"] and entry["pull"] and not is_local_only_image(entry["image"]):
             if check_mode:

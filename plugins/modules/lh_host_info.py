@@ -24,7 +24,8 @@ description:
     the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
     is taken by something else. The problems are also returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
-    prefix C(lh-testbed/) are never pulled (no registry has them).
+    prefix C(lh-testbed/) are never pulled (no registry has them), nor images that come from image archives
+    (O(images[].archive)).
 author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -78,6 +79,13 @@ options:
         description: Pull the image when it is missing (never names under C(lh-testbed/)).
         type: bool
         default: true
+      archive:
+        description:
+          - The image comes from an image archive when it is missing (the preflight role's C(littlehorse_image_archives)).
+            A missing image is then not pulled and is no problem here; it is listed in RV(load_from_archives), for
+            M(littlehorse.cluster.lh_image_archive) to load.
+        type: bool
+        default: false
   volumes:
     description: Names of the volumes the plan uses on this host; those present are returned.
     type: list
@@ -196,7 +204,16 @@ images:
   elements: dict
   sample:
     - {image: "haproxy:3.0.11", variable: load_balancer_image, required: true, present: true, pulled: false,
-       would_pull: false, id: "sha256:...", available: true, missing_because: ""}
+       would_pull: false, id: "sha256:...", available: true, from_archive: false, missing_because: ""}
+load_from_archives:
+  description:
+    - The missing images of O(images) with O(images[].archive), each C({image, variable, required}), as
+      M(littlehorse.cluster.lh_image_archive) takes them. Empty when every image is there.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {image: "lh-testbed/lh-server:1.2.1", variable: server_image, required: true}
 volumes:
   description: The volumes of O(volumes) that exist.
   returned: success
@@ -266,6 +283,7 @@ def main():
             variable=dict(type="str", default="image"),
             required=dict(type="bool", default=True),
             pull=dict(type="bool", default=True),
+            archive=dict(type="bool", default=False),
         )),
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),

@@ -14,7 +14,11 @@ and recorded): an engine older than the minimum, which no real engine here is, a
 code does not refuse what it should (xfail, 'pending: ...'), whose run today goes on to the roles. The test
 then also asserts that the fake engines saw no change.
 """
+import io
+import json
+import os
 import socket
+import tarfile
 
 import pytest
 
@@ -61,6 +65,18 @@ def edit(inventory, variables=None, hosts=None, groups=None, drop=()):
         else:
             inventory.groups[group] = list(members)
     return inventory
+
+
+def other_image_archive(ctx):
+    """An archive laid out as 'docker save' writes it (its index files; no layer is needed to read which images it
+    holds), that holds lh-testbed/other:1 only."""
+    path = os.path.join(os.path.dirname(ctx["inventory"]), "other-image.tar")
+    manifest = json.dumps([{"Config": "c.json", "RepoTags": ["lh-testbed/other:1"], "Layers": []}]).encode("utf-8")
+    with tarfile.open(path, "w") as archive:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+    return path
 
 
 def base(**variables):
@@ -373,6 +389,18 @@ CASES = [
          base(server_image="lh-testbed/nonexistent:0"),
          ["host lhbad1: image lh-testbed/nonexistent:0 (server_image) is not on the Docker engine and is a local build "
           "of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "server_image"]),
+    Case("image-archive-missing", "host: an image archive that does not exist on the controller",
+         base(server_image="lh-testbed/nonexistent:0", littlehorse_image_archives=["/nonexistent/lh-server.tar"]),
+         ["host lhbad1: the image archive /nonexistent/lh-server.tar (littlehorse_image_archives) does not exist on "
+          "the controller. Correct the path in littlehorse_image_archives, or write the archive there with 'docker save "
+          "-o /nonexistent/lh-server.tar <image>...' on a machine that has the images."]),
+    Case("image-archive-without-the-image", "host: a missing image that no image archive holds",
+         lambda ctx: edit(baseline(), {"server_image": "lh-testbed/nonexistent:0",
+                                       "littlehorse_image_archives": [other_image_archive(ctx)]}),
+         ["host lhbad1: image lh-testbed/nonexistent:0 (server_image) is not on the host's Docker engine and no "
+          "archive of littlehorse_image_archives holds it (they hold: lh-testbed/other:1). Add an archive that holds "
+          "it to littlehorse_image_archives ('docker save -o <file>.tar lh-testbed/nonexistent:0' where the image "
+          "is), or set server_image to an image the archives hold."]),
     Case("load-balancer-image-missing", "host: image missing (load balancer)",
          lambda ctx: edit(baseline(), {"littlehorse_load_balancer_port": 35000,
                                        "load_balancer_image": "lh-testbed/nonexistent-haproxy:0"},

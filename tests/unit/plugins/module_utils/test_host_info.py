@@ -339,3 +339,20 @@ def test_without_members_nothing_is_listed():
                         listed=[{"Names": ["/lh-server-2"]}])
     result, problems, changed = look(client, "h1", containers=[])
     assert result["unplanned"] == [] and problems == []
+
+
+def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed_to_load():
+    client = FakeClient(images={"lh-testbed/kafka:4.1.1": "sha256:k"}, pullable=["lh/server:1"])
+    images = [{"image": "lh-testbed/kafka:4.1.1", "variable": "kafka_image", "archive": True},
+              {"image": "lh/server:1", "variable": "server_image", "archive": True},
+              {"image": "dash:1", "variable": "dashboard_image", "required": False, "archive": True}]
+    result, problems, changed = look(client, "h1", images=images)
+    assert problems == [] and changed is False and client.images.pulls == []
+    assert [(i["image"], i["present"], i["from_archive"], i["available"]) for i in result["images"]] == [
+        ("lh-testbed/kafka:4.1.1", True, False, True), ("lh/server:1", False, True, False),
+        ("dash:1", False, True, False)]
+    assert result["load_from_archives"] == [{"image": "lh/server:1", "variable": "server_image", "required": True},
+                                            {"image": "dash:1", "variable": "dashboard_image", "required": False}]
+    assert result["images"][1]["missing_because"] == (
+        "image lh/server:1 (server_image) is not on the Docker engine of h1 and no archive of littlehorse_image_archives "
+        "holds it")
