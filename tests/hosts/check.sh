@@ -34,6 +34,10 @@ while True:
     c,_=s.accept(); c.sendall(("hello from "+os.environ["WHO"]+"\n").encode()); c.close()'
 PROBE_IMAGE=$(lhsim_images | awk '{print $3}')
 IP1=$(lhsim_ip 1)
+# The hosts start without images (up.sh): load the probe's from its archive when host1 lacks it.
+if ! lhsim_docker 1 image inspect "$PROBE_IMAGE" >/dev/null 2>&1; then
+  lhsim_docker 1 load -q -i "$(lhsim_archive "$PROBE_IMAGE")" >/dev/null || bad "lhsim1: docker load of $PROBE_IMAGE"
+fi
 lhsim_docker 1 rm -f lhsim-check >/dev/null 2>&1 || true
 lhsim_docker 1 run -d --name lhsim-check -e WHO=lhsim1 -p "$IP1:18080:8080" \
   --entrypoint python3 "$PROBE_IMAGE" -c "$SERVER" >/dev/null

@@ -12,6 +12,7 @@ LHSIM_NET=${LHSIM_NET:-10.79.0}            # the /24 the harness owns (not 10.77
 LHSIM_BRIDGE=br-lhsim
 LHSIM_STATE=${LHSIM_STATE:-/var/lib/lhsim}     # keys, configs, pids, inventory, env (removed by down.sh)
 LHSIM_CACHE=${LHSIM_CACHE:-/var/cache/lhsim}   # unpacked sshd, saved images (kept by down.sh unless --purge)
+LHSIM_ARCHIVES=$LHSIM_CACHE/images        # one 'docker save' archive per test bed image (up.sh)
 LHSIM_MAX_HOSTS=40
 LHSIM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -22,6 +23,9 @@ lhsim_data()     { echo "/var/lib/lhsim-host$1"; }
 lhsim_hostdir()  { echo "$LHSIM_STATE/host$1"; }
 lhsim_sock()     { echo "unix://$(lhsim_run "$1")/docker.sock"; }
 lhsim_docker()   { local n=$1; shift; docker -H "$(lhsim_sock "$n")" "$@"; }
+
+# The archive of an image: lh-testbed/kafka:4.1.1 -> $LHSIM_ARCHIVES/kafka-4.1.1.tar
+lhsim_archive()  { local name=${1#lh-testbed/}; echo "$LHSIM_ARCHIVES/${name//[:\/]/-}.tar"; }
 
 say()  { printf '[lhsim] %s\n' "$*"; }
 die()  { printf '[lhsim] ERROR: %s\n' "$*" >&2; exit 1; }

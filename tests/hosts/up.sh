@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# usage: tests/hosts/up.sh [N]     (default 1)
+# usage: tests/hosts/up.sh [--load-images] [N]     (default 1)
 #
-# Make N simulated hosts lhsim1..N (see lib.sh and README.md), load the test bed's images into
-# each host's engine, and write an Ansible inventory and an env file:
+# Make N simulated hosts lhsim1..N (see lib.sh and README.md), without images: save the test
+# bed's images into one archive each ($LHSIM_ARCHIVES, for littlehorse_image_archives; with
+# --load-images also load them into each host's engine), and write an Ansible inventory and an
+# env file:
 #   /var/lib/lhsim/inventory.yml   group `lhsim`, hosts lhsim1..N (ansible_host = the host's address)
 #   /var/lib/lhsim/env.sh          `. /var/lib/lhsim/env.sh` before ansible/molecule
 # Idempotent: what already exists and works is left alone (and said so).
@@ -10,9 +12,11 @@ set -euo pipefail
 # shellcheck source=tests/hosts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+LOAD_IMAGES=0
+if [ "${1:-}" = --load-images ]; then LOAD_IMAGES=1; shift; fi
 COUNT=${1:-1}
 [[ $COUNT =~ ^[0-9]+$ ]] && [ "$COUNT" -ge 1 ] && [ "$COUNT" -le $LHSIM_MAX_HOSTS ] \
-  || die "usage: $0 [N]  (1..$LHSIM_MAX_HOSTS hosts)"
+  || die "usage: $0 [--load-images] [N]  (1..$LHSIM_MAX_HOSTS hosts)"
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, bridge, iptables, dockerd)"
 mkdir -p "$LHSIM_CACHE"; exec 9>"$LHSIM_CACHE/.lock"
 flock -w 600 9 || die "another up.sh/down.sh holds $LHSIM_CACHE/.lock"
@@ -172,38 +176,41 @@ for n in $(seq 1 "$COUNT"); do
 done
 for n in "${started[@]}"; do wait_host "$n"; done
 
-# --- images: saved once from the machine's engine (cache keyed by the image ids), loaded into
-# each host's engine unless it already holds the same image ids.
+# --- images: the hosts start WITHOUT the test bed's images, as machines that reach no registry.
+# Each image is saved once from the machine's engine into its own archive, $LHSIM_ARCHIVES/<name>.tar
+# (lh-testbed/kafka:4.1.1 -> kafka-4.1.1.tar), kept while the image id is the one recorded next to
+# it (<name>.tar.id). The scenarios hand these archives to the collection (littlehorse_image_archives),
+# which copies and loads what each host misses. --load-images loads them into each host here instead
+# (for tools that run containers on the hosts without the collection).
 read -r -a IMAGES <<<"$(lhsim_images)"
-ids=()
+mkdir -p "$LHSIM_ARCHIVES"
+rm -f "$LHSIM_CACHE"/images-*.tar "$LHSIM_CACHE"/images-*.tar.tmp   # the earlier all-in-one archive
+archives=()
 for img in "${IMAGES[@]}"; do
   id=$(docker image inspect --format '{{.Id}}' "$img" 2>/dev/null) \
     || die "image $img is missing on the machine's engine (make images)"
-  ids+=("$id")
-done
-key=$(printf '%s\n' "${IMAGES[@]}" "${ids[@]}" | sha256sum | cut -c1-16)
-TAR=$LHSIM_CACHE/images-$key.tar
-if [ -f "$TAR" ]; then
-  say "images: cached $TAR"
-else
-  say "images: docker save ${IMAGES[*]} -> $TAR"
-  rm -f "$LHSIM_CACHE"/images-*.tar
-  docker save -o "$TAR.tmp" "${IMAGES[@]}" && mv "$TAR.tmp" "$TAR"
-fi
-for n in $(seq 1 "$COUNT"); do
-  missing=0
-  for i in "${!IMAGES[@]}"; do
-    have=$(lhsim_docker "$n" image inspect --format '{{.Id}}' "${IMAGES[$i]}" 2>/dev/null || true)
-    [ "$have" = "${ids[$i]}" ] || missing=1
-  done
-  if [ $missing = 0 ]; then
-    say "host $n: images present (${IMAGES[*]})"
+  tar=$(lhsim_archive "$img")
+  archives+=("$tar")
+  if [ -f "$tar" ] && [ "$(cat "$tar.id" 2>/dev/null)" = "$id" ]; then
+    say "image archive: $tar (kept, ${id:7:12})"
   else
     s=$(date +%s)
-    lhsim_docker "$n" load -q -i "$TAR" >/dev/null
-    say "host $n: docker load ${IMAGES[*]} ($(( $(date +%s) - s ))s)"
+    rm -f "$tar" "$tar.id"
+    docker save -o "$tar.tmp" "$img" && mv "$tar.tmp" "$tar" && echo "$id" >"$tar.id"
+    say "image archive: docker save $img -> $tar ($(( $(date +%s) - s ))s)"
   fi
 done
+if [ "$LOAD_IMAGES" = 1 ]; then
+  for n in $(seq 1 "$COUNT"); do
+    for i in "${!IMAGES[@]}"; do
+      have=$(lhsim_docker "$n" image inspect --format '{{.Id}}' "${IMAGES[$i]}" 2>/dev/null || true)
+      [ "$have" = "$(cat "${archives[$i]}.id")" ] && continue
+      s=$(date +%s)
+      lhsim_docker "$n" load -q -i "${archives[$i]}" >/dev/null
+      say "host $n: docker load ${IMAGES[$i]} ($(( $(date +%s) - s ))s)"
+    done
+  done
+fi
 
 # --- inventory and env for Ansible (every host with state, so a larger earlier run stays listed)
 all_hosts=$( { seq 1 "$COUNT"; lhsim_known_hosts; } | sort -nu)
@@ -232,6 +239,7 @@ all_hosts=$( { seq 1 "$COUNT"; lhsim_known_hosts; } | sort -nu)
   for n in $all_hosts; do
     echo "export LHSIM${n}_ADDRESS=$(lhsim_ip "$n") LHSIM${n}_DOCKER_HOST=$(lhsim_sock "$n")"
   done
+  echo "export LHSIM_IMAGE_ARCHIVES=\"${archives[*]}\""
   echo "export ANSIBLE_HOST_KEY_CHECKING=False"
 } | write_if_changed "$LHSIM_STATE/env.sh"
 

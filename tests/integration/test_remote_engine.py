@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A module that talks to a remote engine (docker_host) waits through the published ports.
 
-The engine is simulated host 1's (tests/hosts/up.sh 1: its own network namespace and dockerd);
+The engine is simulated host 1's (tests/hosts/up.sh 1: its own network namespace and dockerd, no images
+until lh_image_archive loads the Kafka image from the test bed's archive);
 the module runs here, in the machine's namespace, where that engine's container addresses are
 not reachable. The wait must go to the port the container publishes on the host's address
 (wait_host), as the roles do when littlehorse_docker_host is set. The other way, the module on
@@ -23,9 +24,14 @@ NAME = PREFIX + "-remote-kafka"
 @pytest.fixture(scope="module")
 def simulated_host():
     subprocess.run([os.path.join(ROOT, "tests", "hosts", "up.sh"), "1"], check=True, capture_output=True)
-    address = subprocess.run(["bash", "-c", ". %s/env.sh && echo $LHSIM1_ADDRESS $LHSIM1_DOCKER_HOST" % STATE],
-                             check=True, capture_output=True, text=True).stdout.split()
+    address = subprocess.run(["bash", "-c", ". %s/env.sh && echo $LHSIM1_ADDRESS $LHSIM1_DOCKER_HOST "
+                              "$LHSIM_IMAGE_ARCHIVES" % STATE], check=True, capture_output=True, text=True).stdout.split()
     engine = docker_sdk.DockerClient(base_url=address[1])
+    # The simulated host starts without images: the Kafka image comes from the test bed's archives (up.sh),
+    # loaded through the same engine from here, as the preflight does with littlehorse_docker_host.
+    loaded = run_module("lh_image_archive", dict(host="lhsim1", docker_host=address[1], archives=address[2:],
+                                                 images=[dict(image=KAFKA_IMAGE, variable="kafka_image")]))
+    assert not loaded.get("failed") and loaded["images"][0]["available"], loaded
     yield address[0], address[1], engine
     for container in engine.containers.list(all=True, filters={"name": "^%s-" % PREFIX}):
         container.remove(force=True)
