@@ -248,4 +248,3 @@ def test_write_bundle_leaves_nothing_when_it_fails(tmp_path):
     with pytest.raises(Exception):
         write_bundle(str(tmp_path / "x.tar.gz"), {"bad": object()})
     assert os.listdir(str(tmp_path)) == []
-
