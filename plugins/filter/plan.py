@@ -171,6 +171,13 @@ class _Inventory(object):
                        "reach this host at")
         return value
 
+    def advertised_source(self, host):
+        """Where advertised_host(host) comes from, as the messages name it."""
+        values = self.hostvars.get(host) or {}
+        values = values if isinstance(values, Mapping) else {}
+        return "littlehorse_advertised_host" if values.get("littlehorse_advertised_host") else (
+            "ansible_host" if values.get("ansible_host") else "the inventory name")
+
     def bind(self, host):
         value = str(self.raw(host, "littlehorse_bind_address") or "0.0.0.0").strip()
         if not _is_ipv4(value):
@@ -693,6 +700,23 @@ def reach_plan(plan, inv):
     return reach
 
 
+def resolve_plan(plan, inv):
+    """{host: [{name, host, source}]}: the advertised host names (not IPv4 addresses) each host must resolve - its
+    own (the clients and the modules reach it there) and those of the other hosts it dials (plan["reach"]), each
+    once. `host` is the host the name belongs to; `source` where it came from (littlehorse_advertised_host,
+    ansible_host or the inventory name), for the message that names the fix."""
+    resolve = {}
+    for host in plan["cluster"]["hosts"]:
+        entries = []
+        for owner, name in [(host, inv.advertised_host(host))] + [(p["to"], p["address"]) for p in plan["reach"][host]]:
+            if _is_ipv4(name) or any(e["name"] == name for e in entries):
+                continue
+            source = inv.advertised_source(owner) if name == inv.advertised_host(owner) else "the plan"
+            entries.append({"name": name, "host": owner, "source": source})
+        resolve[host] = entries
+    return resolve
+
+
 def _port_spaces(inv, hosts):
     """Hosts at the same address are one machine, one port space: host -> (first host there, the address)."""
     owner, spaces = {}, {}
@@ -900,6 +924,7 @@ def cluster_plan(groups, hostvars):
                         "ansible_host or littlehorse_advertised_host to an address the clients reach"
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
     plan["reach"] = reach_plan(plan, inv)
+    plan["resolve"] = resolve_plan(plan, inv)
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
                          for host in all_hosts)

@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, named_volumes, normalise_port)
@@ -24,6 +25,8 @@ MINIMUM_SDK = (7, 1)
 # Docker 20.10 (API 1.41) is the oldest engine the modules are tested against (Debian's docker.io).
 MINIMUM_ENGINE = (20, 10)
 REACH_TIMEOUT = 3.0
+# The state of a peer at a name that does not resolve here: not dialled (resolve_problem names it once).
+UNRESOLVED = "unresolved"
 WILDCARDS = ("", "0.0.0.0", "::")
 
 
@@ -109,12 +112,74 @@ def reach_peers(peers, dial=reach_test):
 
 def reach_problem(peer, host):
     """A peer that did not answer at all (refused means the machine is there: nothing listens yet)."""
-    if peer["state"] in ("open", "refused"):
+    if peer["state"] in ("open", "refused", UNRESOLVED):
         return None
     return ("host %s cannot reach %s at %s:%s (%s): %s. Open the port from %s to %s (firewall, security group), or "
             "correct %s's address (ansible_host or littlehorse_advertised_host)."
             % (host, peer["to"], peer["address"], peer["port"], peer["purpose"], peer["state"], host, peer["to"],
                peer["to"]))
+
+
+# RFC 6761: names under .invalid never resolve, and resolvers should say so without asking anyone; so does this,
+# and no query leaves the host for them.
+NEVER_RESOLVES = "invalid"
+RESOLVE_TIMEOUT = 10.0
+
+
+def resolve_test(name):
+    """([addresses], '') when `name` resolves on this machine, else ([], why not)."""
+    labels = str(name).lower().rstrip(".").split(".")
+    if labels[-1] == NEVER_RESOLVES:
+        return [], "names under .invalid never resolve, RFC 6761"
+    try:
+        answers = socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        return [], err.strerror or str(err)
+    except (OSError, socket.error, UnicodeError) as err:
+        return [], getattr(err, "strerror", None) or str(err)
+    addresses = []
+    for answer in answers:
+        if answer[4][0] not in addresses:
+            addresses.append(answer[4][0])
+    return addresses, ""
+
+
+def resolve_names(entries, lookup=resolve_test, timeout=RESOLVE_TIMEOUT):
+    """Each {name, host, source} of `entries` once per name, all looked up at the same time (threads: a resolver
+    that does not answer costs one timeout, not one each); a lookup still running after `timeout` seconds is
+    reported as such. Returns the entries with `resolved`, `addresses` and `error`."""
+    unique = []
+    for entry in entries or []:
+        if entry["name"] not in [u["name"] for u in unique]:
+            unique.append(entry)
+    results = [None] * len(unique)
+
+    def run(index, name):
+        results[index] = lookup(name)
+
+    threads = [threading.Thread(target=run, args=(i, e["name"])) for i, e in enumerate(unique)]
+    deadline = time.time() + timeout
+    for thread in threads:
+        thread.daemon = True  # a lookup that hangs must not keep the module from exiting
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.time()))
+    looked = []
+    for entry, answer in zip(unique, results):
+        addresses, error = answer if answer is not None else ([], "no answer within %g s" % timeout)
+        looked.append(dict(entry, resolved=not error, addresses=list(addresses), error=error))
+    return looked
+
+
+def resolve_problem(entry, here):
+    """A name of the plan that does not resolve on `here`, the host that must dial or advertise it."""
+    if entry["resolved"]:
+        return None
+    setting = ("littlehorse_advertised_host" if entry.get("source") == "littlehorse_advertised_host"
+               else "ansible_host or littlehorse_advertised_host")
+    return ("host %s: the advertised host '%s' (from %s) does not resolve here (on %s: %s): set %s to an address, or a "
+            "name the hosts and clients resolve."
+            % (entry["host"], entry["name"], entry.get("source") or "the inventory", here, entry["error"], setting))
 
 
 def planned_ports(ports):
@@ -346,14 +411,17 @@ def _not_found(err):
 
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
-         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=()):
+         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
+         resolve=(), lookup=resolve_test):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of engine, disk, reach, destructive, unplanned_server, unplanned_kafka,
-    image, port. `identity` ({container: {env: value}}) is what each existing container must hold; `members`
-    recognise the cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port on
-    this machine (used only when `local`, i.e. the engine runs where the module runs); `dial`
-    tries each of `peers` ({to, address, port, purpose}) from here."""
+    problems: [{kind, msg}], kind one of engine, disk, resolve, reach, destructive, unplanned_server,
+    unplanned_kafka, image, port. `resolve` ({name, host, source}) are the names this host must resolve, each
+    looked up with `lookup`; a peer at a name that does not resolve is not dialled. `identity`
+    ({container: {env: value}}) is what each existing container must hold; `members` recognise the cluster's
+    containers that the plan does not put here (see unplanned_members). `bind` tests a port on this machine (used
+    only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers` ({to, address, port,
+    purpose}) from here."""
     problems = []
     changed = False
     version = client.version()
@@ -367,7 +435,12 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
                           ("disk", disk_problem(result["disk"], min_free_disk_mb, host))):
         if message:
             problems.append({"kind": kind, "msg": message})
-    result["reach"] = reach_peers(list(peers or []), dial)
+    result["resolve"] = resolve_names(list(resolve or []), lookup)
+    problems.extend({"kind": "resolve", "msg": m} for m in (resolve_problem(e, host) for e in result["resolve"]) if m)
+    unresolved = set(e["name"] for e in result["resolve"] if not e["resolved"])
+    peers = list(peers or [])
+    dialled = iter(reach_peers([p for p in peers if p["address"] not in unresolved], dial))
+    result["reach"] = [dict(p, state=UNRESOLVED) if p["address"] in unresolved else next(dialled) for p in peers]
     problems.extend({"kind": "reach", "msg": m} for m in (reach_problem(p, host) for p in result["reach"]) if m)
 
     found = []

@@ -19,7 +19,8 @@ description:
     data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
-    O(min_free_disk_mb), another host of O(peers) does not answer, an existing container holds data of another
+    O(min_free_disk_mb), a name of O(resolve) does not resolve on the host, another host of O(peers) does not
+    answer, an existing container holds data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
     the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
     is taken by something else. The problems are also returned as data (RV(problems)).
@@ -133,6 +134,32 @@ options:
         description: What the port is for, in messages.
         type: str
         default: a port of the cluster
+  resolve:
+    description:
+      - Host names this host must resolve - its own advertised host and those of the other hosts it dials - each
+        looked up once on the managed host (C(getaddrinfo)), all at the same time, for up to 10 seconds. Names under
+        C(.invalid) never resolve (RFC 6761) and are not looked up.
+      - A name that does not resolve is a problem (kind C(resolve)) naming the host it belongs to, where it came from
+        (O(resolve[].source)) and the fix; a peer of O(peers) at such a name is not dialled (its RV(reach) state is
+        C(unresolved)).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The name to look up.
+        type: str
+        required: true
+      host:
+        description: The inventory host whose advertised host the name is, in messages.
+        type: str
+        required: true
+      source:
+        description:
+          - Where the name came from, in messages - V(littlehorse_advertised_host), V(ansible_host) or V(the inventory
+            name); the fix names the setting to change.
+        type: str
+        default: the inventory
   members:
     description:
       - How to recognise the cluster's own containers that the plan does not put on this host (a server the
@@ -239,8 +266,19 @@ disk:
   returned: success
   type: dict
   sample: {root_dir: /var/lib/docker, free_bytes: 52000000000, total_bytes: 100000000000}
+resolve:
+  description:
+    - Each name of O(resolve) once, with C(resolved), the C(addresses) it resolved to on the host and, when it did not
+      resolve, the C(error).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {name: lh2.example.com, host: lh2, source: ansible_host, resolved: true, addresses: [192.0.2.12], error: ""}
 reach:
-  description: Each of O(peers) with C(state) C(open), C(refused) (the machine answered), or why nothing answered.
+  description:
+    - Each of O(peers) with C(state) C(open), C(refused) (the machine answered), C(unresolved) (its name does not
+      resolve, see RV(resolve), so it was not dialled), or why nothing answered.
   returned: success
   type: list
   elements: dict
@@ -256,7 +294,7 @@ unplanned:
        volumes: [lh-server-302-data], identity: {LHS_CLUSTER_ID: lh, LHS_INSTANCE_ID: "302"}}
 problems:
   description:
-    - Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(reach), C(destructive),
+    - Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(resolve), C(reach), C(destructive),
       C(unplanned_server), C(unplanned_kafka), C(image) or C(port).
   returned: always
   type: list
@@ -295,6 +333,11 @@ def main():
             port=dict(type="int", required=True),
             purpose=dict(type="str", default="a port of the cluster"),
         )),
+        resolve=dict(type="list", elements="dict", default=[], options=dict(
+            name=dict(type="str", required=True),
+            host=dict(type="str", required=True),
+            source=dict(type="str", default="the inventory"),
+        )),
         members=dict(type="list", elements="dict", default=[], options=dict(
             name_prefix=dict(type="str", required=True),
             env=dict(type="str", required=True, choices=["LHS_CLUSTER_ID", "CLUSTER_ID"]),
@@ -321,7 +364,7 @@ def main():
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
             min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
-            members=params["members"])
+            members=params["members"], resolve=params["resolve"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

@@ -10,8 +10,8 @@ dials the other hosts, put them at this machine's own address (<local>) or at 0.
 kernel at once): no packet leaves the machine.
 
 A few cases talk to fake engines (conftest.FakeEngine: the preflight's reads answered, every change refused
-and recorded): an engine older than the minimum, which no real engine here is, and the cases where today's
-code does not refuse what it should (xfail, 'pending: ...'), whose run today goes on to the roles. The test
+and recorded): an engine older than the minimum, which no real engine here is, and cases whose run would go on
+to the roles if the code did not refuse them (or a case still marked pending, xfail 'pending: ...'). The test
 then also asserts that the fake engines saw no change.
 """
 import io
@@ -42,6 +42,7 @@ ROLE_WIDE_FIX = ("every host of the group must run the same: set it once in grou
                  "change it there for all of them (site.yml rolls the change one host at a time)")
 REACH_FIX = ("Open the port from %s to %s (firewall, security group), or correct %s's address (ansible_host or "
              "littlehorse_advertised_host).")
+RESOLVE_FIX = "set ansible_host or littlehorse_advertised_host to an address, or a name the hosts and clients resolve."
 DASHBOARD_DOUBLE = "lh-testbed/lh-dashboard-double:1.2.1"
 
 
@@ -494,26 +495,26 @@ CASES = [
          ["host lhbad1 cannot reach lhbad2 at 0.0.0.1:37011 (the internal port of lhbad-server-201): Network is "
           "unreachable. " + REACH_FIX % ("lhbad1", "lhbad2", "lhbad2")], uses=("fakes", "local")),
 
-    # ---- pending: today's code does not refuse these. Fake engines: today's run goes on to the roles there,
-    # which the fakes refuse and record, and nothing real changes. The load balancer's host is the one no other
-    # host dials (the reach check), so its name is never looked up today (no DNS query leaves the machine).
-    Case("load-balancer-address-does-not-resolve", "pending: non-resolving address",
+    # ---- names that do not resolve: each host looks up its own advertised name and those it dials (the preflight's
+    # resolve). The load balancer's host is the one no other host dials, so only its own look sees its name. Names
+    # under .invalid are refused without a lookup (RFC 6761); the inventory name lhbadlb is looked up by this
+    # machine's resolver (/etc/hosts, then its DNS server: one query for lhbadlb). Fake engines: were the check
+    # gone, the run would go on to the roles, which the fakes refuse and record, and nothing real would change.
+    Case("load-balancer-address-does-not-resolve", "host: non-resolving address",
          lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
                                         hosts={"lhbad1": {"littlehorse_server_count": 2},
                                                "lhbadlb": {"ansible_host": "lhbad-nowhere.invalid"}},
                                         groups={"littlehorse_load_balancer": ["lhbadlb"]})),
-         ["host lhbadlb: the advertised host 'lhbad-nowhere.invalid' (from ansible_host) does not resolve"],
-         uses=("fakes", "local"),
-         pending="advertised host names are never resolved; a host no other host dials (the load balancer's, whose "
-                 "address only the clients get) passes with a name that does not resolve"),
-    Case("load-balancer-without-address-name-does-not-resolve", "pending: no address",
+         ["host lhbadlb: the advertised host 'lhbad-nowhere.invalid' (from ansible_host) does not resolve here (on "
+          "lhbadlb: names under .invalid never resolve, RFC 6761): " + RESOLVE_FIX],
+         uses=("fakes", "local")),
+    Case("load-balancer-without-address-name-does-not-resolve", "host: no address, inventory name",
          lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
                                         hosts={"lhbad1": {"littlehorse_server_count": 2}, "lhbadlb": {}},
                                         groups={"littlehorse_load_balancer": ["lhbadlb"]})),
-         ["host lhbadlb: the advertised host 'lhbadlb' (from the inventory name) does not resolve"],
-         uses=("fakes", "local"),
-         pending="a host without ansible_host or littlehorse_advertised_host advertises its inventory name, "
-                 "unresolved"),
+         ["host lhbadlb: the advertised host 'lhbadlb' (from the inventory name) does not resolve here (on lhbadlb: ",
+          "): " + RESOLVE_FIX],
+         uses=("fakes", "local")),
 ]
 
 

@@ -289,3 +289,25 @@ def test_each_host_must_reach_the_other_hosts_kafka_and_internal_ports_and_the_l
 def test_one_engine_needs_no_reach_between_hosts():
     groups, hostvars = one_host()
     assert cluster_plan(groups, hostvars)["reach"] == {"local": []}
+
+
+# ---- the names each host must resolve (the preflight looks them up on that host)
+
+def test_each_host_resolves_its_own_advertised_name_and_the_names_it_dials_each_once_with_their_source():
+    groups, hostvars = hosts(2, kafka=1)
+    hostvars["h1"]["littlehorse_advertised_host"] = "h1.example.test"  # its cluster address stays 10.0.0.1
+    hostvars["h2"].update(ansible_host="h2.example.test", littlehorse_cluster_address="0.0.0.0")
+    groups["littlehorse_load_balancer"] = ["lb"]
+    hostvars["lb"] = {"littlehorse_load_balancer_port": 2100}  # no address: its inventory name
+    resolve = cluster_plan(groups, hostvars)["resolve"]
+    h1 = {"name": "h1.example.test", "host": "h1", "source": "littlehorse_advertised_host"}
+    h2 = {"name": "h2.example.test", "host": "h2", "source": "ansible_host"}
+    assert resolve == {"h1": [h1, h2], "h2": [h2], "lb": [{"name": "lb", "host": "lb", "source": "the inventory name"},
+                                                          h1, h2]}
+
+
+def test_addresses_are_not_looked_up_and_one_engine_resolves_only_its_own_name():
+    assert cluster_plan(*hosts())["resolve"] == {"h1": [], "h2": [], "h3": []}
+    assert cluster_plan(*one_host())["resolve"] == {"local": []}
+    assert cluster_plan(*one_host(littlehorse_advertised_host="lh.example.test"))["resolve"] == {
+        "local": [{"name": "lh.example.test", "host": "local", "source": "littlehorse_advertised_host"}]}

@@ -1,11 +1,15 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+import socket
+import threading
+import time
+
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
     binds_overlap, classify_port, disk_free, disk_problem, engine_problem, local_engine_path, look, planned_ports,
-    port_holders, port_problem, reach_test, sdk_problem, version_tuple)
+    port_holders, port_problem, reach_test, resolve_names, resolve_problem, resolve_test, sdk_problem, version_tuple)
 
 
 class NotFound(Exception):
@@ -339,6 +343,96 @@ def test_without_members_nothing_is_listed():
                         listed=[{"Names": ["/lh-server-2"]}])
     result, problems, changed = look(client, "h1", containers=[])
     assert result["unplanned"] == [] and problems == []
+
+
+# ---- the advertised host names this host must resolve (no lookup leaves the machine: getaddrinfo is mocked)
+
+RESOLVE = [{"name": "lb.example.test", "host": "lb", "source": "ansible_host"},
+           {"name": "h2", "host": "h2", "source": "the inventory name"},
+           {"name": "lb.example.test", "host": "lb", "source": "ansible_host"}]
+
+
+def fake_getaddrinfo(known):
+    def getaddrinfo(name, port, family=0, kind=0, *rest):
+        if name not in known:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, kind, 6, "", (address, 0)) for address in known[name]]
+    return getaddrinfo
+
+
+def test_a_name_that_resolves_gives_its_addresses_and_one_that_does_not_says_why(monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo({"h2": ["10.0.0.2", "10.0.0.2", "10.0.1.2"]}))
+    assert resolve_test("h2") == (["10.0.0.2", "10.0.1.2"], "")
+    assert resolve_test("lb.example.test") == ([], "Name or service not known")
+
+
+def test_a_resolver_that_fails_is_named_by_its_error(monkeypatch):
+    def getaddrinfo(*args):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    assert resolve_test("h2") == ([], "Temporary failure in name resolution")
+
+
+@pytest.mark.parametrize("name", ["lhbad-nowhere.invalid", "X.INVALID.", "invalid"])
+def test_names_under_invalid_are_refused_without_a_lookup(monkeypatch, name):
+    def getaddrinfo(*args):
+        raise AssertionError("looked up %s" % name)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    assert resolve_test(name) == ([], "names under .invalid never resolve, RFC 6761")
+
+
+def test_each_name_is_looked_up_once_and_all_at_the_same_time():
+    asked = []
+    result = resolve_names(RESOLVE, lookup=lambda name: asked.append(name) or (
+        (["10.0.0.2"], "") if name == "h2" else ([], "Name or service not known")))
+    assert sorted(asked) == ["h2", "lb.example.test"]
+    assert result == [dict(RESOLVE[0], resolved=False, addresses=[], error="Name or service not known"),
+                      dict(RESOLVE[1], resolved=True, addresses=["10.0.0.2"], error="")]
+
+
+def test_a_lookup_that_hangs_costs_one_timeout_and_is_reported():
+    gate = threading.Event()
+    started = time.time()
+    try:
+        result = resolve_names(RESOLVE[:2], lookup=lambda name: gate.wait(5) and None or ([], "late"), timeout=0.2)
+    finally:
+        gate.set()
+    assert time.time() - started < 2
+    assert [r["error"] for r in result] == ["no answer within 0.2 s"] * 2
+    assert not any(r["resolved"] for r in result)
+
+
+@pytest.mark.parametrize("source,setting", [
+    ("ansible_host", "ansible_host or littlehorse_advertised_host"),
+    ("the inventory name", "ansible_host or littlehorse_advertised_host"),
+    ("littlehorse_advertised_host", "littlehorse_advertised_host")])
+def test_a_name_that_does_not_resolve_names_its_host_its_source_where_it_was_looked_up_and_the_fix(source, setting):
+    entry = {"name": "lb.example.test", "host": "lb", "source": source, "resolved": False, "addresses": [],
+             "error": "Name or service not known"}
+    assert resolve_problem(entry, "h1") == (
+        "host lb: the advertised host 'lb.example.test' (from %s) does not resolve here (on h1: Name or service not "
+        "known): set %s to an address, or a name the hosts and clients resolve." % (source, setting))
+    assert resolve_problem(dict(entry, resolved=True, error=""), "h1") is None
+
+
+def test_a_peer_whose_name_does_not_resolve_is_one_problem_and_is_not_dialled():
+    peers = [{"to": "h2", "address": "h2", "port": 9092, "purpose": "the Kafka broker port of lh-kafka-2"},
+             {"to": "h3", "address": "10.0.0.3", "port": 2011, "purpose": "the internal port of lh-server-301"}]
+    resolve = [{"name": "h1", "host": "h1", "source": "the inventory name"},
+               {"name": "h2", "host": "h2", "source": "the inventory name"}]
+    dialled = []
+    result, problems, changed = look(
+        FakeClient(), "h1", peers=peers, resolve=resolve,
+        lookup=lambda name: (["10.0.0.1"], "") if name == "h1" else ([], "Name or service not known"),
+        dial=lambda address, port: dialled.append(address) or "refused")
+    assert dialled == ["10.0.0.3"]
+    assert [p["state"] for p in result["reach"]] == ["unresolved", "refused"]
+    assert [r["resolved"] for r in result["resolve"]] == [True, False]
+    assert problems == [{"kind": "resolve", "msg": (
+        "host h2: the advertised host 'h2' (from the inventory name) does not resolve here (on h1: Name or service "
+        "not known): set ansible_host or littlehorse_advertised_host to an address, or a name the hosts and clients "
+        "resolve.")}]
+    assert not changed
 
 
 def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed_to_load():
