@@ -225,7 +225,7 @@ CASES = [
           "converted to an int"]),
     Case("client-config-argument-not-a-choice", "role argument spec (first play, last role)",
          base(client_config_protocol="SSL"),
-         ["value of client_config_protocol must be one of: PLAINTEXT, TLS, got: SSL"]),
+         ["value of client_config_protocol must be one of: , PLAINTEXT, TLS, got: SSL"]),
     Case("client-config-path-relative", "relative client file path",
          base(client_config_path="lhbad-client.properties"),
          ["host lhbad1: client_config_path 'lhbad-client.properties' is a relative path, which would be written "
@@ -497,9 +497,9 @@ CASES = [
 
     # ---- names that do not resolve: each host looks up its own advertised name and those it dials (the preflight's
     # resolve). The load balancer's host is the one no other host dials, so only its own look sees its name. Names
-    # under .invalid are refused without a lookup (RFC 6761); the inventory name lhbadlb is looked up by this
-    # machine's resolver (/etc/hosts, then its DNS server: one query for lhbadlb). Fake engines: were the check
-    # gone, the run would go on to the roles, which the fakes refuse and record, and nothing real would change.
+    # under .invalid are refused without a lookup (RFC 6761), so no query leaves the machine: the inventory name of the
+    # second case ends in .invalid too. Fake engines: were the check gone, the run would go on to the roles, which
+    # the fakes refuse and record, and nothing real would change.
     Case("load-balancer-address-does-not-resolve", "host: non-resolving address",
          lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
                                         hosts={"lhbad1": {"littlehorse_server_count": 2},
@@ -510,10 +510,10 @@ CASES = [
          uses=("fakes", "local")),
     Case("load-balancer-without-address-name-does-not-resolve", "host: no address, inventory name",
          lambda ctx: on_fakes(ctx, edit(at_home(ctx, multi(1), "lhbad1"), {"littlehorse_load_balancer_port": 35000},
-                                        hosts={"lhbad1": {"littlehorse_server_count": 2}, "lhbadlb": {}},
-                                        groups={"littlehorse_load_balancer": ["lhbadlb"]})),
-         ["host lhbadlb: the advertised host 'lhbadlb' (from the inventory name) does not resolve here (on lhbadlb: ",
-          "): " + RESOLVE_FIX],
+                                        hosts={"lhbad1": {"littlehorse_server_count": 2}, "lhbadlb.invalid": {}},
+                                        groups={"littlehorse_load_balancer": ["lhbadlb.invalid"]})),
+         ["host lhbadlb.invalid: the advertised host 'lhbadlb.invalid' (from the inventory name) does not resolve here "
+          "(on lhbadlb.invalid: names under .invalid never resolve, RFC 6761): " + RESOLVE_FIX],
          uses=("fakes", "local")),
 ]
 
