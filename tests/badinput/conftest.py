@@ -77,6 +77,7 @@ BASE_VARS = {
     # the test bed's servers: the serial collector and the client compiler only (less CPU on 2 cores)
     "server_java_opts": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false",
     "client_config_path": os.path.join(BUILD, "lhbad-client.properties"),
+    "client_config_prometheus_targets_path": os.path.join(BUILD, "lhbad-prometheus-targets.json"),
 }
 
 
