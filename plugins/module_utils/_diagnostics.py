@@ -27,6 +27,8 @@ import time
 
 from ansible.module_utils.six import string_types
 
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+
 SECRET_NAME_PATTERN = "PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|KEY"
 REDACTED = "<redacted>"
 # A shorter value cannot be removed from free text without destroying the text around it (and says little).
@@ -85,6 +87,15 @@ class Redactor(object):
         if isinstance(value, string_types):
             return self.text(value)
         return value
+
+
+def redactor_from(params):
+    """The Redactor of a module's secret_name_pattern and secret_values options."""
+    try:
+        return Redactor(params["secret_name_pattern"], params["secret_values"])
+    except re.error as err:
+        raise LHClusterError("secret_name_pattern: '%s' is not a regular expression (%s)"
+                             % (params["secret_name_pattern"], err))
 
 
 def env_secrets(env_list, redactor):

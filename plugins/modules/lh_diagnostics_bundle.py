@@ -100,7 +100,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils._diagnostics import (
-    SECRET_NAME_PATTERN, Redactor, bundle_files, host_error, write_bundle)
+    SECRET_NAME_PATTERN, bundle_files, host_error, redactor_from, write_bundle)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 
 def main():
@@ -114,10 +115,9 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     try:
-        redactor = Redactor(params["secret_name_pattern"], params["secret_values"])
-    except Exception as err:  # re.error
-        module.fail_json(msg="secret_name_pattern: '%s' is not a regular expression (%s)"
-                         % (params["secret_name_pattern"], err))
+        redactor = redactor_from(params)
+    except LHClusterError as err:
+        module.fail_json(msg=str(err))
     created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     files = bundle_files(params["plan"], params["hosts"], redactor, created, params["log_lines"])
     failed = sorted(host for host, result in params["hosts"].items() if host_error(result))

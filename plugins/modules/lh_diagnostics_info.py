@@ -141,7 +141,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import http_get
 from ansible_collections.littlehorse.cluster.plugins.module_utils._diagnostics import (
-    SECRET_NAME_PATTERN, Redactor, collect)
+    SECRET_NAME_PATTERN, collect, redactor_from)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 
@@ -162,10 +162,9 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     try:
-        redactor = Redactor(params["secret_name_pattern"], params["secret_values"])
-    except Exception as err:  # re.error
-        module.fail_json(msg="secret_name_pattern: '%s' is not a regular expression (%s)"
-                         % (params["secret_name_pattern"], err))
+        redactor = redactor_from(params)
+    except LHClusterError as err:
+        module.fail_json(msg=str(err))
     docker = _docker_client.docker
     sdk_version = getattr(docker, "__version__", None) if docker is not None else None
     try:

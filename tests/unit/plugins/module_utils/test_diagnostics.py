@@ -8,8 +8,9 @@ import tarfile
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._diagnostics import (
-    REDACTED, Redactor, bundle_files, collect, container_names, env_secrets, host_error, redact_env, state_of,
-    write_bundle)
+    REDACTED, Redactor, bundle_files, collect, container_names, env_secrets, host_error, redact_env, redactor_from,
+    state_of, write_bundle)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 SECRET = "s3cr3t-Value-9f2"
 JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="lh" password="pw-77aa";'
@@ -248,3 +249,10 @@ def test_write_bundle_leaves_nothing_when_it_fails(tmp_path):
     with pytest.raises(Exception):
         write_bundle(str(tmp_path / "x.tar.gz"), {"bad": object()})
     assert os.listdir(str(tmp_path)) == []
+
+
+def test_redactor_from_module_options_names_a_pattern_that_is_no_regular_expression():
+    redactor = redactor_from({"secret_name_pattern": "PASSWORD", "secret_values": ["s3cr3t-value"]})
+    assert "s3cr3t-value" not in redactor.text("token s3cr3t-value here")
+    with pytest.raises(LHClusterError, match=r"secret_name_pattern: '\(' is not a regular expression"):
+        redactor_from({"secret_name_pattern": "(", "secret_values": []})
