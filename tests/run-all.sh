@@ -37,7 +37,8 @@ run_lane() {
     name=${stage%%:*} command=${stage#*:}
     printf '\n===== [%s] %s: %s (started %s)\n' "$lane" "$name" "$command" "$(date +%T)"
     started=$SECONDS
-    if bash -c "$command"; then result=passed; else result=FAILED; fi
+    bash -c "$command" 2>&1 | tee "build/stage-$name.log"
+    if [ "${PIPESTATUS[0]}" -eq 0 ]; then result=passed; else result=FAILED; fi
     printf '%-8s %-20s %-7s %4ss\n' "$lane" "$name" "$result" $((SECONDS - started)) >>"$results"
     printf '===== [%s] %s %s in %ss\n' "$lane" "$name" "$result" $((SECONDS - started))
   done
@@ -56,6 +57,13 @@ cat build/test-lane-hosts.log
 
 printf '\n===== summary (%ss in all; the two lanes ran side by side)\n' $((SECONDS - total_started))
 cat "$results"
+# The end of the output is what a CI summary keeps: say there why each failed stage failed.
+for name in $(awk '$3 == "FAILED" {print $2}' "$results"); do
+  echo; echo "===== why $name failed (the failure lines of build/stage-$name.log):"
+  sed 's/\x1b\[[0-9;]*m//g' "build/stage-$name.log" \
+    | grep -E -A8 'fatal: |failed: \[|^E  |Traceback' \
+    | cut -c1-600 | tail -60
+done
 passed=$(grep -c ' passed ' "$results") failed=$(grep -c ' FAILED ' "$results")
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,33 +35,36 @@ def remove_leftovers():
         docker("network", "rm", network, check=False)
 
 
-def run_module(module, args, check=False, expect_failure=False):
-    """Run littlehorse.cluster.<module> once with --diff; return its result."""
+def run_steps(module, steps):
+    """Run littlehorse.cluster.<module> once per (args, check) step, in that order, as the tasks of
+    one ansible-playbook run with --diff (a task in check mode where check is true); return the
+    results. One run for all the steps: the playbook's start costs more than most module calls."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "result.json")
-        playbook = [{
-            "hosts": "localhost", "connection": "local", "gather_facts": False,
-            "tasks": [
-                {"name": "module", "littlehorse.cluster." + module: args, "register": "result",
-                 "ignore_errors": True},
-                {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": out},
-                 "check_mode": False},
-            ],
-        }]
+        out = os.path.join(tmp, "results.json")
+        tasks = [{"name": "step %d" % number, "littlehorse.cluster." + module: args, "register": "step%d" % number,
+                  "check_mode": bool(check), "ignore_errors": True}
+                 for number, (args, check) in enumerate(steps)]
+        every = "[%s]" % ", ".join("step%d" % number for number in range(len(steps)))
+        tasks.append({"name": "save", "ansible.builtin.copy": {"content": "{{ %s | to_json }}" % every, "dest": out},
+                      "check_mode": False})
+        playbook = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": tasks}]
         path = os.path.join(tmp, "play.yml")
         with open(path, "w") as handle:
             yaml.safe_dump(playbook, handle)
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
                    "-e", "ansible_python_interpreter=%s" % sys.executable, "--diff", path]
-        if check:
-            command.append("--check")
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"),
                    ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_INVENTORY="localhost,")
         proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         if not os.path.exists(out):
             raise AssertionError("ansible-playbook failed:\n%s\n%s" % (proc.stdout[-3000:], proc.stderr[-3000:]))
         with open(out) as handle:
-            result = json.load(handle)
+            return json.load(handle)
+
+
+def run_module(module, args, check=False, expect_failure=False):
+    """Run littlehorse.cluster.<module> once with --diff; return its result."""
+    result = run_steps(module, [(args, check)])[0]
     if expect_failure:
         assert result.get("failed"), "expected %s to fail, it returned %s" % (module, result)
     elif result.get("failed"):
@@ -70,16 +73,15 @@ def run_module(module, args, check=False, expect_failure=False):
 
 
 def four_times(module, args, expect_change=True):
-    """check, real, idempotent, idempotent-check; returns the check and real results."""
-    checked = run_module(module, args, check=True)
+    """check, real, idempotent, idempotent-check (one playbook run); returns the check and real results."""
+    checked, real, again, again_checked = run_steps(module, [(args, True), (args, False), (args, False), (args, True)])
+    for name, result in (("check", checked), ("real", real), ("second", again), ("second check", again_checked)):
+        assert not result.get("failed"), "%s run of %s failed: %s" % (name, module, result.get("msg"))
     assert checked["changed"] is expect_change, checked
-    real = run_module(module, args)
     assert real["changed"] is expect_change, real
     assert real["actions"] == checked["actions"] or not expect_change
-    again = run_module(module, args)
     assert again["changed"] is False, "second run changed: %s" % again.get("diff")
     assert again["actions"] == []
-    again_checked = run_module(module, args, check=True)
     assert again_checked["changed"] is False, again_checked
     return checked, real
 
