@@ -7,6 +7,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
+    # littlehorse.cluster.container: the options every container module shares. Use it with
+    # littlehorse.cluster.docker (O(docker_host)).
     DOCUMENTATION = r'''
 options:
   name:
@@ -54,9 +56,6 @@ options:
       - Labels of the container. Only the labels given here are compared (the image's are not); a label dropped
         from this option is noticed on the next run.
     type: dict
-  docker_host:
-    description: The engine's address; defaults to the E(DOCKER_HOST) environment variable, else C(unix:///var/run/docker.sock).
-    type: str
   wait:
     description:
       - After the container was started or re-created (and on every run where it should run), wait until it

@@ -19,6 +19,7 @@ description:
 author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.container
+  - littlehorse.cluster.docker
   - ansible.builtin.action_common_attributes
 options:
   node_id:

@@ -21,17 +21,13 @@ description:
   - The archive is written to a temporary file beside O(path) and renamed, with mode 0600; its folder is made
     (mode 0700) when missing. Meant to run on the controller.
 author: littlehorse.cluster contributors (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: In check mode nothing is written; RV(members) lists what would be.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
+  - littlehorse.cluster.secrets
 options:
   path:
     description: The archive to write (C(.tar.gz)); an existing file is replaced.
@@ -47,16 +43,6 @@ options:
         result (its C(msg) is written as the host's C(error.txt)).
     type: dict
     default: {}
-  secret_name_pattern:
-    description: A regular expression (matched anywhere, ignoring case) for the names whose values are secrets.
-    type: str
-    default: PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|KEY
-  secret_values:
-    description: Values that are secret whatever their name; each is replaced wherever it shows. Never shown in
-      Ansible's output.
-    type: list
-    elements: str
-    default: []
   log_lines:
     description: How many log lines per container were asked for, noted in C(summary.json).
     type: int

@@ -24,19 +24,15 @@ description:
   - The playbook littlehorse.cluster.diagnostics runs it on every host and hands the results to
     littlehorse.cluster.lh_diagnostics_bundle.
 author: littlehorse.cluster contributors (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: The module only reads; check mode reads the same.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
-requirements:
-  - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')); no docker CLI.
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
+  - littlehorse.cluster.docker.sdk
+  - littlehorse.cluster.health
+  - littlehorse.cluster.secrets
 options:
   containers:
     description: Names of the containers the plan puts on this host; one that does not exist is reported as absent.
@@ -51,40 +47,11 @@ options:
     default: ""
   servers:
     description: The servers whose health service is read, as seen from the managed host.
-    type: list
-    elements: dict
     default: []
-    suboptions:
-      host:
-        description: Address of the server's health service as seen from the managed host.
-        type: str
-        required: true
-      health_port:
-        description: Port of the health service.
-        type: int
-        default: 1822
-      name:
-        description: The name to report the server by (its container).
-        type: str
   log_lines:
     description: How many of the last log lines (standard output and error, with timestamps) of each container.
     type: int
     default: 500
-  secret_name_pattern:
-    description:
-      - A regular expression (matched anywhere, ignoring case) for the names whose values are secrets.
-    type: str
-    default: PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|KEY
-  secret_values:
-    description:
-      - Values that are secret whatever their name (those of the inventory's secret variables); each is replaced
-        wherever it shows. Never shown in Ansible's output.
-    type: list
-    elements: str
-    default: []
-  docker_host:
-    description: The engine's address; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
-    type: str
   timeout:
     description: Seconds to wait for each health service request.
     type: int

@@ -28,19 +28,13 @@ description:
     prefix C(lh-testbed/) are never pulled (no registry has them), nor images that come from image archives
     (O(images[].archive)).
 author: littlehorse.cluster contributors (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: In check mode nothing is pulled; a missing image that would be pulled is reported as such.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
-requirements:
-  - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')); no docker CLI.
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
+  - littlehorse.cluster.docker.sdk
 options:
   host:
     description: The host's name in messages (the inventory name); defaults to the managed host's name.
@@ -92,9 +86,6 @@ options:
     type: list
     elements: str
     default: []
-  docker_host:
-    description: The engine's address; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
-    type: str
   min_free_disk_mb:
     description:
       - Less free space (MiB) than this in the engine's data directory is a problem; V(0) checks nothing.

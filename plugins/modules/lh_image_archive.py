@@ -27,18 +27,14 @@ description:
   - The preflight role runs it on each host after its look at the host (M(littlehorse.cluster.lh_host_info)), for the
     images the host misses, once it copied the archives that hold them to the host.
 author: littlehorse.cluster contributors (!UNKNOWN)
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: In check mode nothing is loaded; the images that would be loaded are reported with C(would_load), and the
       archives that hold them are not read where the images come with their O(images[].archive).
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
+  - littlehorse.cluster.docker
 requirements:
   - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')) with O(load=true); no docker CLI.
 options:
@@ -94,9 +90,6 @@ options:
     description: The variable the user names the archives with, in messages.
     type: str
     default: littlehorse_image_archives
-  docker_host:
-    description: The engine's address; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
-    type: str
   timeout:
     description: Seconds the engine may take to answer one request; loading a large archive is one request.
     type: int

@@ -24,17 +24,12 @@ description:
 author: littlehorse.cluster contributors (!UNKNOWN)
 requirements:
   - cryptography (the Python package) on the host the module runs on
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: Reports what would be made or issued again and writes nothing.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
 options:
   path:
     description: The folder that holds the files (made with mode 0700 when missing).

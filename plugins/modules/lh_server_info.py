@@ -17,33 +17,13 @@ description:
     server restores state), or fails after O(timeout) seconds naming the servers that were not.
 author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
+  - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
+  - littlehorse.cluster.health
 options:
   servers:
     description: The servers to read.
-    type: list
-    elements: dict
     required: true
-    suboptions:
-      host:
-        description: Address of the server's health service as seen from the managed host.
-        type: str
-        required: true
-      health_port:
-        description: Port of the health service.
-        type: int
-        default: 1822
-      name:
-        description: A name to report the server by.
-        type: str
   wait_ready:
     description: Poll until every server is ready.
     type: bool

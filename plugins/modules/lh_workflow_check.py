@@ -29,17 +29,12 @@ author: littlehorse.cluster contributors (!UNKNOWN)
 requirements:
   - littlehorse-client (the LittleHorse Python client, the same release as the servers) on the host the module
     runs on
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
-    support: full
     details: The check runs in check mode too; it leaves nothing behind unless O(cleanup=false).
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
+extends_documentation_fragment:
+  - littlehorse.cluster.attributes
+  - ansible.builtin.action_common_attributes
 options:
   bootstrap_host:
     description: The address task workers bootstrap from (a server's advertised host, or a load balancer).
