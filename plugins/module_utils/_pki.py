@@ -24,7 +24,8 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import
 try:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -152,7 +153,6 @@ def signed_by(cert, ca_cert):
         if isinstance(public, rsa.RSAPublicKey):
             public.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), cert.signature_hash_algorithm)
         else:
-            from cryptography.hazmat.primitives.asymmetric import ec
             public.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))
     except Exception:  # pylint: disable=broad-except  # any failure to verify means "not signed by it"
         return False
@@ -204,11 +204,110 @@ def check_request(item):
 
 
 def _read(path):
+    return _read_why(path)[0]
+
+
+def _read_why(path):
+    """(content, None), or (None, why the file cannot be read)."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
+            return handle.read(), None
+    except (IOError, OSError) as error:
+        return None, error.strerror or str(error)
+
+
+def not_before(cert):
+    value = getattr(cert, "not_valid_before_utc", None)
+    return value if value is not None else cert.not_valid_before.replace(tzinfo=datetime.timezone.utc)
+
+
+def check_user_ca(cert_data, key_data, cert_file, key_file, names=("ca_cert_file", "ca_key_file"), now=None):
+    """(ca_cert, ca_key, problems) of the user's CA from the PEM bytes of its certificate and key (None: the file was
+    not read, nothing is said about it). problems name the setting (names: those of the certificate and the key), the
+    file and the fix; ca_cert and ca_key are None unless there is no problem. The CA must be a PEM certificate with
+    basicConstraints CA:TRUE (and keyCertSign, when it has a keyUsage), valid now, and its key an unencrypted PEM RSA
+    or EC key whose public key is the certificate's."""
+    now = now or utcnow()
+    cert_name, key_name = names
+    problems = []
+    cert = key = None
+    both = "or unset %s and %s (the collection then makes a CA on the controller)" % (cert_name, key_name)
+    if cert_data is not None:
+        try:
+            cert = load_cert(cert_data)
+        except ValueError:
+            hint = (" (it holds a private key: are %s and %s swapped?)" % (cert_name, key_name)
+                    if b"PRIVATE KEY-----" in cert_data else "")
+            problems.append("%s: %s is not a PEM certificate%s; give your CA's certificate in PEM, the text that starts "
+                            "with -----BEGIN CERTIFICATE----- (convert a DER file with 'openssl x509 -inform der -in "
+                            "ca.der -out ca.crt')" % (cert_name, cert_file, hint))
+    if key_data is not None:
+        try:
+            key = load_key(key_data)
+        except TypeError:
+            problems.append("%s: %s is an encrypted private key (it has a passphrase), and the collection signs with "
+                            "an unencrypted key only; write an unencrypted copy ('openssl pkey -in %s -out ca-plain.key', "
+                            "mode 0600) and set %s to it" % (key_name, key_file, key_file, key_name))
+        except (ValueError, UnsupportedAlgorithm):
+            hint = (" (it holds a certificate: are %s and %s swapped?)" % (cert_name, key_name)
+                    if b"-----BEGIN CERTIFICATE" in key_data else "")
+            problems.append("%s: %s is not a PEM private key%s; give the private key of your CA's certificate in PEM, "
+                            "unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
+                            % (key_name, key_file, hint))
+        if key is not None and not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+            problems.append("%s: %s is a %s key; the collection signs with an RSA or EC CA key only: give such a CA, %s"
+                            % (key_name, key_file, type(key).__name__.lstrip("_"), both))
+            key = None
+    if cert is not None and key is not None and not key_matches(cert, key):
+        problems.append("%s: %s is not the key of the CA certificate %s (%s): their public keys differ; give the "
+                        "private key that belongs to that certificate" % (key_name, key_file, cert_file, cert_name))
+    if cert is not None:
+        try:
+            basic = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        except x509.ExtensionNotFound:
+            basic = None
+        try:
+            usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        except x509.ExtensionNotFound:
+            usage = None
+        if basic is None or not basic.ca:
+            problems.append("%s: %s is not a CA certificate (%s), so the certificates it signs would not be trusted; "
+                            "give a CA certificate (basicConstraints critical, CA:TRUE) and its key, %s"
+                            % (cert_name, cert_file, "it has no basicConstraints extension" if basic is None
+                               else "its basicConstraints say CA:FALSE", both))
+        elif usage is not None and not usage.key_cert_sign:
+            problems.append("%s: %s may not sign certificates (its keyUsage lacks keyCertSign); give a CA certificate "
+                            "whose keyUsage has keyCertSign, %s" % (cert_name, cert_file, both))
+        if not_after(cert) <= now:
+            problems.append("%s: %s expired on %s (its validity ended), so the certificates it signs would not be "
+                            "trusted; renew your CA and give the new certificate and key, %s"
+                            % (cert_name, cert_file, not_after(cert).isoformat(), both))
+        elif not_before(cert) > now:
+            problems.append("%s: %s is not valid before %s; give a CA that is valid now (or correct the controller's "
+                            "clock), %s" % (cert_name, cert_file, not_before(cert).isoformat(), both))
+    if problems:
+        return None, None, problems
+    return cert, key, problems
+
+
+def read_user_ca(cert_file, key_file, names=("ca_cert_file", "ca_key_file"), now=None):
+    """check_user_ca() of the files on this machine (the controller): (ca_cert, ca_key, problems), a file that cannot
+    be read named with why."""
+    data = []
+    problems = []
+    for path, name, what in ((cert_file, names[0], "your CA's certificate (PEM)"),
+                             (key_file, names[1], "the private key of your CA's certificate (unencrypted PEM)")):
+        content, why = _read_why(path)
+        if content is None:
+            problems.append("%s: %s cannot be read on the controller (%s); give the path, on the controller (where "
+                            "ansible-playbook runs), of %s, readable by the user that runs ansible-playbook"
+                            % (name, path, why, what))
+        data.append(content)
+    cert, key, more = check_user_ca(data[0], data[1], cert_file, key_file, names, now)
+    problems += more
+    if problems:
+        return None, None, problems
+    return cert, key, problems
 
 
 def _write(path, data, mode, check_mode):
@@ -230,17 +329,9 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
     if bool(ca_cert_file) != bool(ca_key_file):
         raise LHClusterError("ca_cert_file and ca_key_file: give both (the user's CA) or neither (a CA made here)")
     if ca_cert_file:
-        data, key_data = _read(ca_cert_file), _read(ca_key_file)
-        if data is None or key_data is None:
-            raise LHClusterError("ca_cert_file/ca_key_file: %s cannot be read on the controller"
-                                 % (ca_cert_file if data is None else ca_key_file))
-        try:
-            ca_cert, ca_key = load_cert(data), load_key(key_data)
-        except (ValueError, TypeError) as error:
-            raise LHClusterError("ca_cert_file/ca_key_file: not a PEM certificate and an unencrypted PEM key (%s)"
-                                 % error)
-        if not key_matches(ca_cert, ca_key):
-            raise LHClusterError("ca_key_file: %s is not the key of the CA certificate %s" % (ca_key_file, ca_cert_file))
+        ca_cert, ca_key, problems = read_user_ca(ca_cert_file, ca_key_file, now=now)
+        if problems:
+            raise LHClusterError("; ".join(problems))
         changed |= _write(ca_path, cert_pem(ca_cert), 0o644, check_mode)
     else:
         ca_cert = ca_key = None

@@ -14,6 +14,7 @@ and recorded): an engine older than the minimum, which no real engine here is, a
 to the roles if the code did not refuse them (or a case still marked pending, xfail 'pending: ...'). The test
 then also asserts that the fake engines saw no change.
 """
+import datetime
 import io
 import json
 import os
@@ -21,6 +22,10 @@ import socket
 import tarfile
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from conftest import (BASE_VARS, BASELINE_CONTAINERS, BASELINE_HOST, BUILD, CONTROLLER, FOREIGN, HEALTH, INTERNAL,
                       IDLE_IMAGE, KAFKA, PUBLIC, SERVER_IMAGE, Inventory, baseline, multi, run_playbook,
@@ -78,6 +83,51 @@ def other_image_archive(ctx):
         info.size = len(manifest)
         archive.addfile(info, io.BytesIO(manifest))
     return path
+
+
+# ---- the user's CA (littlehorse_ca_cert_file, littlehorse_ca_key_file), made at test time in the test's folder
+TLS_LISTENERS = [{"name": "PLAIN"}, {"name": "SECURE", "protocol": "TLS", "port_offset": 2}]
+CA_EXPIRED_ON = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+CA_FIX_BOTH = ("or unset littlehorse_ca_cert_file and littlehorse_ca_key_file (the collection then makes a CA on the "
+               "controller)")
+
+
+def ca_pair(ca=True, not_after=None, password=None):
+    """(certificate PEM, key PEM) of a self-signed certificate; ca: its basicConstraints CA flag; password: the key
+    encrypted with it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    not_after = not_after or now + datetime.timedelta(days=30)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lhbad test CA")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(min(now, not_after) - datetime.timedelta(days=30)).not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM), key_bytes(key, password)
+
+
+def key_bytes(key, password=None):
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
+def users_ca(cert=None, key=None, cert_path=None, key_path=None):
+    """The baseline with a TLS listener and littlehorse_ca_cert_file/littlehorse_ca_key_file: ca.crt and ca.key in
+    the test's folder, with the content cert and key (PEM bytes; None: a good CA's) unless a path is given (a file
+    that does not exist, a folder). ctx gets <ca_cert> and <ca_key>, the paths."""
+    def build(ctx):
+        folder = os.path.dirname(ctx["inventory"])
+        good = ca_pair()
+        ctx["ca_cert"] = cert_path(folder) if cert_path else os.path.join(folder, "ca.crt")
+        ctx["ca_key"] = key_path(folder) if key_path else os.path.join(folder, "ca.key")
+        for path, content, given in ((ctx["ca_cert"], cert, cert_path), (ctx["ca_key"], key, key_path)):
+            if not given:
+                with open(path, "wb") as handle:
+                    handle.write(content if content is not None else good[path == ctx["ca_key"]])
+        return edit(baseline(), {"littlehorse_listeners": TLS_LISTENERS, "littlehorse_ca_cert_file": ctx["ca_cert"],
+                                 "littlehorse_ca_key_file": ctx["ca_key"]})
+    return build
 
 
 def base(**variables):
@@ -174,6 +224,44 @@ CASES = [
                                      {"name": "SECURE", "protocol": "TLS", "authentication": "MTLS", "port_offset": 2}]),
          ["host lhbad1: littlehorse_listeners[1] (SECURE): authentication MTLS needs protocol MTLS (it is TLS): only an "
           "MTLS listener asks clients for a certificate; set protocol: MTLS, or authentication: NONE"]),
+
+    # ---- the user's CA (littlehorse_ca_cert_file, littlehorse_ca_key_file): read on the controller by the preflight,
+    # before Kafka or anything changes (lh_pki signs the servers' certificates with it only in the server role)
+    Case("user-ca-files-cannot-be-read", "user's CA: a file that does not exist, a folder",
+         users_ca(cert_path=lambda folder: os.path.join(folder, "nowhere.crt"), key_path=lambda folder: folder),
+         ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> cannot be read on the controller (No such file or "
+          "directory); give the path, on the controller (where ansible-playbook runs), of your CA's certificate (PEM), "
+          "readable by the user that runs ansible-playbook",
+          "host lhbad1: littlehorse_ca_key_file: <ca_key> cannot be read on the controller (Is a directory); give the "
+          "path, on the controller (where ansible-playbook runs), of the private key of your CA's certificate "
+          "(unencrypted PEM), readable by the user that runs ansible-playbook"]),
+    Case("user-ca-files-not-pem", "user's CA: neither file is PEM",
+         users_ca(b"not a certificate\n", b"not a key\n"),
+         ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> is not a PEM certificate; give your CA's certificate in "
+          "PEM, the text that starts with -----BEGIN CERTIFICATE----- (convert a DER file with 'openssl x509 -inform "
+          "der -in ca.der -out ca.crt')",
+          "host lhbad1: littlehorse_ca_key_file: <ca_key> is not a PEM private key; give the private key of your CA's "
+          "certificate in PEM, unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"]),
+    Case("user-ca-key-encrypted", "user's CA: a key with a passphrase",
+         lambda ctx: users_ca(*ca_pair(password=b"secret"))(ctx),
+         ["host lhbad1: littlehorse_ca_key_file: <ca_key> is an encrypted private key (it has a passphrase), and the "
+          "collection signs with an unencrypted key only; write an unencrypted copy ('openssl pkey -in <ca_key> -out "
+          "ca-plain.key', mode 0600) and set littlehorse_ca_key_file to it"]),
+    Case("user-ca-key-of-another-certificate", "user's CA: the key is another certificate's",
+         lambda ctx: users_ca(cert=ca_pair()[0], key=ca_pair()[1])(ctx),
+         ["host lhbad1: littlehorse_ca_key_file: <ca_key> is not the key of the CA certificate <ca_cert> "
+          "(littlehorse_ca_cert_file): their public keys differ; give the private key that belongs to that "
+          "certificate"]),
+    Case("user-ca-not-a-ca", "user's CA: basicConstraints CA:FALSE",
+         lambda ctx: users_ca(*ca_pair(ca=False))(ctx),
+         ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> is not a CA certificate (its basicConstraints say "
+          "CA:FALSE), so the certificates it signs would not be trusted; give a CA certificate (basicConstraints "
+          "critical, CA:TRUE) and its key, " + CA_FIX_BOTH]),
+    Case("user-ca-expired", "user's CA: its validity ended",
+         lambda ctx: users_ca(*ca_pair(not_after=CA_EXPIRED_ON))(ctx),
+         ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> expired on 2025-01-01T00:00:00+00:00 (its validity "
+          "ended), so the certificates it signs would not be trusted; renew your CA and give the new certificate and "
+          "key, " + CA_FIX_BOTH]),
 
     # ---- cluster-wide settings and values of the wrong type
     Case("cluster-setting-differs-between-hosts", "cluster-wide setting differs",

@@ -162,3 +162,144 @@ def test_bad_requests(tmp_path, item, words):
     with pytest.raises(LHClusterError) as error:
         _pki.ensure(str(tmp_path), [item], now=NOW)
     assert words in error.value.message
+
+
+# ---- the user's CA (check_user_ca, read_user_ca): lh_pki loads it with them, the preflight checks it with them
+
+NAMES = ("littlehorse_ca_cert_file", "littlehorse_ca_key_file")
+
+
+def users_ca(tmp_path, cert=None, key=None):
+    """Write the CA's certificate and key (PEM bytes; a new CA when not given) as ca.crt and ca.key in tmp_path."""
+    if cert is None or key is None:
+        made, made_key = _pki.create_ca("users CA", 100, NOW)
+        cert = _pki.cert_pem(made) if cert is None else cert
+        key = _pki.key_pem(made_key) if key is None else key
+    (tmp_path / "ca.crt").write_bytes(cert)
+    (tmp_path / "ca.key").write_bytes(key)
+    return str(tmp_path / "ca.crt"), str(tmp_path / "ca.key")
+
+
+def problems_of(tmp_path, cert=None, key=None, now=NOW):
+    paths = users_ca(tmp_path, cert, key)
+    return _pki.read_user_ca(paths[0], paths[1], names=NAMES, now=now)[2]
+
+
+def not_ca_cert(key, now=NOW, ca=False, key_cert_sign=True, days=100):
+    name = _pki._name("not a CA")
+    builder = (_pki.x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+               .not_valid_after(now + datetime.timedelta(days=days)))
+    if ca is not None:
+        builder = builder.add_extension(_pki.x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    if not key_cert_sign:
+        builder = builder.add_extension(_pki.x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=True, data_encipherment=False,
+            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False),
+            critical=True)
+    return builder.sign(key, _pki.hashes.SHA256())
+
+
+def test_a_good_user_ca_has_no_problem(tmp_path):
+    paths = users_ca(tmp_path)
+    cert, key, problems = _pki.read_user_ca(paths[0], paths[1], names=NAMES, now=NOW)
+    assert problems == [] and _pki.key_matches(cert, key)
+    # an EC CA signs too
+    ec_key = _pki.ec.generate_private_key(_pki.ec.SECP256R1())
+    ca, unused = _pki.create_ca("ec CA", 100, NOW, key=ec_key)
+    assert problems_of(tmp_path, _pki.cert_pem(ca), _pki.key_pem(ec_key)) == []
+
+
+def test_user_ca_files_that_cannot_be_read(tmp_path):
+    missing = str(tmp_path / "nowhere.crt")
+    problems = _pki.read_user_ca(missing, str(tmp_path), names=NAMES, now=NOW)[2]
+    assert problems == [
+        "littlehorse_ca_cert_file: %s cannot be read on the controller (No such file or directory); give the path, on "
+        "the controller (where ansible-playbook runs), of your CA's certificate (PEM), readable by the user that runs "
+        "ansible-playbook" % missing,
+        "littlehorse_ca_key_file: %s cannot be read on the controller (Is a directory); give the path, on the "
+        "controller (where ansible-playbook runs), of the private key of your CA's certificate (unencrypted PEM), "
+        "readable by the user that runs ansible-playbook" % tmp_path]
+
+
+def test_user_ca_files_that_are_not_pem(tmp_path):
+    key = _pki.new_key()
+    problems = problems_of(tmp_path, b"not a certificate\n", b"not a key\n")
+    assert problems == [
+        "littlehorse_ca_cert_file: %s is not a PEM certificate; give your CA's certificate in PEM, the text that "
+        "starts with -----BEGIN CERTIFICATE----- (convert a DER file with 'openssl x509 -inform der -in ca.der -out "
+        "ca.crt')" % (tmp_path / "ca.crt"),
+        "littlehorse_ca_key_file: %s is not a PEM private key; give the private key of your CA's certificate in PEM, "
+        "unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)" % (tmp_path / "ca.key")]
+    ca, ca_key = _pki.create_ca("users CA", 100, NOW, key=key)
+    swapped = problems_of(tmp_path, _pki.key_pem(ca_key), _pki.cert_pem(ca))
+    assert "is not a PEM certificate (it holds a private key: are littlehorse_ca_cert_file and " \
+           "littlehorse_ca_key_file swapped?)" in swapped[0]
+    assert "is not a PEM private key (it holds a certificate: are littlehorse_ca_cert_file and " \
+           "littlehorse_ca_key_file swapped?)" in swapped[1]
+
+
+def test_an_encrypted_user_ca_key_is_refused_with_how_to_decrypt_it(tmp_path):
+    ca, ca_key = _pki.create_ca("users CA", 100, NOW)
+    encrypted = ca_key.private_bytes(_pki.serialization.Encoding.PEM, _pki.serialization.PrivateFormat.PKCS8,
+                                     _pki.serialization.BestAvailableEncryption(b"secret"))
+    key_file = str(tmp_path / "ca.key")
+    assert problems_of(tmp_path, _pki.cert_pem(ca), encrypted) == [
+        "littlehorse_ca_key_file: %s is an encrypted private key (it has a passphrase), and the collection signs with "
+        "an unencrypted key only; write an unencrypted copy ('openssl pkey -in %s -out ca-plain.key', mode 0600) and "
+        "set littlehorse_ca_key_file to it" % (key_file, key_file)]
+
+
+def test_a_user_ca_key_of_another_kind_is_refused(tmp_path):
+    key = _pki.serialization.load_pem_private_key(
+        __import__("cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"]).Ed25519PrivateKey.generate()
+        .private_bytes(_pki.serialization.Encoding.PEM, _pki.serialization.PrivateFormat.PKCS8,
+                       _pki.serialization.NoEncryption()), password=None)
+    problems = problems_of(tmp_path, key=key.private_bytes(_pki.serialization.Encoding.PEM,
+                                                           _pki.serialization.PrivateFormat.PKCS8,
+                                                           _pki.serialization.NoEncryption()))
+    assert len(problems) == 1 and "the collection signs with an RSA or EC CA key only" in problems[0]
+
+
+def test_a_user_ca_key_of_another_certificate_is_refused(tmp_path):
+    problems = problems_of(tmp_path, key=_pki.key_pem(_pki.new_key()))
+    assert problems == [
+        "littlehorse_ca_key_file: %s is not the key of the CA certificate %s (littlehorse_ca_cert_file): their public "
+        "keys differ; give the private key that belongs to that certificate" % (tmp_path / "ca.key", tmp_path / "ca.crt")]
+
+
+@pytest.mark.parametrize("options,words", [
+    (dict(ca=None), "is not a CA certificate (it has no basicConstraints extension), so the certificates it signs "
+                    "would not be trusted; give a CA certificate (basicConstraints critical, CA:TRUE) and its key, or "
+                    "unset littlehorse_ca_cert_file and littlehorse_ca_key_file (the collection then makes a CA on "
+                    "the controller)"),
+    (dict(ca=False), "is not a CA certificate (its basicConstraints say CA:FALSE)"),
+    (dict(ca=True, key_cert_sign=False), "may not sign certificates (its keyUsage lacks keyCertSign)"),
+])
+def test_a_user_certificate_that_is_not_a_ca_is_refused(tmp_path, options, words):
+    key = _pki.new_key()
+    problems = problems_of(tmp_path, _pki.cert_pem(not_ca_cert(key, **options)), _pki.key_pem(key))
+    assert len(problems) == 1 and problems[0].startswith("littlehorse_ca_cert_file: %s " % (tmp_path / "ca.crt"))
+    assert words in problems[0]
+
+
+def test_an_expired_or_future_user_ca_is_refused(tmp_path):
+    paths = users_ca(tmp_path)
+    later = NOW + datetime.timedelta(days=101)
+    assert _pki.read_user_ca(paths[0], paths[1], names=NAMES, now=later)[2] == [
+        "littlehorse_ca_cert_file: %s expired on 2027-03-06T01:00:00+00:00 (its validity ended), so the certificates it "
+        "signs would not be trusted; renew your CA and give the new certificate and key, or unset "
+        "littlehorse_ca_cert_file and littlehorse_ca_key_file (the collection then makes a CA on the controller)"
+        % paths[0]]
+    earlier = NOW - datetime.timedelta(days=1)
+    assert "is not valid before 2026-11-26T00:55:00+00:00; give a CA that is valid now" in \
+        _pki.read_user_ca(paths[0], paths[1], names=NAMES, now=earlier)[2][0]
+
+
+def test_ensure_refuses_a_users_ca_that_is_not_a_ca_naming_its_options(tmp_path):
+    key = _pki.new_key()
+    paths = users_ca(tmp_path, _pki.cert_pem(not_ca_cert(key, ca=False)), _pki.key_pem(key))
+    with pytest.raises(LHClusterError, match=r"^ca_cert_file: .* is not a CA certificate .* or unset ca_cert_file "
+                                             r"and ca_key_file"):
+        _pki.ensure(str(tmp_path / "pki"), [server()], ca_cert_file=paths[0], ca_key_file=paths[1], now=NOW)
+    assert not os.path.exists(str(tmp_path / "pki" / "lh-server-1.crt"))
