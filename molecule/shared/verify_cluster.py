@@ -69,7 +69,9 @@ def main():
     config = client_config(args.address, public[0])
     suffix = uuid.uuid4().hex[:6]
     task, wf = "verify-greet-" + suffix, "verify-wf-" + suffix
-    register(config, task, wf)
+    # A task claim in flight when a server stops can be lost ("could not be processed in time"): the task
+    # node retries, with backoff, as a workflow that must survive a failover does (so do the drills).
+    register(config, task, wf, task_retries=3)
     expected = sorted("%s:%d" % (args.address, p) for p in public)
     with Worker(config, task) as worker:
         assigned = worker.wait_assigned(len(public))

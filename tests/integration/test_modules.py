@@ -31,7 +31,9 @@ def server_args(**extra):
                 published_ports=["127.0.0.1:%d:2023" % API_PORT, "127.0.0.1:%d:1822" % HEALTH_PORT],
                 listeners=[{"name": "PLAIN", "port": 2023, "advertised_host": "127.0.0.1", "advertised_port": API_PORT}],
                 internal_advertised_host=name, kafka_bootstrap_servers=PREFIX + "-kafka:9092", partitions=3,
-                volume=name + "-data", heap="512m", stop_timeout=30, wait=True, wait_timeout=180)
+                volume=name + "-data", heap="512m", stop_timeout=30, wait=True, wait_timeout=180,
+                # the serial collector and the client compiler only: less CPU on a 2-core test machine
+                java_opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false")
     args.update(extra)
     return args
 

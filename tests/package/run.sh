@@ -205,6 +205,8 @@ all:
     kafka_heap: 384m
     server_image: $SERVER_IMAGE
     server_heap: 384m
+    # the serial collector and the client compiler only: less CPU on a 2-core test machine
+    server_java_opts: "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false"
     client_config_path: $WORK/$PREFIX-client.properties
     client_config_prometheus_targets_path: $WORK/$PREFIX-prometheus-targets.json
   hosts:
