@@ -112,16 +112,18 @@ def key_bytes(key, password=None):
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
-def users_ca(cert=None, key=None, cert_path=None, key_path=None):
+def users_ca(cert=None, key=None, cert_path=None, key_path=None, pair=None):
     """The baseline with a TLS listener and littlehorse_ca_cert_file/littlehorse_ca_key_file: ca.crt and ca.key in
-    the test's folder, with the content cert and key (PEM bytes; None: a good CA's) unless a path is given (a file
-    that does not exist, a folder). ctx gets <ca_cert> and <ca_key>, the paths."""
+    the test's folder, with the content cert and key (PEM bytes; None: a good CA's; pair: a function that makes
+    both when the case runs) unless a path is given (a file that does not exist, a folder). ctx gets <ca_cert> and
+    <ca_key>, the paths."""
     def build(ctx):
         folder = os.path.dirname(ctx["inventory"])
         good = ca_pair()
+        cert_content, key_content = pair() if pair else (cert, key)
         ctx["ca_cert"] = cert_path(folder) if cert_path else os.path.join(folder, "ca.crt")
         ctx["ca_key"] = key_path(folder) if key_path else os.path.join(folder, "ca.key")
-        for path, content, given in ((ctx["ca_cert"], cert, cert_path), (ctx["ca_key"], key, key_path)):
+        for path, content, given in ((ctx["ca_cert"], cert_content, cert_path), (ctx["ca_key"], key_content, key_path)):
             if not given:
                 with open(path, "wb") as handle:
                     handle.write(content if content is not None else good[path == ctx["ca_key"]])
@@ -243,22 +245,22 @@ CASES = [
           "host lhbad1: littlehorse_ca_key_file: <ca_key> is not a PEM private key; give the private key of your CA's "
           "certificate in PEM, unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"]),
     Case("user-ca-key-encrypted", "user's CA: a key with a passphrase",
-         lambda ctx: users_ca(*ca_pair(password=b"secret"))(ctx),
+         users_ca(pair=lambda: ca_pair(password=b"secret")),
          ["host lhbad1: littlehorse_ca_key_file: <ca_key> is an encrypted private key (it has a passphrase), and the "
           "collection signs with an unencrypted key only; write an unencrypted copy ('openssl pkey -in <ca_key> -out "
           "ca-plain.key', mode 0600) and set littlehorse_ca_key_file to it"]),
     Case("user-ca-key-of-another-certificate", "user's CA: the key is another certificate's",
-         lambda ctx: users_ca(cert=ca_pair()[0], key=ca_pair()[1])(ctx),
+         users_ca(pair=lambda: (ca_pair()[0], ca_pair()[1])),
          ["host lhbad1: littlehorse_ca_key_file: <ca_key> is not the key of the CA certificate <ca_cert> "
           "(littlehorse_ca_cert_file): their public keys differ; give the private key that belongs to that "
           "certificate"]),
     Case("user-ca-not-a-ca", "user's CA: basicConstraints CA:FALSE",
-         lambda ctx: users_ca(*ca_pair(ca=False))(ctx),
+         users_ca(pair=lambda: ca_pair(ca=False)),
          ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> is not a CA certificate (its basicConstraints say "
           "CA:FALSE), so the certificates it signs would not be trusted; give a CA certificate (basicConstraints "
           "critical, CA:TRUE) and its key, " + CA_FIX_BOTH]),
     Case("user-ca-expired", "user's CA: its validity ended",
-         lambda ctx: users_ca(*ca_pair(not_after=CA_EXPIRED_ON))(ctx),
+         users_ca(pair=lambda: ca_pair(not_after=CA_EXPIRED_ON)),
          ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> expired on 2025-01-01T00:00:00+00:00 (its validity "
           "ended), so the certificates it signs would not be trusted; renew your CA and give the new certificate and "
           "key, " + CA_FIX_BOTH]),
