@@ -61,7 +61,7 @@ cat "$results"
 for name in $(awk '$3 == "FAILED" {print $2}' "$results"); do
   echo; echo "===== why $name failed (the failure lines of build/stage-$name.log):"
   sed 's/\x1b\[[0-9;]*m//g' "build/stage-$name.log" \
-    | grep -E -A3 'fatal: |failed: \[|msg:|Error|error:|^E  ' \
+    | grep -E -A3 'fatal: |failed: \[|msg:|Error|ERROR|error:|^E  ' \
     | cut -c1-400 | tail -50
 done
 passed=$(grep -c ' passed ' "$results") failed=$(grep -c ' FAILED ' "$results")
