@@ -58,6 +58,11 @@ CLUSTER_DEFAULTS = {
     "littlehorse_single_engine": None,
     "littlehorse_reserved_ports": [],
     "littlehorse_kafka_allow_even_quorum": False,
+    "littlehorse_kafka_security_protocol": "PLAINTEXT",
+    "littlehorse_kafka_sasl_mechanism": "PLAIN",
+    "littlehorse_kafka_sasl_username": "littlehorse",
+    "littlehorse_kafka_sasl_password": None,
+    "littlehorse_kafka_sasl_password_file": None,
     "littlehorse_allow_destructive_changes": False,
 }
 # Settings of one host (host_vars, or group_vars when every host shares them).
@@ -75,6 +80,7 @@ HOST_DEFAULTS = {
     "littlehorse_kafka_port": 9092,
     "littlehorse_kafka_controller_port": 9093,
     "littlehorse_kafka_external_port": None,
+    "littlehorse_kafka_tools_port": 9094,
     "littlehorse_dashboard_port": 8080,
     "littlehorse_load_balancer_port": 2023,
     "littlehorse_bind_address": "",
@@ -355,15 +361,80 @@ def _bootstrap_servers(inv, host, value):
     return ",".join(servers)
 
 
+KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
+
+
+def kafka_security(inv, first, own_nodes):
+    """littlehorse_kafka_security_protocol and its SASL settings, validated: {protocol, tls, sasl, mechanism,
+    username}. The password itself stays out of the plan (the roles read it)."""
+    protocol = str(inv.raw(first, "littlehorse_kafka_security_protocol") or "PLAINTEXT").strip().upper()
+    if protocol == "SASL_PLAINTEXT":
+        raise PlanError("host %s: littlehorse_kafka_security_protocol SASL_PLAINTEXT is not supported by the "
+                        "LittleHorse server (it connects to Kafka with PLAINTEXT, SSL or SASL_SSL only), and it would "
+                        "send the SASL password in clear text; set it to SASL_SSL" % first)
+    if protocol not in KAFKA_SECURITY_PROTOCOLS:
+        raise PlanError("host %s: littlehorse_kafka_security_protocol '%s' is not one of %s; set one of them"
+                        % (first, inv.raw(first, "littlehorse_kafka_security_protocol"),
+                           ", ".join(KAFKA_SECURITY_PROTOCOLS)))
+    security = {"protocol": protocol, "tls": protocol != "PLAINTEXT", "sasl": protocol == "SASL_SSL",
+                "mechanism": None, "username": None}
+    if not security["sasl"]:
+        return security
+    mechanism = str(inv.raw(first, "littlehorse_kafka_sasl_mechanism") or "").strip().upper()
+    mechanisms = ("PLAIN",) if own_nodes else ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+    if mechanism not in mechanisms:
+        raise PlanError("host %s: littlehorse_kafka_sasl_mechanism '%s' is not one of %s%s; set one of them"
+                        % (first, inv.raw(first, "littlehorse_kafka_sasl_mechanism"), ", ".join(mechanisms),
+                           " (the collection's Kafka nodes know their one user with PLAIN; SCRAM is for an external "
+                           "Kafka, whose users exist already)" if own_nodes else ""))
+    username = str(inv.raw(first, "littlehorse_kafka_sasl_username") or "")
+    if not re.match(r"^[A-Za-z0-9._@-]+$", username):
+        raise PlanError("host %s: littlehorse_kafka_sasl_username '%s' must be set and hold only letters, digits and "
+                        "'.', '_', '@', '-'; fix the user name" % (first, username))
+    inline = inv.raw(first, "littlehorse_kafka_sasl_password")
+    from_file = inv.raw(first, "littlehorse_kafka_sasl_password_file")
+    if inline and from_file:
+        raise PlanError("host %s: littlehorse_kafka_sasl_password and littlehorse_kafka_sasl_password_file are both "
+                        "set; give the SASL password one way only (an Ansible Vault variable or a file on the "
+                        "controller) and remove the other" % first)
+    if not inline and not from_file:
+        raise PlanError("host %s: littlehorse_kafka_security_protocol SASL_SSL needs the password of "
+                        "littlehorse_kafka_sasl_username: set littlehorse_kafka_sasl_password (an Ansible Vault "
+                        "variable) or littlehorse_kafka_sasl_password_file (a file on the controller)" % first)
+    security.update(mechanism=mechanism, username=username)
+    return security
+
+
+def _kafka_listeners(inv, host, single, security, port, controller_port, reach):
+    """The node's listeners: the broker listener (named after its protocol), the controller's (mutual TLS when
+    Kafka is secured) and, when the broker listener needs credentials, a PLAINTEXT one on the container's
+    loopback for the rolling gate's Kafka tools."""
+    protocol = security["protocol"]
+    listeners = [
+        {"name": protocol, "port": port, "protocol": protocol, "advertised_host": reach, "advertised_port": port},
+        {"name": "CONTROLLER", "port": controller_port, "protocol": "SSL" if security["tls"] else "PLAINTEXT"},
+    ]
+    if security["tls"]:
+        tools = inv.int(host, "littlehorse_kafka_tools_port", 1)
+        if tools in (port, controller_port):
+            raise PlanError("host %s: littlehorse_kafka_tools_port %d is the broker or controller port; give it a port "
+                            "of its own" % (host, tools))
+        listeners.append({"name": "LOCAL", "port": tools, "protocol": "PLAINTEXT", "bind_host": "127.0.0.1",
+                          "advertised_host": "localhost", "advertised_port": tools})
+    return listeners
+
+
 def kafka_plan(inv, first, single, prefix):
     hosts = inv.hosts(KAFKA_GROUP)
     external = inv.raw(first, "littlehorse_kafka_bootstrap_servers")
+    security = kafka_security(inv, first, bool(hosts))
     if not hosts:
         if not external:
             raise PlanError("inventory: no host in group '%s' and no littlehorse_kafka_bootstrap_servers; add a host "
                             "to '%s' or point littlehorse_kafka_bootstrap_servers at an existing Kafka"
                             % (KAFKA_GROUP, KAFKA_GROUP))
-        return {"external": True, "bootstrap": _bootstrap_servers(inv, first, external), "nodes": []}
+        return {"external": True, "bootstrap": _bootstrap_servers(inv, first, external), "nodes": [],
+                "security": security}
     if external:
         raise PlanError("littlehorse_kafka_bootstrap_servers is set and group '%s' has hosts (%s); use one or the "
                         "other" % (KAFKA_GROUP, ", ".join(hosts)))
@@ -395,11 +466,7 @@ def kafka_plan(inv, first, single, prefix):
         # published on the host's cluster address alone, and advertised there.
         reach = container if single else inv.cluster_reach(host)
         bind = inv.bind(host)
-        listeners = [
-            {"name": "PLAINTEXT", "port": port, "protocol": "PLAINTEXT", "advertised_host": reach,
-             "advertised_port": port},
-            {"name": "CONTROLLER", "port": controller_port, "protocol": "PLAINTEXT"},
-        ]
+        listeners = _kafka_listeners(inv, host, single, security, port, controller_port, reach)
         published = [] if single else ["%s:%d:%d" % (inv.cluster_address(host), p, p) for p in (port, controller_port)]
         external_port = inv.raw(host, "littlehorse_kafka_external_port")
         if external_port is not None:
@@ -407,7 +474,10 @@ def kafka_plan(inv, first, single, prefix):
             if not single:
                 raise PlanError("host %s: littlehorse_kafka_external_port is for one-engine layouts (the broker port "
                                 "is published as it is on many hosts); remove it" % host)
-            listeners.append({"name": "EXTERNAL", "port": external_port, "protocol": "PLAINTEXT",
+            if external_port == inv.raw(host, "littlehorse_kafka_tools_port") and security["tls"]:
+                raise PlanError("host %s: littlehorse_kafka_external_port and littlehorse_kafka_tools_port are both "
+                                "%d; give them different ports" % (host, external_port))
+            listeners.append({"name": "EXTERNAL", "port": external_port, "protocol": security["protocol"],
                               "advertised_host": inv.advertised_host(host), "advertised_port": external_port})
             published.append("%s:%d:%d" % (bind, external_port, external_port))
         nodes.append({
@@ -415,7 +485,9 @@ def kafka_plan(inv, first, single, prefix):
             "process_roles": ["broker", "controller"],
             "listeners": listeners,
             "controller_listener_name": "CONTROLLER",
-            "inter_broker_listener_name": "PLAINTEXT",
+            "inter_broker_listener_name": security["protocol"],
+            "tools_listener_name": "LOCAL" if security["tls"] else None,
+            "external_advertised_host": inv.advertised_host(host) if external_port is not None else None,
             "offsets_topic_replication_factor": min(count, 3),
             "transaction_state_log_replication_factor": min(count, 3),
             "transaction_state_log_min_isr": 2 if count >= 3 else 1,
@@ -429,7 +501,7 @@ def kafka_plan(inv, first, single, prefix):
     voters = [{"node_id": n["node_id"], "host": n["advertised_host"], "port": n["controller_port"]} for n in nodes]
     for node in nodes:
         node["controller_quorum_voters"] = voters
-    return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes,
+    return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes, "security": security,
             "bootstrap": ",".join("%s:%d" % (n["advertised_host"], n["port"]) for n in nodes)}
 
 
@@ -806,6 +878,7 @@ def server_options(server):
                "published_ports": server["published_ports"]}
     options.update((key, server[key]) for key in ("rack_id", "wait_host") if server.get(key))
     tls = server.get("tls")
+    options.update((key, value) for key, value in (server.get("kafka_tls") or {}).items())
     if tls and any(l["protocol"] == "MTLS" for l in server["listeners"]):
         options["ca_cert_file"] = tls["ca"]
     if tls and tls.get("internal"):
@@ -821,8 +894,11 @@ def kafka_node_options(node):
         "controller_quorum_voters", "offsets_topic_replication_factor", "transaction_state_log_replication_factor",
         "transaction_state_log_min_isr", "min_insync_replicas", "volume", "published_ports"))
     options["name"] = node["container"]
-    if node.get("wait_host"):
-        options["wait_host"] = node["wait_host"]
+    for key in ("wait_host", "tools_listener_name"):
+        if node.get(key):
+            options[key] = node[key]
+    if node.get("tls"):
+        options.update(ssl_keystore_file=node["tls"]["keystore"], ssl_truststore_file=node["tls"]["truststore"])
     return options
 
 
@@ -932,6 +1008,8 @@ def cluster_plan(groups, hostvars):
     plan["tls"] = tls_plan(inv, first, plan)
     for server in servers:
         server["options"] = server_options(server)
+    for node in kafka["nodes"]:
+        node["options"] = kafka_node_options(node)
     return plan
 
 
@@ -978,14 +1056,17 @@ def tls_plan(inv, first, plan):
         internal = inv.bool(first, "littlehorse_internal_tls")
     protocols = set(l["protocol"] for l in servers[0]["listeners"])
     mtls = "MTLS" in protocols
-    enabled = internal or bool(protocols & set(("TLS", "MTLS")))
+    kafka = plan["kafka"]
+    kafka_tls = kafka["security"]["tls"] and not kafka["external"]
+    enabled = internal or kafka_tls or bool(protocols & set(("TLS", "MTLS")))
     prefix = plan["cluster"]["prefix"]
     ca_files = [inv.raw(first, name) for name in ("littlehorse_ca_cert_file", "littlehorse_ca_key_file")]
     if any(ca_files) and not all(ca_files):
         raise PlanError("host %s: littlehorse_ca_cert_file and littlehorse_ca_key_file: give both (your CA signs the "
                         "cluster's certificates) or neither (the collection makes a CA on the controller)" % first)
     tls = {"enabled": enabled, "internal": internal, "mtls": mtls, "client_name": "%s-client" % prefix,
-           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix,
+           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix, "kafka": kafka_tls,
+           "truststore": "/etc/littlehorse/%s/tls/truststore.p12" % prefix,
            "pki_dir": str(inv.raw(first, "littlehorse_pki_dir") or "~/.local/share/littlehorse/%s/pki" % prefix),
            "ca_cert_file": ca_files[0], "ca_key_file": ca_files[1]}
     balancer = plan["load_balancer"]
@@ -1005,19 +1086,46 @@ def tls_plan(inv, first, plan):
             if name not in unique:
                 unique.append(name)
         server["tls"] = {"cert": folder + "/server.crt", "key": folder + "/server.key", "ca": tls["ca"],
-                         "internal": internal,
+                         "internal": internal, "kafka_keystore": folder + "/kafka-keystore.p12",
                          "dns_names": [n for n in unique if not _is_ipv4(n)],
                          "ip_addresses": [n for n in unique if _is_ipv4(n)]}
         for listener in server["listeners"]:
             if listener["protocol"] in ("TLS", "MTLS"):
                 listener.update(cert_file=server["tls"]["cert"], key_file=server["tls"]["key"])
+    # The servers connect to the collection's Kafka over TLS with the cluster's CA (truststore.p12); over SSL
+    # alone the broker asks for their certificate (a PKCS12 keystore of it), over SASL_SSL for the user's password.
+    for server in servers:
+        server["kafka_tls"] = None if not kafka_tls else dict(
+            kafka_truststore_file=tls["truststore"],
+            **({"kafka_keystore_file": server["tls"]["kafka_keystore"]} if kafka["security"]["protocol"] == "SSL"
+               else {}))
+    for node in kafka["nodes"]:
+        node["tls"] = None
+        if kafka_tls:
+            folder = "/etc/littlehorse/%s/tls" % node["container"]
+            names = [node["advertised_host"], node["container"], "localhost"]
+            if not plan["cluster"]["single_engine"] and inv.cluster_address(node["host"]) != "0.0.0.0":
+                names.append(inv.cluster_address(node["host"]))
+            if node.get("external_advertised_host"):
+                names.append(node["external_advertised_host"])
+            unique = [n for i, n in enumerate(names) if n not in names[:i]]
+            node["tls"] = {"folder": folder, "keystore": folder + "/keystore.p12",
+                           "truststore": folder + "/truststore.p12",
+                           "dns_names": [n for n in unique if not _is_ipv4(n)],
+                           "ip_addresses": [n for n in unique if _is_ipv4(n)]}
     # What littlehorse.cluster.lh_pki keeps on the controller: one certificate per server (server and client
-    # usage, for the internal port's mutual TLS), and the client certificate of the generated client file.
+    # usage, for the internal port's mutual TLS; a PKCS12 keystore of it when Kafka asks for it), one per Kafka
+    # node (with its keystore: the broker's TLS and, as client, the controllers' mutual TLS), and the client
+    # certificate of the generated client file.
     tls["certificates"] = [] if not enabled else [
         {"name": s["container"], "common_name": s["container"], "dns_names": s["tls"]["dns_names"],
-         "ip_addresses": s["tls"]["ip_addresses"], "usages": ["server", "client"]} for s in servers] + [
+         "ip_addresses": s["tls"]["ip_addresses"], "usages": ["server", "client"],
+         "keystore": bool(s["kafka_tls"] and s["kafka_tls"].get("kafka_keystore_file"))} for s in servers] + [
+        {"name": n["container"], "common_name": n["container"], "dns_names": n["tls"]["dns_names"],
+         "ip_addresses": n["tls"]["ip_addresses"], "usages": ["server", "client"], "keystore": True}
+        for n in kafka["nodes"] if n["tls"]] + [
         {"name": tls["client_name"], "common_name": tls["client_name"], "dns_names": [], "ip_addresses": [],
-         "usages": ["client"]}]
+         "usages": ["client"], "keystore": False}]
     return tls
 
 

@@ -136,8 +136,8 @@ def files_digest(mounts):
 
 def write_file(path, content, mode, folder_mode, check_mode):
     """Write content to path with mode when content or mode differ, in place (a file bind-mounted in a
-    running container sees the new text); True when it (would) change."""
-    data = content.encode("utf-8")
+    running container sees the new text); True when it (would) change. content: text, or bytes as they are."""
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
         with open(path, "rb") as handle:
             same = hashlib.sha256(handle.read()).digest() == hashlib.sha256(data).digest()

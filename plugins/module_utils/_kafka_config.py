@@ -6,9 +6,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import re
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, tcp_probe
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
+    ContainerSpec, Mount, tcp_probe, write_file)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
@@ -19,6 +21,14 @@ KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
 HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
+SASL_MECHANISMS = ("PLAIN",)
+# The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.
+IMAGE_UID = 1000
+SECRETS_DIR = "/etc/kafka/secrets"
+# The official image reads the .properties files mounted here first; the KAFKA_* variables win over them.
+FILE_INPUT = "/mnt/shared/config/server.properties"
+# Characters a SASL password cannot hold in a JAAS line of a properties file.
+JAAS_UNSAFE = re.compile(r'["\\\n\r;]')
 # Variables from `properties` that hold secrets (ssl.keystore.password, sasl.jaas.config, ...): masked in what
 # the module returns and in its diff, as the other container modules mask theirs.
 SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL", re.IGNORECASE)
@@ -52,6 +62,15 @@ def argument_spec():
         volume=dict(type="str"),
         heap=dict(type="str"),
         properties=dict(type="dict", default={}),
+        ssl_keystore_file=dict(type="path"),
+        ssl_truststore_file=dict(type="path"),
+        ssl_store_password=dict(type="str", no_log=True),
+        sasl_mechanism=dict(type="str", choices=list(SASL_MECHANISMS)),
+        sasl_username=dict(type="str"),
+        sasl_password=dict(type="str", no_log=True),
+        secrets_dir=dict(type="path"),
+        secrets_owner=dict(type="int", default=IMAGE_UID),
+        tools_listener_name=dict(type="str"),
     )
 
 
@@ -116,7 +135,35 @@ def validate(params):
     for prop in params["properties"]:
         if not re.match(r"^[a-z0-9._-]+$", prop):
             raise LHClusterError("properties: '%s' is not a Kafka server property name (lower-case, dots)" % prop)
+    _validate_security(params, listeners)
     return inter if "broker" in roles else None
+
+
+def _protocols(params):
+    return set(l["protocol"] for l in params["listeners"]) | set([params["controller_listener_protocol"]])
+
+
+def _validate_security(params, listeners):
+    protocols = _protocols(params)
+    stores = [params[o] for o in ("ssl_keystore_file", "ssl_truststore_file", "ssl_store_password")]
+    if protocols & set(("SSL", "SASL_SSL")) and not all(stores):
+        raise LHClusterError("listeners: an SSL or SASL_SSL listener needs ssl_keystore_file, ssl_truststore_file "
+                             "(PKCS12 files on the host) and ssl_store_password")
+    if any(stores) and not all(stores):
+        raise LHClusterError("ssl_keystore_file, ssl_truststore_file, ssl_store_password: give all three or none")
+    sasl = [params[o] for o in ("sasl_mechanism", "sasl_username", "sasl_password")]
+    if protocols & set(("SASL_PLAINTEXT", "SASL_SSL")) and not all(sasl):
+        raise LHClusterError("listeners: a SASL listener needs sasl_mechanism, sasl_username and sasl_password")
+    if any(sasl) and not all(sasl):
+        raise LHClusterError("sasl_mechanism, sasl_username, sasl_password: give all three or none")
+    for option in ("sasl_username", "sasl_password"):
+        if params[option] and JAAS_UNSAFE.search(params[option]):
+            raise LHClusterError("%s: holds a character a JAAS configuration cannot quote (\", \\, ';' or a line "
+                                 "break); choose one without them" % option)
+    tools = params["tools_listener_name"]
+    if tools and not any(l["name"] == tools and l["protocol"] == "PLAINTEXT" for l in listeners):
+        raise LHClusterError("tools_listener_name: '%s' is not a PLAINTEXT listener of this node (the rolling gate's "
+                             "Kafka tools connect to it without credentials)" % tools)
 
 
 def render_env(params):
@@ -147,12 +194,66 @@ def render_env(params):
             env[property_env_name(option.replace("_", "."))] = str(params[option])
     if params["heap"]:
         env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (params["heap"], params["heap"])
+    env.update(security_env(params))
     for prop, value in sorted(params["properties"].items()):
         name = property_env_name(prop)
         if name in env:
             raise LHClusterError("properties: '%s' is set by a typed option already; set it there" % prop)
         env[name] = _property_value(value)
     return env
+
+
+def security_env(params):
+    """The stores' locations and the SASL mechanism (no secret: those go in secret_properties())."""
+    env = {}
+    if params["ssl_keystore_file"]:
+        env.update(KAFKA_SSL_KEYSTORE_LOCATION=SECRETS_DIR + "/keystore.p12", KAFKA_SSL_KEYSTORE_TYPE="PKCS12",
+                   KAFKA_SSL_TRUSTSTORE_LOCATION=SECRETS_DIR + "/truststore.p12", KAFKA_SSL_TRUSTSTORE_TYPE="PKCS12")
+    # A listener with SSL alone authenticates nobody unless it asks for the client's certificate.
+    ssl_listeners = [l["name"] for l in params["listeners"] if l["protocol"] == "SSL"]
+    if params["controller_listener_protocol"] == "SSL" and "controller" not in params["process_roles"]:
+        ssl_listeners.append(params["controller_listener_name"])
+    for name in ssl_listeners:
+        env[property_env_name("listener.name.%s.ssl.client.auth" % name.lower())] = "required"
+    if params["sasl_mechanism"]:
+        env["KAFKA_SASL_ENABLED_MECHANISMS"] = params["sasl_mechanism"]
+        env["KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL"] = params["sasl_mechanism"]
+    return env
+
+
+def _property_line(key, value):
+    return "%s=%s\n" % (key, value.replace("\\", "\\\\"))
+
+
+def secret_properties(params):
+    """The server properties that hold secrets (store passwords, each SASL listener's JAAS login with its one
+    user), for the file the node reads at start; '' when none."""
+    lines = []
+    if params["ssl_store_password"]:
+        for key in ("ssl.keystore.password", "ssl.key.password", "ssl.truststore.password"):
+            lines.append(_property_line(key, params["ssl_store_password"]))
+    if params["sasl_mechanism"] == "PLAIN":
+        jaas = ('org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s" '
+                'user_%s="%s";' % (params["sasl_username"], params["sasl_password"], params["sasl_username"],
+                                   params["sasl_password"]))
+        for listener in params["listeners"]:
+            if listener["protocol"].startswith("SASL_"):
+                lines.append(_property_line("listener.name.%s.plain.sasl.jaas.config" % listener["name"].lower(), jaas))
+    return "".join(lines)
+
+
+def write_owned_secret(path, content, uid, check_mode):
+    """A 0600 file owned by uid (the image's user, which reads it) in a 0700 folder; True when it (would) change."""
+    changed = write_file(path, content, 0o600, 0o700, check_mode)
+    try:
+        owner = os.stat(path).st_uid
+    except OSError:
+        return True
+    if owner != uid:
+        if not check_mode:
+            os.chown(path, uid, -1)
+        changed = True
+    return changed
 
 
 def protocol_map(params):
@@ -248,12 +349,31 @@ def in_sync_check(node_id, port):
     return settle
 
 
+def tools_port(params):
+    """Where the rolling gate's Kafka tools connect: the tools listener, else the health port."""
+    name = params["tools_listener_name"]
+    return [l for l in params["listeners"] if l["name"] == name][0]["port"] if name else health_port(params)
+
+
 def build_spec(params, check_mode=False):
     env = render_env(params)
     mounts = [Mount(DATA_DIR, volume=params["volume"])] if params["volume"] else []
+    written = []
+    for option, target in (("ssl_keystore_file", "keystore.p12"), ("ssl_truststore_file", "truststore.p12")):
+        if params[option]:
+            if not os.path.isfile(params[option]):
+                raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
+            mounts.append(Mount(SECRETS_DIR + "/" + target, host_path=params[option], read_only=True))
+    secrets = secret_properties(params)
+    if secrets:
+        path = os.path.join(params["secrets_dir"] or os.path.join("/etc/littlehorse", params["name"]),
+                            "server.properties")
+        if write_owned_secret(path, secrets, params["secrets_owner"], check_mode):
+            written.append(path)
+        mounts.append(Mount(FILE_INPUT, host_path=path, read_only=True, content=secrets))
     # A re-created broker must be back in the quorum with every partition in sync before the run
     # moves on (the next node may go down next); a controller-only node is gated on its port.
-    settle = in_sync_check(params["node_id"], health_port(params)) if "broker" in params["process_roles"] else None
+    settle = in_sync_check(params["node_id"], tools_port(params)) if "broker" in params["process_roles"] else None
     spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), settle=settle,
                          secret_env=[name for name in env if SECRET_VARIABLE.search(name)], **container_kwargs(params))
-    return spec, {}
+    return spec, {"files_written": written}

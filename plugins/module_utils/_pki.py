@@ -12,6 +12,7 @@ not match, not signed by the CA, expiring within renew_before_days, or its names
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
 import datetime
 import ipaddress
 import os
@@ -25,6 +26,7 @@ try:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
     HAS_CRYPTOGRAPHY = True
@@ -314,13 +316,67 @@ def _write(path, data, mode, check_mode):
     return write_file(path, data.decode("ascii"), mode, 0o700, check_mode)
 
 
+STORE_PASSWORD_FILE = "stores.password"
+TRUSTSTORE_FILE = "truststore.p12"
+
+
+def store_password(folder, check_mode):
+    """The password of the folder's PKCS12 stores: stores.password (0600), made once with 32 random characters.
+    (changed, password)."""
+    path = os.path.join(folder, STORE_PASSWORD_FILE)
+    existing = _read(path)
+    if existing and existing.strip():
+        return _write(path, existing, 0o600, check_mode), existing.decode("ascii").strip()
+    password = base64.urlsafe_b64encode(os.urandom(24)).decode("ascii")
+    _write(path, password.encode("ascii"), 0o600, check_mode)
+    return True, password
+
+
+def _pkcs12_holds(path, password, cert, key=None):
+    """Whether the PKCS12 file at path opens with password and holds cert (and key) - a store is written again
+    only then, since each writing differs (random salts)."""
+    data = _read(path)
+    if data is None:
+        return False
+    try:
+        found = pkcs12.load_pkcs12(data, password.encode("utf-8"))
+    except (ValueError, TypeError):
+        return False
+    if key is None:
+        return [c.certificate for c in found.additional_certs] == [cert]
+    return (found.cert is not None and found.cert.certificate == cert and found.key is not None
+            and key_matches(cert, found.key))
+
+
+def write_keystore(path, name, cert, key, ca_cert, password, check_mode):
+    """A PKCS12 keystore (key, certificate, CA chain) as Kafka and the LittleHorse server read it; True when
+    written."""
+    if _pkcs12_holds(path, password, cert, key):
+        return False
+    data = pkcs12.serialize_key_and_certificates(
+        name.encode("utf-8"), key, cert, [ca_cert], serialization.BestAvailableEncryption(password.encode("utf-8")))
+    return write_file(path, data, 0o600, 0o700, check_mode)
+
+
+def write_truststore(path, ca_cert, password, check_mode):
+    """A PKCS12 truststore that Java trusts (the CA as a trusted certificate entry); True when written."""
+    if _pkcs12_holds(path, password, ca_cert):
+        return False
+    data = pkcs12.serialize_java_truststore(
+        [pkcs12.PKCS12Certificate(ca_cert, b"ca")], serialization.BestAvailableEncryption(password.encode("utf-8")))
+    return write_file(path, data, 0o600, 0o700, check_mode)
+
+
 def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_name="littlehorse cluster CA",
            ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None):
     """Make the folder hold ca.crt and <name>.crt/<name>.key for every requested certificate (keys 0600, the
     folder 0700). With ca_cert_file/ca_key_file the user's CA signs (ca.crt is a copy of its certificate);
     without, the CA is ca.crt/ca.key in the folder, made when missing and made again when it expires within
-    renew_before_days (then every certificate is issued again). Returns {changed, ca, certificates: [{name,
-    cert, key, action: kept|issued, reason, not_after}]}; never returns a key's content."""
+    renew_before_days (then every certificate is issued again). An item with keystore: true also gets
+    <name>.p12, a PKCS12 keystore (key, certificate, CA), and the folder then holds truststore.p12 (the CA, as
+    Java trusts it); both open with the password in stores.password (0600, made once). Returns {changed, ca,
+    certificates: [{name, cert, key, action: kept|issued, reason, not_after, keystore}], truststore,
+    store_password_file}; never returns a key's or a password's content."""
     now = now or utcnow()
     changed = False
     if not check_mode and not os.path.isdir(folder):
@@ -350,6 +406,7 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
             _write(os.path.join(folder, "ca.key"), key_pem(ca_key), 0o600, check_mode)
             _write(ca_path, cert_pem(ca_cert), 0o644, check_mode)
     results = []
+    password = None
     for item in certificates:
         check_request(item)
         cert_path = os.path.join(folder, item["name"] + ".crt")
@@ -377,7 +434,19 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
         else:
             # the key's mode is kept at 0600 even when someone loosened it
             changed |= _write(key_path, key_data, 0o600, check_mode)
-        results.append({"name": item["name"], "cert": cert_path, "key": key_path,
-                        "action": "kept" if reason is None else "issued", "reason": reason,
-                        "not_after": not_after(cert).isoformat()})
-    return {"changed": changed, "ca": ca_path, "certificates": results}
+        result = {"name": item["name"], "cert": cert_path, "key": key_path,
+                  "action": "kept" if reason is None else "issued", "reason": reason,
+                  "not_after": not_after(cert).isoformat()}
+        if item.get("keystore"):
+            if password is None:
+                password_changed, password = store_password(folder, check_mode)
+                changed |= password_changed
+            result["keystore"] = os.path.join(folder, item["name"] + ".p12")
+            changed |= write_keystore(result["keystore"], item["name"], cert, key, ca_cert, password, check_mode)
+        results.append(result)
+    outcome = {"changed": changed, "ca": ca_path, "certificates": results}
+    if password is not None:
+        outcome.update(truststore=os.path.join(folder, TRUSTSTORE_FILE),
+                       store_password_file=os.path.join(folder, STORE_PASSWORD_FILE))
+        outcome["changed"] |= write_truststore(outcome["truststore"], ca_cert, password, check_mode)
+    return outcome

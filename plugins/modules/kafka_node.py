@@ -121,6 +121,46 @@ options:
         environment (C(docker inspect)), so prefer the image's files for secrets where it has them.
     type: dict
     default: {}
+  ssl_keystore_file:
+    description:
+      - The node's PKCS12 keystore on the host (its key and certificate, which must name every address it is
+        reached by), mounted read-only and set as C(ssl.keystore.location). Needed by an C(SSL) or C(SASL_SSL)
+        listener, with O(ssl_truststore_file) and O(ssl_store_password).
+      - A listener with protocol C(SSL) (the controller's too) requires the client's certificate
+        (C(ssl.client.auth=required)); the cluster's nodes present their own.
+    type: path
+  ssl_truststore_file:
+    description: The PKCS12 truststore on the host (the CA the peers' and clients' certificates chain to).
+    type: path
+  ssl_store_password:
+    description:
+      - The password of both stores and of the key. Written with the SASL login to a file on the host (0600, owned
+        by O(secrets_owner)) that the image reads at start from C(/mnt/shared/config/server.properties) - never to
+        the container's environment.
+    type: str
+  sasl_mechanism:
+    description: The SASL mechanism of the node's C(SASL_*) listeners and between brokers; with O(sasl_username).
+    type: str
+    choices: [PLAIN]
+  sasl_username:
+    description: The one user of the SASL listeners, which the brokers use between them too.
+    type: str
+  sasl_password:
+    description: That user's password (no C("), C(\), C(;) or line break); kept out of the environment as O(ssl_store_password).
+    type: str
+  secrets_dir:
+    description: The host folder of the secrets file (C(server.properties)); defaults to C(/etc/littlehorse/<name>).
+    type: path
+  secrets_owner:
+    description: The uid the image runs Kafka as, which must read the secrets file and the stores (the official image's appuser).
+    type: int
+    default: 1000
+  tools_listener_name:
+    description:
+      - A C(PLAINTEXT) listener the rolling gate's Kafka tools use inside the container, when the broker listeners
+        need credentials (bind it to 127.0.0.1 and advertise it as localhost, so it is reachable from inside the
+        container only). Defaults to the first advertised broker listener.
+    type: str
 '''
 
 EXAMPLES = r'''

@@ -86,6 +86,14 @@ options:
         elements: str
         choices: [server, client]
         default: [server, client]
+      keystore:
+        description:
+          - Also keep C(<name>.p12), a PKCS12 keystore of the key, the certificate and the CA (for Kafka and the
+            servers' Kafka clients). With any keystore the folder also holds C(truststore.p12), the CA as Java trusts
+            it; both open with the password in C(stores.password) (0600, made once with random characters).
+          - A store is written again only when it no longer holds the certificate (each writing differs).
+        type: bool
+        default: false
 '''
 
 EXAMPLES = r'''
@@ -117,6 +125,16 @@ ca:
   returned: always
   type: str
   sample: /root/.local/share/littlehorse/lh/pki/ca.crt
+truststore:
+  description: Path of C(truststore.p12) (the CA, PKCS12), when an item asks for a keystore.
+  returned: when an item of O(certificates) has O(certificates[].keystore)
+  type: str
+  sample: /root/.local/share/littlehorse/lh/pki/truststore.p12
+store_password_file:
+  description: Path of C(stores.password), the stores' password (its content is never returned).
+  returned: when an item of O(certificates) has O(certificates[].keystore)
+  type: str
+  sample: /root/.local/share/littlehorse/lh/pki/stores.password
 certificates:
   description: One entry per item of O(certificates), in order.
   returned: always
@@ -140,6 +158,9 @@ certificates:
       type: str
     not_after:
       description: When the certificate expires (ISO 8601); in check mode that of the one it would issue.
+      type: str
+    keystore:
+      description: Path of the item's PKCS12 keystore, when O(certificates[].keystore) is true.
       type: str
   sample: [{name: lh-server-1, cert: /root/pki/lh-server-1.crt, key: /root/pki/lh-server-1.key, action: kept,
             reason: null, not_after: "2027-11-26T01:30:00+00:00"}]
@@ -165,6 +186,7 @@ def main():
             dns_names=dict(type="list", elements="str", default=[]),
             ip_addresses=dict(type="list", elements="str", default=[]),
             usages=dict(type="list", elements="str", choices=list(_pki.USAGES), default=list(_pki.USAGES)),
+            keystore=dict(type="bool", default=False),
         )),
     ), required_together=[("ca_cert_file", "ca_key_file")], supports_check_mode=True)
     params = module.params

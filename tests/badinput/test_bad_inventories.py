@@ -227,6 +227,29 @@ CASES = [
          ["host lhbad1: littlehorse_listeners[1] (SECURE): authentication MTLS needs protocol MTLS (it is TLS): only an "
           "MTLS listener asks clients for a certificate; set protocol: MTLS, or authentication: NONE"]),
 
+    # ---- Kafka's security (littlehorse_kafka_security_protocol and its SASL settings)
+    Case("kafka-sasl-plaintext", "Kafka: SASL_PLAINTEXT",
+         base(littlehorse_kafka_security_protocol="SASL_PLAINTEXT", littlehorse_kafka_sasl_password="lhbad-pw"),
+         ["host lhbad1: littlehorse_kafka_security_protocol SASL_PLAINTEXT is not supported by the LittleHorse server "
+          "(it connects to Kafka with PLAINTEXT, SSL or SASL_SSL only), and it would send the SASL password in clear "
+          "text; set it to SASL_SSL"]),
+    Case("kafka-sasl-password-twice", "Kafka: the SASL password both inline and as a file",
+         base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password="lhbad-pw",
+              littlehorse_kafka_sasl_password_file="/etc/hostname"),
+         ["host lhbad1: littlehorse_kafka_sasl_password and littlehorse_kafka_sasl_password_file are both set; give the "
+          "SASL password one way only (an Ansible Vault variable or a file on the controller) and remove the other"]),
+    Case("kafka-sasl-without-password", "Kafka: SASL_SSL without a password",
+         base(littlehorse_kafka_security_protocol="SASL_SSL"),
+         ["host lhbad1: littlehorse_kafka_security_protocol SASL_SSL needs the password of littlehorse_kafka_sasl_username: "
+          "set littlehorse_kafka_sasl_password (an Ansible Vault variable) or littlehorse_kafka_sasl_password_file (a "
+          "file on the controller)"]),
+    Case("kafka-scram-on-own-nodes", "Kafka: SCRAM on the collection's nodes",
+         base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_mechanism="SCRAM-SHA-512",
+              littlehorse_kafka_sasl_password="lhbad-pw"),
+         ["host lhbad1: littlehorse_kafka_sasl_mechanism 'SCRAM-SHA-512' is not one of PLAIN (the collection's Kafka "
+          "nodes know their one user with PLAIN; SCRAM is for an external Kafka, whose users exist already); set one of "
+          "them"]),
+
     # ---- the user's CA (littlehorse_ca_cert_file, littlehorse_ca_key_file): read on the controller by the preflight,
     # before Kafka or anything changes (lh_pki signs the servers' certificates with it only in the server role)
     Case("user-ca-files-cannot-be-read", "user's CA: a file that does not exist, a folder",

@@ -174,7 +174,9 @@ def test_rack_ids_reach_the_servers():
 def test_external_kafka():
     groups = {"littlehorse_servers": ["local"]}
     plan = cluster_plan(groups, {"local": dict(LOCAL, littlehorse_kafka_bootstrap_servers="kafka.example:9092")})
-    assert plan["kafka"] == {"external": True, "bootstrap": "kafka.example:9092", "nodes": []}
+    assert plan["kafka"] == {"external": True, "bootstrap": "kafka.example:9092", "nodes": [],
+                             "security": {"protocol": "PLAINTEXT", "tls": False, "sasl": False, "mechanism": None,
+                                          "username": None}}
     assert plan["dashboard"] is None
 
 

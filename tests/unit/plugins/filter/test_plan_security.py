@@ -138,11 +138,13 @@ def test_certificates_cover_every_address_of_the_server():
     certificates = plan["tls"].pop("certificates")
     assert plan["tls"] == {"enabled": True, "internal": True, "mtls": True, "client_name": "lh-client",
                            "ca": "/etc/littlehorse/lh/tls/ca.crt", "pki_dir": "~/.local/share/littlehorse/lh/pki",
-                           "ca_cert_file": None, "ca_key_file": None}
+                           "ca_cert_file": None, "ca_key_file": None, "kafka": False,
+                           "truststore": "/etc/littlehorse/lh/tls/truststore.p12"}
     assert [c["name"] for c in certificates] == ["lh-server-101", "lh-server-201", "lh-server-301", "lh-client"]
     assert certificates[1] == {"name": "lh-server-201", "common_name": "lh-server-201",
                                "dns_names": ["lh2.example.com", "lh-server-201", "localhost"],
-                               "ip_addresses": ["10.0.0.2", "127.0.0.1"], "usages": ["server", "client"]}
+                               "ip_addresses": ["10.0.0.2", "127.0.0.1"], "usages": ["server", "client"],
+                               "keystore": False}
     assert certificates[3]["usages"] == ["client"]
     tls = plan["servers"][1]["tls"]
     assert tls["dns_names"] == ["lh2.example.com", "lh-server-201", "localhost"]

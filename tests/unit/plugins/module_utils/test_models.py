@@ -76,6 +76,7 @@ def test_a_controller_only_node_advertises_nothing_and_is_probed_on_the_controll
 
 def test_a_broker_only_node_maps_the_controller_listener_it_does_not_bind():
     params = kafka_params(process_roles=["broker"], controller_listener_protocol="SSL",
+                          ssl_keystore_file="/k.p12", ssl_truststore_file="/t.p12", ssl_store_password="pw",
                           listeners=[listener("INTERNAL", 9094), listener("PLAINTEXT", 9092, advertised_host="k1")])
     env = _kafka_config.render_env(params)
     assert env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] == "INTERNAL:PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:SSL"

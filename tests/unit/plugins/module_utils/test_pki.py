@@ -303,3 +303,39 @@ def test_ensure_refuses_a_users_ca_that_is_not_a_ca_naming_its_options(tmp_path)
                                              r"and ca_key_file"):
         _pki.ensure(str(tmp_path / "pki"), [server()], ca_cert_file=paths[0], ca_key_file=paths[1], now=NOW)
     assert not os.path.exists(str(tmp_path / "pki" / "lh-server-1.crt"))
+
+
+def test_keystores_and_the_truststore_are_pkcs12_that_open_with_the_kept_password(tmp_path):
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    folder = str(tmp_path / "pki")
+    items = [{"name": "lh-kafka-1", "common_name": "lh-kafka-1", "dns_names": ["lh-kafka-1"], "ip_addresses": [],
+              "usages": ["server", "client"], "keystore": True},
+             {"name": "lh-client", "common_name": "lh-client", "dns_names": [], "ip_addresses": [],
+              "usages": ["client"], "keystore": False}]
+    result = _pki.ensure(folder, items)
+    assert result["certificates"][0]["keystore"] == os.path.join(folder, "lh-kafka-1.p12")
+    assert "keystore" not in result["certificates"][1]
+    password = open(result["store_password_file"], "rb").read().strip()
+    assert len(password) >= 32 and stat.S_IMODE(os.stat(result["store_password_file"]).st_mode) == 0o600
+    keystore = pkcs12.load_pkcs12(open(result["certificates"][0]["keystore"], "rb").read(), password)
+    cert = _pki.load_cert(open(result["certificates"][0]["cert"], "rb").read())
+    assert keystore.cert.certificate == cert and _pki.key_matches(cert, keystore.key)
+    truststore = pkcs12.load_pkcs12(open(result["truststore"], "rb").read(), password)
+    assert [c.certificate for c in truststore.additional_certs] == [_pki.load_cert(open(result["ca"], "rb").read())]
+    stores = [open(p, "rb").read() for p in (result["truststore"], result["certificates"][0]["keystore"])]
+    again = _pki.ensure(folder, items)
+    assert not again["changed"], "a store that holds the certificate is not written again"
+    assert [open(p, "rb").read() for p in (again["truststore"], again["certificates"][0]["keystore"])] == stores
+
+
+def test_a_reissued_certificate_rewrites_its_keystore(tmp_path):
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    folder = str(tmp_path / "pki")
+    item = {"name": "k", "common_name": "k", "dns_names": ["a"], "ip_addresses": [], "usages": ["server"],
+            "keystore": True}
+    _pki.ensure(folder, [item])
+    result = _pki.ensure(folder, [dict(item, dns_names=["a", "b"])])
+    assert result["changed"] and result["certificates"][0]["action"] == "issued"
+    password = open(result["store_password_file"], "rb").read().strip()
+    keystore = pkcs12.load_pkcs12(open(result["certificates"][0]["keystore"], "rb").read(), password)
+    assert _pki.names_of(keystore.cert.certificate) == (["a", "b"], [])
