@@ -69,7 +69,7 @@ def argument_spec():
         sasl_username=dict(type="str"),
         sasl_password=dict(type="str", no_log=True),
         secrets_dir=dict(type="path"),
-        secrets_owner=dict(type="int", default=IMAGE_UID),
+        secrets_owner=dict(type="int", default=IMAGE_UID, no_log=False),
         tools_listener_name=dict(type="str"),
     )
 

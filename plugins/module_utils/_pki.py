@@ -371,8 +371,9 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
            ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None):
     """Make the folder hold ca.crt and <name>.crt/<name>.key for every requested certificate (keys 0600, the
     folder 0700). With ca_cert_file/ca_key_file the user's CA signs (ca.crt is a copy of its certificate);
-    without, the CA is ca.crt/ca.key in the folder, made when missing and made again when it expires within
-    renew_before_days (then every certificate is issued again). An item with keystore: true also gets
+    without, the CA is ca.crt/ca.key in the folder, made when missing, and renewed with the same key and name
+    when it expires within renew_before_days (the certificates it signed stay valid, so a rolling change sees
+    no break of trust). An item with keystore: true also gets
     <name>.p12, a PKCS12 keystore (key, certificate, CA), and the folder then holds truststore.p12 (the CA, as
     Java trusts it); both open with the password in stores.password (0600, made once). Returns {changed, ca,
     certificates: [{name, cert, key, action: kept|issued, reason, not_after, keystore}], truststore,
@@ -392,16 +393,21 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
     else:
         ca_cert = ca_key = None
         data, key_data = _read(ca_path), _read(os.path.join(folder, "ca.key"))
+        renew_key = None
         if data and key_data:
             try:
                 ca_cert, ca_key = load_cert(data), load_key(key_data)
             except (ValueError, TypeError):
                 ca_cert = ca_key = None
-            if ca_cert is not None and (not key_matches(ca_cert, ca_key) or
-                                        not_after(ca_cert) - now < datetime.timedelta(days=renew_before_days)):
+            if ca_cert is not None and not key_matches(ca_cert, ca_key):
                 ca_cert = ca_key = None
+            elif ca_cert is not None and not_after(ca_cert) - now < datetime.timedelta(days=renew_before_days):
+                # Renewed with the same key and name: the certificates it signed still chain to it, so servers
+                # that hold the old CA certificate and those that hold the new one trust each other while the
+                # run rolls them one at a time.
+                renew_key, ca_cert, ca_key = ca_key, None, None
         if ca_cert is None:
-            ca_cert, ca_key = create_ca(ca_common_name, ca_days, now)
+            ca_cert, ca_key = create_ca(ca_common_name, ca_days, now, key=renew_key)
             changed = True
             _write(os.path.join(folder, "ca.key"), key_pem(ca_key), 0o600, check_mode)
             _write(ca_path, cert_pem(ca_cert), 0o644, check_mode)

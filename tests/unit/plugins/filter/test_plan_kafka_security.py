@@ -12,8 +12,8 @@ SASL = {"littlehorse_kafka_security_protocol": "SASL_SSL", "littlehorse_kafka_sa
 def test_plaintext_by_default_changes_nothing_of_the_nodes():
     plan = cluster_plan(*three_hosts())
     node = plan["kafka"]["nodes"][0]
-    assert [(l["name"], l["protocol"]) for l in node["listeners"]] == [("PLAINTEXT", "PLAINTEXT"),
-                                                                        ("CONTROLLER", "PLAINTEXT")]
+    protocols = [(l["name"], l["protocol"]) for l in node["listeners"]]
+    assert protocols == [("PLAINTEXT", "PLAINTEXT"), ("CONTROLLER", "PLAINTEXT")]
     assert node["options"]["inter_broker_listener_name"] == "PLAINTEXT"
     assert "ssl_keystore_file" not in node["options"] and "tools_listener_name" not in node["options"]
     assert not plan["tls"]["kafka"]

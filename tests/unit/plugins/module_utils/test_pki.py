@@ -339,3 +339,19 @@ def test_a_reissued_certificate_rewrites_its_keystore(tmp_path):
     password = open(result["store_password_file"], "rb").read().strip()
     keystore = pkcs12.load_pkcs12(open(result["certificates"][0]["keystore"], "rb").read(), password)
     assert _pki.names_of(keystore.cert.certificate) == (["a", "b"], [])
+
+
+def test_an_expiring_ca_is_renewed_with_its_key_and_name_and_the_certificates_it_signed_stay(tmp_path):
+    folder = str(tmp_path / "pki")
+    item = {"name": "s", "common_name": "s", "dns_names": ["s"], "ip_addresses": [], "usages": ["server", "client"]}
+    first = _pki.ensure(folder, [item], ca_days=60, days=20, renew_before_days=10)
+    old_ca = _pki.load_cert(open(first["ca"], "rb").read())
+    old_leaf = open(first["certificates"][0]["cert"], "rb").read()
+    later = _pki.utcnow() + datetime.timedelta(days=55)
+    # 55 days on, the CA expires within 10 days: renewed; the leaf (20 days) was due anyway - check with a fresh one
+    second = _pki.ensure(folder, [item], ca_days=60, days=20, renew_before_days=10, now=later)
+    new_ca = _pki.load_cert(open(second["ca"], "rb").read())
+    assert second["changed"] and new_ca != old_ca
+    assert new_ca.subject == old_ca.subject and new_ca.public_key() == old_ca.public_key()
+    assert _pki.signed_by(_pki.load_cert(old_leaf), new_ca), "what the old CA signed chains to the renewed one"
+    assert _pki.signed_by(_pki.load_cert(open(second["certificates"][0]["cert"], "rb").read()), old_ca)
