@@ -42,7 +42,7 @@ collection: ## link this checkout in as the collection littlehorse.cluster
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn ../../../.. $(COLLECTION_LINK)
 
-images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double, HAProxy $(HAPROXY_VERSION))
+images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double, HAProxy $(HAPROXY_VERSION), Keycloak $(KEYCLOAK_VERSION))
 	@[ "$${LH_TESTBED_READY:-}" = 1 ] || tests/images/build.sh all
 
 up: venv collection images ## bring the default cluster (inventories/local) up on this machine

@@ -64,7 +64,21 @@ CLUSTER_DEFAULTS = {
     "littlehorse_kafka_sasl_password": None,
     "littlehorse_kafka_sasl_password_file": None,
     "littlehorse_allow_destructive_changes": False,
+    # OAuth (an OAUTH listener): the servers' introspection at the identity provider, and the credentials of
+    # the clients (workers, lhctl, verify.yml) - the secret of each as an Ansible Vault variable or a file on the
+    # controller, never both.
+    "littlehorse_oauth_introspect_url": None,
+    "littlehorse_oauth_client_id": None,
+    "littlehorse_oauth_client_secret": None,
+    "littlehorse_oauth_client_secret_file": None,
+    "littlehorse_oauth_access_token_url": None,
+    "littlehorse_oauth_worker_client_id": None,
+    "littlehorse_oauth_worker_client_secret": None,
+    "littlehorse_oauth_worker_client_secret_file": None,
 }
+# Cluster-wide settings whose values are secrets: no message ever shows them.
+SECRET_SETTINGS = ("littlehorse_oauth_client_secret", "littlehorse_oauth_worker_client_secret",
+                   "littlehorse_kafka_sasl_password")
 # Settings of one host (host_vars, or group_vars when every host shares them).
 HOST_DEFAULTS = {
     "littlehorse_server_count": None,
@@ -318,7 +332,12 @@ def _check_cluster_wide(inv, hosts):
             value = inv.raw(host, name)
             seen.setdefault(repr(_normalised(value)), (host, value))
         if len(seen) > 1:
-            pairs = ", ".join("%r on %s" % (value, host) for host, value in sorted(seen.values(), key=repr))
+            if name in SECRET_SETTINGS:
+                ordered = sorted(seen.values(), key=lambda pair: pair[0])
+                pairs = ", ".join("%s on %s" % (("another value" if index else "a value") if value else "unset", host)
+                                  for index, (host, value) in enumerate(ordered))
+            else:
+                pairs = ", ".join("%r on %s" % (value, host) for host, value in sorted(seen.values(), key=repr))
             raise PlanError("%s differs between hosts (%s); it describes the whole cluster: set it once in "
                             "group_vars/all" % (name, pairs))
 
@@ -581,10 +600,6 @@ def listener_specs(inv, first):
         if authentication == "MTLS" and protocol != "MTLS":
             raise PlanError("%s: authentication MTLS needs protocol MTLS (it is %s): only an MTLS listener asks clients "
                             "for a certificate; set protocol: MTLS, or authentication: NONE" % (where, protocol))
-        if authentication == "OAUTH":
-            raise PlanError("%s: authentication OAUTH needs the servers' OAuth introspection settings, which the "
-                            "collection does not configure from the inventory yet; use authentication NONE or MTLS "
-                            "on this listener" % where)
         if "port" in entry and "port_offset" in entry:
             raise PlanError("%s: give port or port_offset, not both" % where)
         port = offset = None
@@ -939,6 +954,7 @@ def cluster_plan(groups, hostvars):
                                 % (host, inv.bind(host), len(all_hosts)))
     kafka = kafka_plan(inv, first, single, prefix)
     servers = server_plan(inv, first, single, prefix)
+    oauth = oauth_plan(inv, first, servers[0]["listeners"])
     if not single and len(all_hosts) > 1:
         for server in servers:
             if _is_loopback(server["listeners"][0]["advertised_host"]):
@@ -981,6 +997,7 @@ def cluster_plan(groups, hostvars):
                     "hosts": all_hosts},
         "kafka": kafka,
         "servers": servers,
+        "oauth": oauth,
     }
     # What an existing container must hold for the plan to be able to keep its data (the preflight
     # compares it with the running containers' settings).
@@ -1040,6 +1057,69 @@ def clients_plan(inv, first, plan):
     clients["listener"] = chosen
     clients["listeners"] = listeners
     return clients
+
+
+OAUTH_URL = re.compile(r"^https?://[^/\s?#]+(/\S*)?$")
+# The OAuth settings an OAUTH listener needs besides the two secrets: (setting, what it is, whether it is a URL).
+OAUTH_SETTINGS = (
+    ("littlehorse_oauth_introspect_url", "the identity provider's token introspection endpoint (RFC 7662) that the "
+     "servers call, e.g. https://idp.example.com/realms/lh/protocol/openid-connect/token/introspect", True),
+    ("littlehorse_oauth_client_id", "the client id the servers introspect tokens as", False),
+    ("littlehorse_oauth_access_token_url", "the identity provider's token endpoint the clients fetch their tokens "
+     "from, e.g. https://idp.example.com/realms/lh/protocol/openid-connect/token", True),
+    ("littlehorse_oauth_worker_client_id", "the client id the workers, lhctl and verify.yml fetch tokens as (client "
+     "credentials)", False),
+)
+
+
+def _oauth_secret(inv, first, setting, where, what):
+    """How the secret of an OAuth client is given: {"inline": True} (the Ansible Vault variable `setting`, which the
+    roles read; its value is never put in the plan) or {"file": path on the controller}. At most one of the two; one
+    of them when `where` (an OAUTH listener, as the messages name it) needs it."""
+    inline, path = inv.raw(first, setting), inv.raw(first, setting + "_file")
+    if inline and path:
+        raise PlanError("host %s: %s and %s_file are both set; give %s one way only - the Ansible Vault variable %s or "
+                        "the file on the controller %s_file - and remove the other"
+                        % (first, setting, setting, what, setting, setting))
+    if where and not (inline or path):
+        raise PlanError("host %s: %s: authentication OAUTH needs %s, and neither %s nor %s_file is set; set %s (an "
+                        "Ansible Vault variable) or %s_file (a file on the controller that holds it) in group_vars/all"
+                        % (first, where, what, setting, setting, setting, setting))
+    if path and not str(path).startswith(("/", "~")):
+        raise PlanError("host %s: %s_file '%s' is a relative path, which would be read relative to wherever "
+                        "ansible-playbook is started; give an absolute path on the controller (~ is expanded)"
+                        % (first, setting, path))
+    return {"inline": bool(inline), "file": str(path) if path else None}
+
+
+def oauth_plan(inv, first, listeners):
+    """The OAuth settings when a listener is OAUTH, else None: the servers' introspection (URL, client id, how their
+    client secret is given) and the clients' credentials (token URL, client id, how their secret is given). No
+    secret value is in it: the roles read littlehorse_oauth_client_secret and littlehorse_oauth_worker_client_secret
+    themselves. Each setting an OAUTH listener misses is refused, naming it and the fix; so is a secret given both
+    inline and as a file, with or without an OAUTH listener."""
+    oauth = [(index, l["name"]) for index, l in enumerate(listeners) if l["authentication"] == "OAUTH"]
+    where = ("littlehorse_listeners[%d] (%s)" % oauth[0]) if oauth else None
+    servers = _oauth_secret(inv, first, "littlehorse_oauth_client_secret", where,
+                            "the secret of the servers' introspection client")
+    workers = _oauth_secret(inv, first, "littlehorse_oauth_worker_client_secret", where,
+                            "the secret of the clients' (workers', lhctl's) OAuth client")
+    if not oauth:
+        return None
+    values = {}
+    for name, what, url in OAUTH_SETTINGS:
+        value = inv.raw(first, name)
+        value = "" if value is None else str(value).strip()
+        if not value:
+            raise PlanError("host %s: %s: authentication OAUTH needs %s, which is not set; set it in group_vars/all to "
+                            "%s" % (first, where, name, what))
+        if url and not OAUTH_URL.match(value):
+            raise PlanError("host %s: %s '%s' is not an http:// or https:// URL; set it to %s" % (first, name, value, what))
+        values[name[len("littlehorse_oauth_"):]] = value
+    values.update(listeners=[name for _index, name in oauth], client_secret_inline=servers["inline"],
+                  client_secret_file=servers["file"], worker_client_secret_inline=workers["inline"],
+                  worker_client_secret_file=workers["file"])
+    return values
 
 
 def tls_plan(inv, first, plan):

@@ -79,6 +79,12 @@ INLINE_SECRETS = (
     ("kafka_sasl_jaas_config", "kafka_sasl_jaas_config_file"),
     ("oauth_client_secret", "oauth_client_secret_file"),
 )
+# Settings the server reads only from a file but that are no secret (shown in logs): given inline, they are
+# written and mounted the same way.
+INLINE_VALUES = (
+    ("oauth_client_id", "oauth_client_id_file"),
+)
+INLINE_FILES = INLINE_SECRETS + INLINE_VALUES
 
 TYPES = {"str": "str", "int": "int", "bool": "bool"}
 REQUIRED = ("image", "cluster_id", "instance_id", "listeners", "kafka_bootstrap_servers")
@@ -87,6 +93,7 @@ REQUIRED = ("image", "cluster_id", "instance_id", "listeners", "kafka_bootstrap_
 def argument_spec():
     spec = dict((s.option, dict(type=TYPES[s.kind])) for s in SCALARS + FILES)
     spec.update((inline, dict(type="str", no_log=True)) for inline, unused_file_option in INLINE_SECRETS)
+    spec.update((inline, dict(type="str")) for inline, unused_file_option in INLINE_VALUES)
     spec["kafka_security_protocol"]["choices"] = list(KAFKA_PROTOCOLS)
     for setting in FILES:
         spec[setting.option]["type"] = "path"
@@ -150,10 +157,10 @@ def validate(params):
         if item["protocol"] == "MTLS" and not params["ca_cert_file"]:
             raise LHClusterError("%s: protocol MTLS needs ca_cert_file (the CA that signs client certificates)" % where)
         if item["authentication"] == "OAUTH" and not (
-                params["oauth_introspect_url"] and (params["oauth_client_id_file"]) and
+                params["oauth_introspect_url"] and (params["oauth_client_id"] or params["oauth_client_id_file"]) and
                 (params["oauth_client_secret_file"] or params["oauth_client_secret"])):
-            raise LHClusterError("%s.authentication: OAUTH needs oauth_introspect_url, oauth_client_id_file and "
-                                 "oauth_client_secret (or oauth_client_secret_file)" % where)
+            raise LHClusterError("%s.authentication: OAUTH needs oauth_introspect_url, oauth_client_id (or "
+                                 "oauth_client_id_file) and oauth_client_secret (or oauth_client_secret_file)" % where)
     for option in ("internal_port", "internal_advertised_port", "health_port"):
         check_port(option, params[option])
     check_advertised_host("internal_advertised_host", params["internal_advertised_host"])
@@ -163,10 +170,10 @@ def validate(params):
     if any(internal_tls) and not all(internal_tls):
         raise LHClusterError("internal_ca_cert_file, internal_server_cert_file, internal_server_key_file: give all "
                              "three for mTLS between servers, or none")
-    for inline, file_option in INLINE_SECRETS:
+    for inline, file_option in INLINE_FILES:
         if params[inline] and params[file_option]:
-            raise LHClusterError("%s and %s: give the secret one way only (the file form is preferred)"
-                                 % (inline, file_option))
+            raise LHClusterError("%s and %s: give the %s one way only (the file form is preferred)"
+                                 % (inline, file_option, "value" if (inline, file_option) in INLINE_VALUES else "secret"))
     if params["kafka_security_protocol"] not in (None,) + KAFKA_PROTOCOLS:
         raise LHClusterError("kafka_security_protocol: '%s' is not one of %s (the server supports no other)"
                              % (params["kafka_security_protocol"], ", ".join(KAFKA_PROTOCOLS)))
@@ -204,7 +211,7 @@ def render(params, check_mode=False):
     validate(params)
     params = dict(params)
     written, contents = [], {}
-    for inline, file_option in INLINE_SECRETS:
+    for inline, file_option in INLINE_FILES:
         if params[inline]:
             path = secret_file_path(params, inline)
             if write_secret(path, params[inline], check_mode):

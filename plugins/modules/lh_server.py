@@ -133,13 +133,20 @@ options:
     description: C(LHS_OAUTH_INTROSPECT_URL), needed by OAUTH listeners.
     type: str
   oauth_client_id_file:
-    description: C(LHS_OAUTH_CLIENT_ID_FILE).
+    description: C(LHS_OAUTH_CLIENT_ID_FILE), the file holding the client id the server introspects tokens as.
     type: path
+  oauth_client_id:
+    description:
+      - The client id the server introspects tokens as, written to a 0600 file under O(secrets_dir) and passed by path
+        (C(LHS_OAUTH_CLIENT_ID_FILE)); no secret, so it shows in logs. Give it or O(oauth_client_id_file), not both.
+    type: str
   oauth_client_secret_file:
     description: C(LHS_OAUTH_CLIENT_SECRET_FILE).
     type: path
   oauth_client_secret:
-    description: The OAuth client secret, written to a 0600 file under O(secrets_dir) and passed by path.
+    description:
+      - The OAuth client secret of the introspection client, written to a 0600 file under O(secrets_dir) and passed by
+        path (C(LHS_OAUTH_CLIENT_SECRET_FILE)); hidden in logs. Give it or O(oauth_client_secret_file), not both.
     type: str
   secrets_dir:
     description: Folder on the managed host for the files of inline secrets; defaults to C(/etc/littlehorse/<name>).
@@ -222,6 +229,20 @@ EXAMPLES = r'''
     kafka_sasl_jaas_config: "{{ vault_lh_jaas_config }}"
     kafka_truststore_file: /etc/lh/truststore.p12
     kafka_truststore_password_file: /etc/lh/truststore.password
+
+- name: An OAUTH listener over TLS; tokens are checked at the identity provider with the servers' own client
+  littlehorse.cluster.lh_server:
+    name: lh-server-1
+    image: registry.example.com/littlehorse/lh-server:1.2.1
+    cluster_id: lh
+    instance_id: 1
+    listeners:
+      - {name: OAUTH, port: 2023, protocol: TLS, authentication: OAUTH, advertised_host: lh1.example.com,
+         cert_file: /etc/lh/tls.crt, key_file: /etc/lh/tls.key}
+    kafka_bootstrap_servers: kafka1.example.com:9092
+    oauth_introspect_url: https://idp.example.com/realms/lh/protocol/openid-connect/token/introspect
+    oauth_client_id: lh-server
+    oauth_client_secret: "{{ vault_lh_oauth_client_secret }}"
 '''
 
 RETURN = r'''

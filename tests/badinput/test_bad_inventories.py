@@ -132,6 +132,23 @@ def users_ca(cert=None, key=None, cert_path=None, key_path=None, pair=None):
     return build
 
 
+# ---- OAuth: an OAUTH listener over TLS, and the settings it needs (the servers' and the clients')
+OAUTH_LISTENERS = [{"name": "PLAIN"}, {"name": "SECURE", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 2}]
+OAUTH_SERVERS = {"littlehorse_oauth_introspect_url": "https://idp.example.com/realms/lh/protocol/openid-connect/token/"
+                                                     "introspect",
+                 "littlehorse_oauth_client_id": "lh-server"}
+OAUTH_CLIENTS = {"littlehorse_oauth_access_token_url": "https://idp.example.com/realms/lh/protocol/openid-connect/token",
+                 "littlehorse_oauth_worker_client_id": "lh-worker"}
+
+
+def oauth_secret_file_missing(ctx):
+    """Every OAuth setting, the workers' secret as a file that does not exist in the test's folder (<secret_file>)."""
+    ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "no-such-secret")
+    return edit(baseline(), dict(OAUTH_SERVERS, littlehorse_listeners=OAUTH_LISTENERS,
+                                 littlehorse_oauth_client_secret="lhbad-introspect-secret",
+                                 littlehorse_oauth_worker_client_secret_file=ctx["secret_file"], **OAUTH_CLIENTS))
+
+
 def base(**variables):
     return lambda ctx: edit(baseline(), variables)
 
@@ -249,6 +266,29 @@ CASES = [
          ["host lhbad1: littlehorse_kafka_sasl_mechanism 'SCRAM-SHA-512' is not one of PLAIN (the collection's Kafka "
           "nodes know their one user with PLAIN; SCRAM is for an external Kafka, whose users exist already); set one of "
           "them"]),
+
+    # ---- OAuth (an OAUTH listener): the plan refuses missing settings and a secret given twice; the preflight a secret
+    # file that is not there
+    Case("listener-oauth-without-introspection", "OAuth: an OAUTH listener without the servers' introspection",
+         base(littlehorse_listeners=OAUTH_LISTENERS, littlehorse_oauth_client_secret="lhbad-introspect-secret",
+              littlehorse_oauth_worker_client_secret="lhbad-worker-secret", **OAUTH_CLIENTS),
+         ["host lhbad1: littlehorse_listeners[1] (SECURE): authentication OAUTH needs littlehorse_oauth_introspect_url, "
+          "which is not set; set it in group_vars/all to the identity provider's token introspection endpoint (RFC "
+          "7662) that the servers call, e.g. https://idp.example.com/realms/lh/protocol/openid-connect/token/"
+          "introspect"]),
+    Case("oauth-client-secret-inline-and-as-a-file", "OAuth: the servers' client secret given twice",
+         base(littlehorse_listeners=OAUTH_LISTENERS, littlehorse_oauth_client_secret="lhbad-introspect-secret",
+              littlehorse_oauth_client_secret_file="/etc/lhbad/introspect-secret",
+              littlehorse_oauth_worker_client_secret="lhbad-worker-secret", **dict(OAUTH_SERVERS, **OAUTH_CLIENTS)),
+         ["host lhbad1: littlehorse_oauth_client_secret and littlehorse_oauth_client_secret_file are both set; give the "
+          "secret of the servers' introspection client one way only - the Ansible Vault variable "
+          "littlehorse_oauth_client_secret or the file on the controller littlehorse_oauth_client_secret_file - and "
+          "remove the other"]),
+    Case("oauth-worker-secret-file-missing", "OAuth: the workers' secret file is not there (preflight)",
+         oauth_secret_file_missing,
+         ["host lhbad1: littlehorse_oauth_worker_client_secret_file '<secret_file>' is not a file on the controller; "
+          "put the secret of the OAuth client of the workers in that file (alone), or give it as "
+          "littlehorse_oauth_worker_client_secret (an Ansible Vault variable) instead"]),
 
     # ---- the user's CA (littlehorse_ca_cert_file, littlehorse_ca_key_file): read on the controller by the preflight,
     # before Kafka or anything changes (lh_pki signs the servers' certificates with it only in the server role)

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
-# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|all]...
+# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|keycloak|all]...
 # Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
 # Versions come from the environment (KAFKA_VERSION, KAFKA_PREVIOUS_VERSION, LH_VERSION, HAPROXY_VERSION,
-# DEBIAN_SUITE), defaulting to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
+# KEYCLOAK_VERSION, DEBIAN_SUITE), defaulting to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # Versions given in the environment win over the defaults in versions.env.
 given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-} given_haproxy=${HAPROXY_VERSION:-}
-given_kafka_previous=${KAFKA_PREVIOUS_VERSION:-}
+given_kafka_previous=${KAFKA_PREVIOUS_VERSION:-} given_keycloak=${KEYCLOAK_VERSION:-}
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
@@ -16,6 +16,7 @@ KAFKA_PREVIOUS_VERSION=${given_kafka_previous:-$KAFKA_PREVIOUS_VERSION}
 LH_VERSION=${given_lh:-$LH_VERSION}
 DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
 HAPROXY_VERSION=${given_haproxy:-$HAPROXY_VERSION}
+KEYCLOAK_VERSION=${given_keycloak:-$KEYCLOAK_VERSION}
 CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
 export LH_TESTBED_CACHE=$CACHE
 NAMESPACE=${IMAGE_NAMESPACE:-lh-testbed}
@@ -42,7 +43,8 @@ add_slf4j_binding() {
   mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy -Dartifact="org.slf4j:slf4j-simple:$api" -DoutputDirectory="$jars" >/dev/null
 }
 
-# docker build from a context assembled in the cache: the recipe folder plus resolved jars.
+# docker build from a context assembled in the cache: the recipe folder plus resolved jars (or another
+# artifact folder, such as Keycloak's tarball) as jars/.
 build_image() {
   local tag=$1 recipe=$2 jars=$3; shift 3
   local ctx=$CACHE/ctx/${tag//[:\/]/_}
@@ -108,6 +110,30 @@ build_haproxy() {
   build_image "$NAMESPACE/haproxy:$HAPROXY_VERSION" haproxy "" --build-arg "HAPROXY_VERSION=$HAPROXY_VERSION"
 }
 
+# Keycloak, the OAuth identity provider of the test bed (Molecule default), from Maven Central's
+# keycloak-quarkus-dist tarball (downloaded once into the cache), on the JRE 21 image.
+build_keycloak() {
+  local dist=$CACHE/keycloak-$KEYCLOAK_VERSION
+  local tarball=keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz
+  if [ ! -s "$dist/$tarball" ]; then
+    say "downloading org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION with mvn"
+    rm -rf "$dist.part" && mkdir -p "$dist.part"
+    if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
+         -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$dist.part" \
+         >"$dist.part.log" 2>&1; then
+      say "org.keycloak:keycloak-quarkus-dist version '$KEYCLOAK_VERSION' cannot be fetched from Maven Central" \
+          "(set KEYCLOAK_VERSION to a version it serves, e.g. 26.5.6); last lines of $dist.part.log:" >&2
+      tail -n 5 "$dist.part.log" >&2
+      exit 2
+    fi
+    rm -rf "$dist" && mv "$dist.part" "$dist"
+  fi
+  build_jre 21
+  # the tarball reaches the context as jars/<tarball>
+  build_image "$NAMESPACE/keycloak:$KEYCLOAK_VERSION" keycloak "$dist" --build-arg "KEYCLOAK_VERSION=$KEYCLOAK_VERSION" \
+    --build-arg "JRE_IMAGE=$(jre_image 21)"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
 started=$SECONDS
@@ -120,10 +146,11 @@ for target in "${targets[@]}"; do
     server-patched) build_base; build_server; build_server_patched ;;
     dashboard-double) build_base; build_dashboard_double ;;
     haproxy) build_base; build_haproxy ;;
+    keycloak) build_base; build_keycloak ;;
     all) build_base; build_kafka; build_kafka_previous; build_server; build_server_patched; build_dashboard_double
-         build_haproxy ;;
+         build_haproxy; build_keycloak ;;
     *) echo "unknown image '$target': use base, kafka, kafka-previous, server, server-patched, dashboard-double," \
-         "haproxy or all" >&2; exit 2 ;;
+         "haproxy, keycloak or all" >&2; exit 2 ;;
   esac
 done
 say "done in $((SECONDS - started))s"

@@ -206,7 +206,10 @@ def test_the_load_balancer_fronts_the_first_listener_and_is_in_the_certificates(
     ([], "littlehorse_listeners is empty"),
     ([{"name": "PLAIN", "port": 1, "port_offset": 1}], "give port or port_offset, not both"),
     ([{"name": "PLAIN"}, {"name": "SECURE", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 1}],
-     "authentication OAUTH needs the servers' OAuth introspection settings"),
+     "host local: littlehorse_listeners[1] (SECURE): authentication OAUTH needs the secret of the servers' "
+     "introspection client, and neither littlehorse_oauth_client_secret nor littlehorse_oauth_client_secret_file is "
+     "set; set littlehorse_oauth_client_secret (an Ansible Vault variable) or littlehorse_oauth_client_secret_file (a "
+     "file on the controller that holds it) in group_vars/all"),
 ])
 def test_bad_listeners_are_refused_naming_host_setting_and_fix(listeners, words):
     refused(*one_host(littlehorse_listeners=listeners), words)
@@ -230,3 +233,92 @@ def test_the_users_ca_needs_both_files():
     plan = cluster_plan(*one_host(littlehorse_ca_cert_file="/ca.crt", littlehorse_ca_key_file="/ca.key",
                                   littlehorse_pki_dir="/srv/pki"))
     assert (plan["tls"]["ca_cert_file"], plan["tls"]["pki_dir"]) == ("/ca.crt", "/srv/pki")
+
+
+# ---- OAuth (an OAUTH listener): the servers' introspection and the clients' credentials
+
+OAUTH_LISTENERS = [{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port_offset": 2},
+                   {"name": "OAUTH", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 6}]
+OAUTH = {"littlehorse_listeners": OAUTH_LISTENERS,
+         "littlehorse_oauth_introspect_url": "http://idp:8080/realms/lh/protocol/openid-connect/token/introspect",
+         "littlehorse_oauth_client_id": "lh-server", "littlehorse_oauth_client_secret": "server-s3cret",
+         "littlehorse_oauth_access_token_url": "https://idp.example.com/realms/lh/protocol/openid-connect/token",
+         "littlehorse_oauth_worker_client_id": "lh-worker",
+         "littlehorse_oauth_worker_client_secret_file": "~/secrets/lh-worker"}
+
+
+def oauth(**changes):
+    settings = dict(OAUTH)
+    for name, value in changes.items():
+        if value is None:
+            settings.pop(name)
+        else:
+            settings[name] = value
+    return one_host(**settings)
+
+
+def test_an_oauth_listener_carries_the_settings_but_no_secret():
+    plan = cluster_plan(*oauth())
+    assert plan["oauth"] == {
+        "introspect_url": OAUTH["littlehorse_oauth_introspect_url"], "client_id": "lh-server",
+        "access_token_url": OAUTH["littlehorse_oauth_access_token_url"], "worker_client_id": "lh-worker",
+        "listeners": ["OAUTH"], "client_secret_inline": True, "client_secret_file": None,
+        "worker_client_secret_inline": False, "worker_client_secret_file": "~/secrets/lh-worker"}
+    assert "server-s3cret" not in repr(plan)
+    listener = plan["servers"][0]["listeners"][2]
+    assert (listener["name"], listener["port"], listener["protocol"], listener["authentication"]) == (
+        "OAUTH", 2029, "TLS", "OAUTH")
+    assert listener["cert_file"] == plan["servers"][0]["tls"]["cert"]
+    clients = plan["clients"]["listeners"]["OAUTH"]
+    assert (clients["authentication"], clients["bootstrap"]) == ("OAUTH", "127.0.0.1:2029")
+
+
+def test_no_oauth_listener_no_oauth_plan():
+    assert cluster_plan(*one_host(littlehorse_listeners=THREE, littlehorse_oauth_client_id="x"))["oauth"] is None
+    assert cluster_plan(*one_host())["oauth"] is None
+
+
+@pytest.mark.parametrize("name", ["littlehorse_oauth_introspect_url", "littlehorse_oauth_client_id",
+                                  "littlehorse_oauth_access_token_url", "littlehorse_oauth_worker_client_id"])
+def test_an_oauth_listener_without_a_setting_is_refused_naming_it(name):
+    refused(*oauth(**{name: None}), "host local: littlehorse_listeners[2] (OAUTH): authentication OAUTH needs %s, "
+            "which is not set; set it in group_vars/all to " % name)
+    refused(*oauth(**{name: "  "}), "needs %s, which is not set" % name)
+
+
+def test_an_oauth_listener_without_the_workers_secret_is_refused():
+    refused(*oauth(littlehorse_oauth_worker_client_secret_file=None), "host local: littlehorse_listeners[2] (OAUTH): "
+            "authentication OAUTH needs the secret of the clients' (workers', lhctl's) OAuth client, and neither "
+            "littlehorse_oauth_worker_client_secret nor littlehorse_oauth_worker_client_secret_file is set")
+
+
+@pytest.mark.parametrize("setting,what", [
+    ("littlehorse_oauth_client_secret", "the secret of the servers' introspection client"),
+    ("littlehorse_oauth_worker_client_secret", "the secret of the clients' (workers', lhctl's) OAuth client")])
+def test_a_secret_given_inline_and_as_a_file_is_refused_without_showing_it(setting, what):
+    message = refused(*oauth(**{setting: "very-s3cret", setting + "_file": "/srv/secret"}),
+                      "host local: %s and %s_file are both set; give %s one way only - the Ansible Vault variable %s "
+                      "or the file on the controller %s_file - and remove the other"
+                      % (setting, setting, what, setting, setting))
+    assert "very-s3cret" not in message
+    # also without an OAUTH listener: the inventory says two things
+    refused(*one_host(**{setting: "x", setting + "_file": "/srv/secret"}), "are both set")
+
+
+def test_oauth_urls_and_secret_files_are_checked():
+    refused(*oauth(littlehorse_oauth_introspect_url="idp:8080/introspect"), "host local: "
+            "littlehorse_oauth_introspect_url 'idp:8080/introspect' is not an http:// or https:// URL; set it to the "
+            "identity provider's token introspection endpoint")
+    refused(*oauth(littlehorse_oauth_access_token_url="ftp://idp/token"), "littlehorse_oauth_access_token_url "
+            "'ftp://idp/token' is not an http:// or https:// URL")
+    refused(*oauth(littlehorse_oauth_worker_client_secret_file="secrets/w"), "host local: "
+            "littlehorse_oauth_worker_client_secret_file 'secrets/w' is a relative path")
+
+
+def test_oauth_settings_are_known_and_cluster_wide_without_showing_a_secret():
+    refused(*oauth(littlehorse_oauth_client_secert="x"), "did you mean littlehorse_oauth_client_secret?")
+    groups, hostvars = three_hosts(**OAUTH)
+    hostvars["h2"]["littlehorse_oauth_client_secret"] = "other-s3cret"
+    message = refused(groups, hostvars, "littlehorse_oauth_client_secret differs between hosts (a value on h1, "
+                      "another value on h2)")
+    assert "s3cret" not in message

@@ -177,6 +177,36 @@ def test_inline_secrets_become_0600_files_passed_by_path(tmp_path):
     assert written_again == []
 
 
+def test_an_oauth_listener_gets_its_client_id_and_secret_as_0600_files_never_in_the_environment(tmp_path):
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("cert")
+    key.write_text("key")
+    params = server_params(
+        secrets_dir=str(tmp_path / "s"), oauth_introspect_url="http://idp:8080/introspect", oauth_client_id="lh-server",
+        oauth_client_secret="introspect-s3cret",
+        listeners=[server_listener("OAUTH", protocol="TLS", authentication="OAUTH", cert_file=str(cert),
+                                   key_file=str(key))])
+    env, mounts, written = _server_config.render(params)
+    assert sorted(written) == [str(tmp_path / "s" / "oauth_client_id"), str(tmp_path / "s" / "oauth_client_secret")]
+    for name, content in (("oauth_client_id", "lh-server"), ("oauth_client_secret", "introspect-s3cret")):
+        assert (tmp_path / "s" / name).read_text() == content
+        assert oct((tmp_path / "s" / name).stat().st_mode & 0o777) == "0o600"
+    assert env["LHS_OAUTH_INTROSPECT_URL"] == "http://idp:8080/introspect"
+    assert env["LHS_OAUTH_CLIENT_ID_FILE"] == "/lh/config/oauth_client_id_file"
+    assert env["LHS_OAUTH_CLIENT_SECRET_FILE"] == "/lh/config/oauth_client_secret_file"
+    assert env["LHS_LISTENERS_AUTHENTICATION_MAP"] == "OAUTH:OAUTH"
+    assert not any("s3cret" in value or value == "lh-server" for value in env.values())
+    assert "bind:%s:/lh/config/oauth_client_id_file:ro" % (tmp_path / "s" / "oauth_client_id") in [
+        m.key() for m in mounts]
+    assert _server_config.render(params)[2] == []  # the same again: nothing written
+
+
+def test_only_the_oauth_client_secret_is_hidden_in_logs():
+    spec = _server_config.argument_spec()
+    assert spec["oauth_client_secret"].get("no_log") is True
+    assert not spec["oauth_client_id"].get("no_log")
+
+
 def test_tls_listener_files_are_mounted_read_only(tmp_path):
     cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
     cert.write_text("cert")
@@ -215,6 +245,9 @@ def test_tls_listener_files_are_mounted_read_only(tmp_path):
     (dict(listeners=[server_listener(cert_file="/c", key_file="/k")]), "only used with protocol TLS"),
     (dict(listeners=[server_listener(authentication="OAUTH")], oauth_introspect_url="https://i"), "OAUTH"),
     (dict(oauth_client_secret="x", oauth_client_secret_file="/f"), "oauth_client_secret"),
+    (dict(oauth_client_id="x", oauth_client_id_file="/f"), "give the value one way only"),
+    (dict(listeners=[server_listener(authentication="OAUTH")], oauth_introspect_url="https://i",
+          oauth_client_secret="s"), "oauth_client_id"),
     (dict(kafka_truststore_password="x", kafka_truststore_password_file="/f"), "kafka_truststore_password"),
     (dict(kafka_sasl_jaas_config="x", kafka_sasl_jaas_config_file="/f"), "kafka_sasl_jaas_config"),
     (dict(kafka_security_protocol="SASL_PLAINTEXT"), "kafka_security_protocol"),
