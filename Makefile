@@ -17,7 +17,7 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
         test-integration test-bad-input sanity lint docs-lint package ee-context test-package \
-        molecule molecule-default molecule-seed molecule-multi-host bench clean-testbed
+        molecule molecule-default molecule-seed molecule-secure molecule-multi-host bench clean-testbed
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -88,13 +88,16 @@ ee-context: package ## the execution environment's build context (build/ee, ansi
 test-package: venv images ## build, install into an empty path, deploy/verify/teardown by FQCN outside the checkout
 	tests/package/run.sh
 
-molecule: molecule-default molecule-seed molecule-multi-host ## every Molecule scenario
+molecule: molecule-default molecule-seed molecule-secure molecule-multi-host ## every Molecule scenario
 
 molecule-default: venv collection images
 	$(BIN)/molecule test -s default
 
 molecule-seed: venv collection images
 	$(BIN)/molecule test -s seed
+
+molecule-secure: venv collection images ## two simulated hosts: TLS, MTLS and OAUTH listeners, internal mTLS, Kafka SASL_SSL, Keycloak
+	$(BIN)/molecule test -s secure
 
 molecule-multi-host: venv collection images ## three simulated hosts: outage drill, load balancer, scale-out
 	$(BIN)/molecule test -s multi-host

@@ -24,6 +24,7 @@ machine_lane=(
 hosts_lane=(
   "integration-remote:INTEGRATION_SELECT=remote_engine LHIT_PREFIX=lhitr make --no-print-directory test-integration"
   "molecule-seed:make --no-print-directory molecule-seed"
+  "molecule-secure:make --no-print-directory molecule-secure"
   "molecule-multi-host:make --no-print-directory molecule-multi-host"
 )
 mkdir -p build
