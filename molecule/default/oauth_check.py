@@ -50,8 +50,8 @@ def main():
     worker = LHConfig()
     worker.load(args.client_file)
     worker.load(args.secret_file)
-    settings = dict((key, worker.get(key)) for key in ("LHC_API_HOST", "LHC_API_PORT", "LHC_API_PROTOCOL",
-                                                        "LHC_CA_CERT") + OAUTH_KEYS)
+    keys = ("LHC_API_HOST", "LHC_API_PORT", "LHC_API_PROTOCOL", "LHC_CA_CERT") + OAUTH_KEYS
+    settings = dict((key, worker.get(key)) for key in keys)
     missing = [key for key, value in settings.items() if not value]
     if missing:
         print("[verify] the client files lack %s" % ", ".join(missing))
