@@ -51,8 +51,8 @@ def main():
                 continue
             containers += 1
             findings += findings_in(json.dumps(container.attrs), values, "docker inspect %s" % container.name)
-            findings += ["docker inspect %s holds a private key" % container.name
-                         for _ in [1] if "PRIVATE KEY" in json.dumps(container.attrs)]
+            if "PRIVATE KEY" in json.dumps(container.attrs):
+                findings.append("docker inspect %s holds a private key" % container.name)
             logs = container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
             log_bytes += len(logs)
             findings += findings_in(logs, values, "the log of %s" % container.name)
