@@ -17,7 +17,7 @@
     drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...] [--allow-removed C,...]
         record every container's start time on the engines, or compare with a record: nothing that
         existed was restarted; exactly the named containers are new, or gone
-    drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5] [--client-file F] -- ARGV...
+    drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5] -- ARGV...
         a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
         submits workflow runs at a steady rate (a refused RunWf is retried with the same run id) until
         ARGV ended and at least --min-runs runs were accepted; then every accepted run must COMPLETE.
@@ -69,21 +69,9 @@ def names(suffix):
     return "drill-greet-" + suffix, "drill-wf-" + suffix
 
 
-def client_file_settings(path):
-    """The LHC_* settings of a client file (role client_config's), but where it bootstraps."""
-    settings = {}
-    if path:
-        with open(path) as handle:
-            for line in handle:
-                key, sep, value = line.strip().partition("=")
-                if sep and key.startswith(("LHC_", "LHW_")) and key not in ("LHC_API_HOST", "LHC_API_PORT"):
-                    settings[key] = value
-    return settings
-
-
-def setup(bootstrap, suffix=None, settings=None):
+def setup(bootstrap, suffix=None):
     suffix = suffix or uuid.uuid4().hex[:6]
-    config = client_config(*split(bootstrap), **(settings or {}))
+    config = client_config(*split(bootstrap))
     task, wf = names(suffix)
     register(config, task, wf, task_retries=TASK_RETRIES)
     return config, task, wf
@@ -461,13 +449,12 @@ def cmd_underload(args):
     command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
     if not command:
         raise SystemExit("underload: give the operation's command after --")
-    settings = client_file_settings(args.client_file)
-    config, task, wf = setup(args.bootstrap, settings=settings)
+    config, task, wf = setup(args.bootstrap)
     log_path = args.log or os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"),
                                         "underload-%s.log" % args.name)
-    watch = RunWatch(client_config(*split(args.bootstrap), **settings))
+    watch = RunWatch(client_config(*split(args.bootstrap)))
     load = SteadyLoad(config, wf, args.rate, args.min_runs, watch.add)
-    with Worker(client_config(*split(args.bootstrap), **settings), task):
+    with Worker(client_config(*split(args.bootstrap)), task):
         watch.start()
         load.start()
         time.sleep(args.lead)  # the load runs before the operation starts
@@ -619,8 +606,6 @@ def main():
     p.add_argument("--lead", type=float, default=3.0, help="seconds of load before the operation starts")
     p.add_argument("--timeout", type=int, default=600)
     p.add_argument("--log", help="the operation's output (default: underload-NAME.log in the ephemeral folder)")
-    p.add_argument("--client-file", help="a client file (role client_config's) whose LHC_* settings the client "
-                   "uses, e.g. TLS; it bootstraps from --bootstrap")
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p = sub.add_parser("images")
     p.add_argument("--engines", required=True)
