@@ -156,6 +156,33 @@ def write_file(path, content, mode, folder_mode, check_mode):
     return True
 
 
+# Where a container's host files live (mounted secrets, configuration) unless a module is given a folder;
+# playbooks/teardown.yml removes /etc/littlehorse/<container>.
+FILES_ROOT = "/etc/littlehorse"
+
+
+def host_files_dir(folder, name):
+    """The host folder of container `name`'s files: `folder` when given, else /etc/littlehorse/<name>."""
+    return folder or os.path.join(FILES_ROOT, name)
+
+
+def write_secret(path, content, check_mode, uid=None):
+    """A 0600 file in a 0700 folder, written when it differs, owned by uid when given (the image's user, which
+    must read it); True when it (would) change."""
+    changed = write_file(path, content, 0o600, 0o700, check_mode)
+    if uid is None:
+        return changed
+    try:
+        owner = os.stat(path).st_uid
+    except OSError:
+        return True
+    if owner != uid:
+        if not check_mode:
+            os.chown(path, uid, -1)
+        changed = True
+    return changed
+
+
 # The test bed builds its images under this name; no registry has them, so they are never pulled.
 # lh_host_info (the preflight's look at each host) never pulls them either.
 LOCAL_ONLY_IMAGE_PREFIX = "lh-testbed/"

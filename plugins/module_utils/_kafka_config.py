@@ -10,7 +10,7 @@ import os
 import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    ContainerSpec, Mount, tcp_probe, write_file)
+    ContainerSpec, Mount, host_files_dir, tcp_probe, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
@@ -25,6 +25,9 @@ SASL_MECHANISMS = ("PLAIN",)
 # The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.
 IMAGE_UID = 1000
 SECRETS_DIR = "/etc/kafka/secrets"
+# The node's PKCS12 stores: (option, KAFKA_SSL_<store>_* settings, where the file is mounted).
+STORE_TARGETS = (("ssl_keystore_file", "KEYSTORE", SECRETS_DIR + "/keystore.p12"),
+                 ("ssl_truststore_file", "TRUSTSTORE", SECRETS_DIR + "/truststore.p12"))
 # The official image reads the .properties files mounted here first; the KAFKA_* variables win over them.
 FILE_INPUT = "/mnt/shared/config/server.properties"
 # Characters a SASL password cannot hold in a JAAS line of a properties file.
@@ -207,8 +210,8 @@ def security_env(params):
     """The stores' locations and the SASL mechanism (no secret: those go in secret_properties())."""
     env = {}
     if params["ssl_keystore_file"]:
-        env.update(KAFKA_SSL_KEYSTORE_LOCATION=SECRETS_DIR + "/keystore.p12", KAFKA_SSL_KEYSTORE_TYPE="PKCS12",
-                   KAFKA_SSL_TRUSTSTORE_LOCATION=SECRETS_DIR + "/truststore.p12", KAFKA_SSL_TRUSTSTORE_TYPE="PKCS12")
+        for unused_option, store, target in STORE_TARGETS:
+            env.update({"KAFKA_SSL_%s_LOCATION" % store: target, "KAFKA_SSL_%s_TYPE" % store: "PKCS12"})
     # A listener with SSL alone authenticates nobody unless it asks for the client's certificate.
     ssl_listeners = [l["name"] for l in params["listeners"] if l["protocol"] == "SSL"]
     if params["controller_listener_protocol"] == "SSL" and "controller" not in params["process_roles"]:
@@ -240,20 +243,6 @@ def secret_properties(params):
             if listener["protocol"].startswith("SASL_"):
                 lines.append(_property_line("listener.name.%s.plain.sasl.jaas.config" % listener["name"].lower(), jaas))
     return "".join(lines)
-
-
-def write_owned_secret(path, content, uid, check_mode):
-    """A 0600 file owned by uid (the image's user, which reads it) in a 0700 folder; True when it (would) change."""
-    changed = write_file(path, content, 0o600, 0o700, check_mode)
-    try:
-        owner = os.stat(path).st_uid
-    except OSError:
-        return True
-    if owner != uid:
-        if not check_mode:
-            os.chown(path, uid, -1)
-        changed = True
-    return changed
 
 
 def protocol_map(params):
@@ -359,16 +348,15 @@ def build_spec(params, check_mode=False):
     env = render_env(params)
     mounts = [Mount(DATA_DIR, volume=params["volume"])] if params["volume"] else []
     written = []
-    for option, target in (("ssl_keystore_file", "keystore.p12"), ("ssl_truststore_file", "truststore.p12")):
+    for option, unused_store, target in STORE_TARGETS:
         if params[option]:
             if not os.path.isfile(params[option]):
                 raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
-            mounts.append(Mount(SECRETS_DIR + "/" + target, host_path=params[option], read_only=True))
+            mounts.append(Mount(target, host_path=params[option], read_only=True))
     secrets = secret_properties(params)
     if secrets:
-        path = os.path.join(params["secrets_dir"] or os.path.join("/etc/littlehorse", params["name"]),
-                            "server.properties")
-        if write_owned_secret(path, secrets, params["secrets_owner"], check_mode):
+        path = os.path.join(host_files_dir(params["secrets_dir"], params["name"]), "server.properties")
+        if write_secret(path, secrets, check_mode, uid=params["secrets_owner"]):
             written.append(path)
         mounts.append(Mount(FILE_INPUT, host_path=path, read_only=True, content=secrets))
     # A re-created broker must be back in the quorum with every partition in sync before the run

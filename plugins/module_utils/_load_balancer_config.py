@@ -14,7 +14,8 @@ __metaclass__ = type
 import os
 import re
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import ContainerSpec, Mount, tcp_probe, write_file
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
+    ContainerSpec, Mount, host_files_dir, tcp_probe, write_file)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import check_port
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
@@ -167,8 +168,7 @@ def render(params):
 
 
 def config_path(params):
-    folder = params["config_dir"] or os.path.join("/etc/littlehorse", params["name"])
-    return os.path.join(folder, CONFIG_NAME)
+    return os.path.join(host_files_dir(params["config_dir"], params["name"]), CONFIG_NAME)
 
 
 def write_config(path, content, check_mode):

@@ -19,7 +19,7 @@ import os
 import re
 import traceback
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import write_file
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import write_file, write_secret
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 try:
@@ -355,7 +355,7 @@ def write_keystore(path, name, cert, key, ca_cert, password, check_mode):
         return False
     data = pkcs12.serialize_key_and_certificates(
         name.encode("utf-8"), key, cert, [ca_cert], serialization.BestAvailableEncryption(password.encode("utf-8")))
-    return write_file(path, data, 0o600, 0o700, check_mode)
+    return write_secret(path, data, check_mode)
 
 
 def write_truststore(path, ca_cert, password, check_mode):
@@ -364,7 +364,7 @@ def write_truststore(path, ca_cert, password, check_mode):
         return False
     data = pkcs12.serialize_java_truststore(
         [pkcs12.PKCS12Certificate(ca_cert, b"ca")], serialization.BestAvailableEncryption(password.encode("utf-8")))
-    return write_file(path, data, 0o600, 0o700, check_mode)
+    return write_secret(path, data, check_mode)
 
 
 def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_name="littlehorse cluster CA",

@@ -12,7 +12,7 @@ import os
 import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    ContainerSpec, Mount, http_probe, write_file)
+    ContainerSpec, Mount, host_files_dir, http_probe, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
@@ -197,13 +197,7 @@ def validate(params):
 
 
 def secret_file_path(params, inline):
-    folder = params["secrets_dir"] or os.path.join("/etc/littlehorse", params["name"])
-    return os.path.join(folder, inline)
-
-
-def write_secret(path, content, check_mode):
-    """A 0600 file in a 0700 folder, written when it differs; True when it (would) change."""
-    return write_file(path, content, 0o600, 0o700, check_mode)
+    return os.path.join(host_files_dir(params["secrets_dir"], params["name"]), inline)
 
 
 def render(params, check_mode=False):
