@@ -26,6 +26,7 @@ import zlib
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
+from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
@@ -380,12 +381,33 @@ def _bootstrap_servers(inv, host, value):
     return ",".join(servers)
 
 
+def _secret_source(inv, first, setting, needed_by, what):
+    """How a secret is given: {"inline": True} (the Ansible Vault variable `setting`, which the roles read; its value
+    is never put in the plan) or {"file": path on the controller} (`setting`_file). At most one of the two; one of
+    them when `needed_by` (what needs it, as the messages name it) is given."""
+    inline, path = inv.raw(first, setting), inv.raw(first, setting + "_file")
+    if inline and path:
+        raise PlanError("host %s: %s and %s_file are both set; give %s one way only - the Ansible Vault variable %s or "
+                        "the file on the controller %s_file - and remove the other"
+                        % (first, setting, setting, what, setting, setting))
+    if needed_by and not (inline or path):
+        raise PlanError("host %s: %s needs %s, and neither %s nor %s_file is set; set %s (an Ansible Vault variable) "
+                        "or %s_file (a file on the controller that holds it) in group_vars/all"
+                        % (first, needed_by, what, setting, setting, setting, setting))
+    if path and not str(path).startswith(("/", "~")):
+        raise PlanError("host %s: %s_file '%s' is a relative path, which would be read relative to wherever "
+                        "ansible-playbook is started; give an absolute path on the controller (~ is expanded)"
+                        % (first, setting, path))
+    return {"inline": bool(inline), "file": str(path) if path else None}
+
+
 KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
 
 
 def kafka_security(inv, first, own_nodes):
     """littlehorse_kafka_security_protocol and its SASL settings, validated: {protocol, tls, sasl, mechanism,
-    username}. The password itself stays out of the plan (the roles read it)."""
+    username, password_file}. The password itself stays out of the plan: the roles read the Vault variable, or the
+    file password_file names."""
     protocol = str(inv.raw(first, "littlehorse_kafka_security_protocol") or "PLAINTEXT").strip().upper()
     if protocol == "SASL_PLAINTEXT":
         raise PlanError("host %s: littlehorse_kafka_security_protocol SASL_PLAINTEXT is not supported by the "
@@ -396,7 +418,7 @@ def kafka_security(inv, first, own_nodes):
                         % (first, inv.raw(first, "littlehorse_kafka_security_protocol"),
                            ", ".join(KAFKA_SECURITY_PROTOCOLS)))
     security = {"protocol": protocol, "tls": protocol != "PLAINTEXT", "sasl": protocol == "SASL_SSL",
-                "mechanism": None, "username": None}
+                "mechanism": None, "username": None, "password_file": None}
     if not security["sasl"]:
         return security
     mechanism = str(inv.raw(first, "littlehorse_kafka_sasl_mechanism") or "").strip().upper()
@@ -410,21 +432,14 @@ def kafka_security(inv, first, own_nodes):
     if not re.match(r"^[A-Za-z0-9._@-]+$", username):
         raise PlanError("host %s: littlehorse_kafka_sasl_username '%s' must be set and hold only letters, digits and "
                         "'.', '_', '@', '-'; fix the user name" % (first, username))
-    inline = inv.raw(first, "littlehorse_kafka_sasl_password")
-    from_file = inv.raw(first, "littlehorse_kafka_sasl_password_file")
-    if inline and from_file:
-        raise PlanError("host %s: littlehorse_kafka_sasl_password and littlehorse_kafka_sasl_password_file are both "
-                        "set; give the SASL password one way only (an Ansible Vault variable or a file on the "
-                        "controller) and remove the other" % first)
-    if not inline and not from_file:
-        raise PlanError("host %s: littlehorse_kafka_security_protocol SASL_SSL needs the password of "
-                        "littlehorse_kafka_sasl_username: set littlehorse_kafka_sasl_password (an Ansible Vault "
-                        "variable) or littlehorse_kafka_sasl_password_file (a file on the controller)" % first)
-    security.update(mechanism=mechanism, username=username)
+    password = _secret_source(inv, first, "littlehorse_kafka_sasl_password",
+                              "littlehorse_kafka_security_protocol SASL_SSL",
+                              "the password of littlehorse_kafka_sasl_username")
+    security.update(mechanism=mechanism, username=username, password_file=password["file"])
     return security
 
 
-def _kafka_listeners(inv, host, single, security, port, controller_port, reach):
+def _kafka_listeners(host, security, port, controller_port, tools_port, reach):
     """The node's listeners: the broker listener (named after its protocol), the controller's (mutual TLS when
     Kafka is secured) and, when the broker listener needs credentials, a PLAINTEXT one on the container's
     loopback for the rolling gate's Kafka tools."""
@@ -433,13 +448,12 @@ def _kafka_listeners(inv, host, single, security, port, controller_port, reach):
         {"name": protocol, "port": port, "protocol": protocol, "advertised_host": reach, "advertised_port": port},
         {"name": "CONTROLLER", "port": controller_port, "protocol": "SSL" if security["tls"] else "PLAINTEXT"},
     ]
-    if security["tls"]:
-        tools = inv.int(host, "littlehorse_kafka_tools_port", 1)
-        if tools in (port, controller_port):
+    if tools_port is not None:
+        if tools_port in (port, controller_port):
             raise PlanError("host %s: littlehorse_kafka_tools_port %d is the broker or controller port; give it a port "
-                            "of its own" % (host, tools))
-        listeners.append({"name": "LOCAL", "port": tools, "protocol": "PLAINTEXT", "bind_host": "127.0.0.1",
-                          "advertised_host": "localhost", "advertised_port": tools})
+                            "of its own" % (host, tools_port))
+        listeners.append({"name": "LOCAL", "port": tools_port, "protocol": "PLAINTEXT", "bind_host": "127.0.0.1",
+                          "advertised_host": "localhost", "advertised_port": tools_port})
     return listeners
 
 
@@ -485,7 +499,8 @@ def kafka_plan(inv, first, single, prefix):
         # published on the host's cluster address alone, and advertised there.
         reach = container if single else inv.cluster_reach(host)
         bind = inv.bind(host)
-        listeners = _kafka_listeners(inv, host, single, security, port, controller_port, reach)
+        tools_port = inv.int(host, "littlehorse_kafka_tools_port", 1) if security["tls"] else None
+        listeners = _kafka_listeners(host, security, port, controller_port, tools_port, reach)
         published = [] if single else ["%s:%d:%d" % (inv.cluster_address(host), p, p) for p in (port, controller_port)]
         external_port = inv.raw(host, "littlehorse_kafka_external_port")
         if external_port is not None:
@@ -493,7 +508,7 @@ def kafka_plan(inv, first, single, prefix):
             if not single:
                 raise PlanError("host %s: littlehorse_kafka_external_port is for one-engine layouts (the broker port "
                                 "is published as it is on many hosts); remove it" % host)
-            if external_port == inv.raw(host, "littlehorse_kafka_tools_port") and security["tls"]:
+            if external_port == tools_port:
                 raise PlanError("host %s: littlehorse_kafka_external_port and littlehorse_kafka_tools_port are both "
                                 "%d; give them different ports" % (host, external_port))
             listeners.append({"name": "EXTERNAL", "port": external_port, "protocol": security["protocol"],
@@ -1002,11 +1017,9 @@ def cluster_plan(groups, hostvars):
     # What an existing container must hold for the plan to be able to keep its data (the preflight
     # compares it with the running containers' settings).
     for server in servers:
-        server["options"] = server_options(server)
         server["identity"] = {"LHS_CLUSTER_ID": cluster_id, "LHS_CLUSTER_PARTITIONS": str(plan["cluster"]["partitions"]),
                               "LHS_INSTANCE_ID": str(server["instance_id"])}
     for node in kafka["nodes"]:
-        node["options"] = kafka_node_options(node)
         node["identity"] = {"CLUSTER_ID": kafka["cluster_id"], "KAFKA_NODE_ID": str(node["node_id"])}
     plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
@@ -1072,26 +1085,6 @@ OAUTH_SETTINGS = (
 )
 
 
-def _oauth_secret(inv, first, setting, where, what):
-    """How the secret of an OAuth client is given: {"inline": True} (the Ansible Vault variable `setting`, which the
-    roles read; its value is never put in the plan) or {"file": path on the controller}. At most one of the two; one
-    of them when `where` (an OAUTH listener, as the messages name it) needs it."""
-    inline, path = inv.raw(first, setting), inv.raw(first, setting + "_file")
-    if inline and path:
-        raise PlanError("host %s: %s and %s_file are both set; give %s one way only - the Ansible Vault variable %s or "
-                        "the file on the controller %s_file - and remove the other"
-                        % (first, setting, setting, what, setting, setting))
-    if where and not (inline or path):
-        raise PlanError("host %s: %s: authentication OAUTH needs %s, and neither %s nor %s_file is set; set %s (an "
-                        "Ansible Vault variable) or %s_file (a file on the controller that holds it) in group_vars/all"
-                        % (first, where, what, setting, setting, setting, setting))
-    if path and not str(path).startswith(("/", "~")):
-        raise PlanError("host %s: %s_file '%s' is a relative path, which would be read relative to wherever "
-                        "ansible-playbook is started; give an absolute path on the controller (~ is expanded)"
-                        % (first, setting, path))
-    return {"inline": bool(inline), "file": str(path) if path else None}
-
-
 def oauth_plan(inv, first, listeners):
     """The OAuth settings when a listener is OAUTH, else None: the servers' introspection (URL, client id, how their
     client secret is given) and the clients' credentials (token URL, client id, how their secret is given). No
@@ -1100,10 +1093,11 @@ def oauth_plan(inv, first, listeners):
     inline and as a file, with or without an OAUTH listener."""
     oauth = [(index, l["name"]) for index, l in enumerate(listeners) if l["authentication"] == "OAUTH"]
     where = ("littlehorse_listeners[%d] (%s)" % oauth[0]) if oauth else None
-    servers = _oauth_secret(inv, first, "littlehorse_oauth_client_secret", where,
-                            "the secret of the servers' introspection client")
-    workers = _oauth_secret(inv, first, "littlehorse_oauth_worker_client_secret", where,
-                            "the secret of the clients' (workers', lhctl's) OAuth client")
+    needed_by = ("%s: authentication OAUTH" % where) if where else None
+    servers = _secret_source(inv, first, "littlehorse_oauth_client_secret", needed_by,
+                             "the secret of the servers' introspection client")
+    workers = _secret_source(inv, first, "littlehorse_oauth_worker_client_secret", needed_by,
+                             "the secret of the clients' (workers', lhctl's) OAuth client")
     if not oauth:
         return None
     values = {}
@@ -1149,6 +1143,8 @@ def tls_plan(inv, first, plan):
            "truststore": "/etc/littlehorse/%s/tls/truststore.p12" % prefix,
            "pki_dir": str(inv.raw(first, "littlehorse_pki_dir") or "~/.local/share/littlehorse/%s/pki" % prefix),
            "ca_cert_file": ca_files[0], "ca_key_file": ca_files[1]}
+    # where lh_pki keeps the password of the PKCS12 stores (Kafka's), on the controller
+    tls["store_password_file"] = "%s/%s" % (tls["pki_dir"].rstrip("/"), STORE_PASSWORD_FILE)
     balancer = plan["load_balancer"]
     for server in servers:
         if not enabled:

@@ -149,6 +149,13 @@ def oauth_secret_file_missing(ctx):
                                  littlehorse_oauth_worker_client_secret_file=ctx["secret_file"], **OAUTH_CLIENTS))
 
 
+def kafka_password_file_missing(ctx):
+    """Kafka on SASL_SSL, its password as a file that does not exist in the test's folder (<secret_file>)."""
+    ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "no-such-password")
+    return edit(baseline(), {"littlehorse_kafka_security_protocol": "SASL_SSL",
+                             "littlehorse_kafka_sasl_password_file": ctx["secret_file"]})
+
+
 def base(**variables):
     return lambda ctx: edit(baseline(), variables)
 
@@ -254,12 +261,20 @@ CASES = [
          base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password="lhbad-pw",
               littlehorse_kafka_sasl_password_file="/etc/hostname"),
          ["host lhbad1: littlehorse_kafka_sasl_password and littlehorse_kafka_sasl_password_file are both set; give the "
-          "SASL password one way only (an Ansible Vault variable or a file on the controller) and remove the other"]),
+          "password of littlehorse_kafka_sasl_username one way only - the Ansible Vault variable "
+          "littlehorse_kafka_sasl_password or the file on the controller littlehorse_kafka_sasl_password_file - and "
+          "remove the other"]),
     Case("kafka-sasl-without-password", "Kafka: SASL_SSL without a password",
          base(littlehorse_kafka_security_protocol="SASL_SSL"),
-         ["host lhbad1: littlehorse_kafka_security_protocol SASL_SSL needs the password of littlehorse_kafka_sasl_username: "
-          "set littlehorse_kafka_sasl_password (an Ansible Vault variable) or littlehorse_kafka_sasl_password_file (a "
-          "file on the controller)"]),
+         ["host lhbad1: littlehorse_kafka_security_protocol SASL_SSL needs the password of littlehorse_kafka_sasl_username, "
+          "and neither littlehorse_kafka_sasl_password nor littlehorse_kafka_sasl_password_file is set; set "
+          "littlehorse_kafka_sasl_password (an Ansible Vault variable) or littlehorse_kafka_sasl_password_file (a file "
+          "on the controller that holds it) in group_vars/all"]),
+    Case("kafka-sasl-password-file-missing", "Kafka: the SASL password file is not there (preflight)",
+         kafka_password_file_missing,
+         ["host lhbad1: littlehorse_kafka_sasl_password_file '<secret_file>' is not a file on the controller; put the "
+          "password of littlehorse_kafka_sasl_username in that file (alone), or give it as "
+          "littlehorse_kafka_sasl_password (an Ansible Vault variable) instead"]),
     Case("kafka-scram-on-own-nodes", "Kafka: SCRAM on the collection's nodes",
          base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_mechanism="SCRAM-SHA-512",
               littlehorse_kafka_sasl_password="lhbad-pw"),

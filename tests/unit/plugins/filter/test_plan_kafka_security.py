@@ -34,7 +34,7 @@ def test_sasl_ssl_nodes_have_a_secured_broker_listener_mutual_tls_controllers_an
     # the tools port is never published
     assert all(":9094:" not in p for p in node["published_ports"])
     assert plan["kafka"]["security"] == {"protocol": "SASL_SSL", "tls": True, "sasl": True, "mechanism": "PLAIN",
-                                         "username": "littlehorse"}
+                                         "username": "littlehorse", "password_file": None}
     assert "pw" not in repr(plan), "the password stays out of the plan"
 
 
@@ -73,10 +73,20 @@ def test_refusals():
     refused(*three_hosts(littlehorse_kafka_security_protocol="TLS"), "'TLS' is not one of PLAINTEXT, SSL, SASL_SSL")
     refused(*three_hosts(littlehorse_kafka_security_protocol="SASL_SSL"),
             "needs the password of littlehorse_kafka_sasl_username")
-    refused(*three_hosts(littlehorse_kafka_sasl_password_file="/pw", **SASL), "give the SASL password one way only")
+    refused(*three_hosts(littlehorse_kafka_sasl_password_file="/pw", **SASL),
+            "give the password of littlehorse_kafka_sasl_username one way only")
+    refused(*three_hosts(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password_file="pw"),
+            "littlehorse_kafka_sasl_password_file 'pw' is a relative path")
     refused(*three_hosts(littlehorse_kafka_sasl_mechanism="SCRAM-SHA-256", **SASL), "SCRAM is for an external Kafka")
     refused(*three_hosts(littlehorse_kafka_sasl_username="a b", **SASL), "littlehorse_kafka_sasl_username 'a b'")
     refused(*three_hosts(littlehorse_kafka_tools_port=9093, **SASL), "littlehorse_kafka_tools_port 9093")
+
+
+def test_a_password_file_is_named_in_the_plan_and_the_stores_password_file_too():
+    plan = cluster_plan(*three_hosts(littlehorse_kafka_security_protocol="SASL_SSL",
+                                     littlehorse_kafka_sasl_password_file="~/kafka.pw"))
+    assert plan["kafka"]["security"]["password_file"] == "~/kafka.pw"
+    assert plan["tls"]["store_password_file"] == "~/.local/share/littlehorse/lh/pki/stores.password"
 
 
 def test_an_external_kafka_may_use_scram():

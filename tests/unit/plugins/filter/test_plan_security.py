@@ -139,7 +139,8 @@ def test_certificates_cover_every_address_of_the_server():
     assert plan["tls"] == {"enabled": True, "internal": True, "mtls": True, "client_name": "lh-client",
                            "ca": "/etc/littlehorse/lh/tls/ca.crt", "pki_dir": "~/.local/share/littlehorse/lh/pki",
                            "ca_cert_file": None, "ca_key_file": None, "kafka": False,
-                           "truststore": "/etc/littlehorse/lh/tls/truststore.p12"}
+                           "truststore": "/etc/littlehorse/lh/tls/truststore.p12",
+                           "store_password_file": "~/.local/share/littlehorse/lh/pki/stores.password"}
     assert [c["name"] for c in certificates] == ["lh-server-101", "lh-server-201", "lh-server-301", "lh-client"]
     assert certificates[1] == {"name": "lh-server-201", "common_name": "lh-server-201",
                                "dns_names": ["lh2.example.com", "lh-server-201", "localhost"],
