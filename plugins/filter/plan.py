@@ -1021,6 +1021,10 @@ def cluster_plan(groups, hostvars):
                               "LHS_INSTANCE_ID": str(server["instance_id"])}
     for node in kafka["nodes"]:
         node["identity"] = {"CLUSTER_ID": kafka["cluster_id"], "KAFKA_NODE_ID": str(node["node_id"])}
+        # what a running node's listeners must already run on: a protocol switch cannot roll (lh_host_info)
+        node["listener_protocols"] = {
+            "protocols": sorted(set(l["protocol"] for l in node["listeners"] if l["name"] != node["tools_listener_name"])),
+            "setting": "littlehorse_kafka_security_protocol", "value": kafka["security"]["protocol"]}
     plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)

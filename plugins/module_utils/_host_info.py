@@ -305,6 +305,42 @@ def destructive_problems(found, expected, host):
     return problems
 
 
+# The Kafka node's listener for the rolling gate's tools: PLAINTEXT on the container's loopback, whatever the
+# cluster's protocol, so it says nothing of it.
+KAFKA_TOOLS_LISTENER = "LOCAL"
+
+
+def listener_protocols(env_list):
+    """The protocols of a Kafka container's listeners (KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, without the tools'
+    listener), sorted; None when the container is no Kafka node of the collection."""
+    for item in env_list or []:
+        key, sep, value = item.partition("=")
+        if sep and key == "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP":
+            pairs = [entry.partition(":") for entry in value.split(",") if entry]
+            return sorted(set(protocol for name, unused, protocol in pairs if name != KAFKA_TOOLS_LISTENER))
+    return None
+
+
+def protocol_problems(found, expected, host):
+    """Each Kafka node whose listeners run on other protocols than the plan says (expected: {container:
+    {protocols, setting, value}}): nodes and servers on the old and the new protocol cannot reach each other, so
+    such a change cannot roll one node at a time."""
+    problems = []
+    for container in found:
+        want = (expected or {}).get(container["name"])
+        held = container.get("listener_protocols")
+        if not want or held is None or held == sorted(want["protocols"]):
+            continue
+        problems.append(
+            "host %s: %s runs its listeners on %s and the plan now says %s (%s %s): Kafka nodes and servers on the old "
+            "and the new protocol cannot reach each other, so this change cannot roll one node at a time. Put %s back "
+            "to what the running cluster uses; or switch in a maintenance window: playbooks/teardown.yml (it keeps "
+            "the volumes and their data), then site.yml with the new setting."
+            % (host, container["name"], ", ".join(held), ", ".join(sorted(want["protocols"])), want["setting"],
+               want["value"], want["setting"]))
+    return problems
+
+
 UNPLANNED = {
     "LHS_CLUSTER_ID": (
         "server",
@@ -363,6 +399,7 @@ def summarise_container(attrs):
         "started_at": state.get("StartedAt"),
         "labels": config.get("Labels") or {},
         "identity": identity_of(config.get("Env")),
+        "listener_protocols": listener_protocols(config.get("Env")),
         "volumes": named_volumes(attrs),
     }
 
@@ -412,14 +449,15 @@ def _not_found(err):
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
          bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
-         resolve=(), lookup=resolve_test):
+         resolve=(), lookup=resolve_test, protocols=None):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of engine, disk, resolve, reach, destructive, unplanned_server,
+    problems: [{kind, msg}], kind one of engine, disk, resolve, reach, destructive, protocol, unplanned_server,
     unplanned_kafka, image, port. `resolve` ({name, host, source}) are the names this host must resolve, each
     looked up with `lookup`; a peer at a name that does not resolve is not dialled. `identity`
-    ({container: {env: value}}) is what each existing container must hold; `members` recognise the cluster's
-    containers that the plan does not put here (see unplanned_members). `bind` tests a port on this machine (used
+    ({container: {env: value}}) is what each existing container must hold; `protocols` ({container: {protocols,
+    setting, value}}) are the protocols each existing Kafka node's listeners must run on; `members` recognise the
+    cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port on this machine (used
     only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers` ({to, address, port,
     purpose}) from here."""
     problems = []
@@ -452,6 +490,7 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
                 raise
     result["containers"] = found
     problems.extend({"kind": "destructive", "msg": m} for m in destructive_problems(found, identity, host))
+    problems.extend({"kind": "protocol", "msg": m} for m in protocol_problems(found, protocols, host))
     if members:
         result["unplanned"] = unplanned_members(client.api.containers(all=True), set(containers or []), members,
                                                 client.api.inspect_container)

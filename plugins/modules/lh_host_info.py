@@ -100,6 +100,17 @@ options:
         inventory variable, what would be lost, and C(littlehorse_allow_destructive_changes).
     type: dict
     default: {}
+  protocols:
+    description:
+      - The protocols each existing Kafka node of O(containers) must run its listeners on, by container - C(protocols)
+        (a list, e.g. V([SASL_SSL, SSL])), C(setting) and C(value) (the inventory variable that decides them and its
+        value, in messages). The node's tools listener (C(LOCAL)) is left out.
+      - A node that runs other protocols is a problem (kind C(protocol)) - nodes and servers on the old and the new
+        protocol cannot reach each other, so the change cannot roll one node at a time - naming the setting and the
+        fix (keep the protocol, or switch in a maintenance window - C(playbooks/teardown.yml), which keeps the
+        volumes, then C(site.yml)).
+    type: dict
+    default: {}
   peers:
     description:
       - Addresses and ports of the other hosts this host must reach, each dialled once from the managed host, all
@@ -207,14 +218,17 @@ sdk_version:
   type: str
   sample: 7.1.0
 containers:
-  description: The containers of O(containers) that exist.
+  description:
+    - The containers of O(containers) that exist. C(listener_protocols) are a Kafka node's listener protocols
+      (without its tools listener), null for other containers.
   returned: success
   type: list
   elements: dict
   sample:
     - {name: lh-server-1, id: 3f2a, image: "registry.example.com/littlehorse/lh-server:1.2.1", image_id: "sha256:...", running: true,
        status: running, started_at: "2026-11-25T14:00:00.000000000Z", labels: {},
-       identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}, volumes: [lh-server-1-data]}
+       identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}, listener_protocols: null,
+       volumes: [lh-server-1-data]}
 images:
   description: One entry per image of O(images) (duplicates once).
   returned: success
@@ -286,7 +300,7 @@ unplanned:
 problems:
   description:
     - Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(resolve), C(reach), C(destructive),
-      C(unplanned_server), C(unplanned_kafka), C(image) or C(port).
+      C(protocol), C(unplanned_server), C(unplanned_kafka), C(image) or C(port).
   returned: always
   type: list
   elements: dict
@@ -318,6 +332,7 @@ def main():
         docker_host=dict(type="str"),
         min_free_disk_mb=dict(type="int", default=0),
         identity=dict(type="dict", default={}),
+        protocols=dict(type="dict", default={}),
         peers=dict(type="list", elements="dict", default=[], options=dict(
             to=dict(type="str", required=True),
             address=dict(type="str", required=True),
@@ -355,7 +370,7 @@ def main():
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
             min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
-            members=params["members"], resolve=params["resolve"])
+            members=params["members"], resolve=params["resolve"], protocols=params["protocols"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

@@ -640,6 +640,13 @@ CASES = [
           "on lhbad1 (its littlehorse_kafka_node_id or kafka group changed). The collection does not take Kafka nodes "
           "out: plan it again; or move its partitions to the other brokers and remove it from the KRaft quorum with "
           "Kafka's tools, then remove the container yourself." % BASE_VARS["littlehorse_kafka_cluster_id"]]),
+    Case("kafka-protocol-switched-under-a-running-node", "host: a Kafka protocol switch that cannot roll",
+         base(littlehorse_kafka_security_protocol="SSL"),
+         ["host lhbad1: lhbad-kafka-1 runs its listeners on PLAINTEXT and the plan now says SSL "
+          "(littlehorse_kafka_security_protocol SSL): Kafka nodes and servers on the old and the new protocol cannot "
+          "reach each other, so this change cannot roll one node at a time. Put littlehorse_kafka_security_protocol "
+          "back to what the running cluster uses; or switch in a maintenance window: playbooks/teardown.yml (it keeps "
+          "the volumes and their data), then site.yml with the new setting."]),
     Case("dashboard-port-held-by-a-process", "host: dashboard port held",
          lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080, "dashboard_image": DASHBOARD_DOUBLE},
                           groups={"littlehorse_dashboard": [BASELINE_HOST]}),

@@ -98,3 +98,11 @@ def test_an_external_kafka_may_use_scram():
     assert plan["kafka"]["security"]["mechanism"] == "SCRAM-SHA-512"
     assert not plan["tls"]["kafka"], "its certificates are not the cluster CA's"
     assert plan["servers"][0]["options"].get("kafka_truststore_file") is None
+
+
+def test_each_node_names_the_protocols_its_running_listeners_must_already_have():
+    plain = cluster_plan(*three_hosts())["kafka"]["nodes"][0]["listener_protocols"]
+    assert plain == {"protocols": ["PLAINTEXT"], "setting": "littlehorse_kafka_security_protocol",
+                     "value": "PLAINTEXT"}
+    secured = cluster_plan(*three_hosts(**SASL))["kafka"]["nodes"][0]["listener_protocols"]
+    assert secured["protocols"] == ["SASL_SSL", "SSL"], "the tools listener (LOCAL, PLAINTEXT) says nothing"

@@ -168,7 +168,8 @@ def test_one_look_reports_containers_volumes_networks_and_free_ports():
     assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian"}
     assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
                                      "running": True, "status": "running", "started_at": "2026-11-25T14:00:00Z",
-                                     "labels": {"a": "b"}, "identity": {}, "volumes": []}]
+                                     "labels": {"a": "b"}, "identity": {}, "listener_protocols": None,
+                                     "volumes": []}]
     assert [(p["port"], p["state"]) for p in result["ports"]] == [(2023, "ours"), (2033, "free")]
     assert result["images"][0]["present"] and result["images"][0]["available"]
     assert result["volumes"] == ["v1"] and result["networks"] == ["bridge", "lh"]
@@ -306,6 +307,36 @@ def test_the_same_identity_or_none_expected_is_no_problem():
     client = FakeClient(containers={"lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_PARTITIONS=12")})
     for expected in ({"lh-server-1": {"LHS_CLUSTER_PARTITIONS": 12}}, {}, None):
         assert look(client, "h1", containers=["lh-server-1"], identity=expected)[1] == []
+
+
+# ---- a Kafka protocol switch under running nodes: it cannot roll one node at a time
+
+SWITCH = {"protocols": ["SASL_SSL", "SSL"], "setting": "littlehorse_kafka_security_protocol", "value": "SASL_SSL"}
+
+
+def test_a_node_on_another_protocol_is_refused_naming_both_the_setting_and_the_maintenance_window():
+    client = FakeClient(containers={"lh-kafka-1": with_env(
+        "lh-kafka-1", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT")})
+    result, problems, unused = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": SWITCH})
+    assert result["containers"][0]["listener_protocols"] == ["PLAINTEXT"]
+    assert problems == [{"kind": "protocol", "msg": (
+        "host h1: lh-kafka-1 runs its listeners on PLAINTEXT and the plan now says SASL_SSL, SSL "
+        "(littlehorse_kafka_security_protocol SASL_SSL): Kafka nodes and servers on the old and the new protocol "
+        "cannot reach each other, so this change cannot roll one node at a time. Put "
+        "littlehorse_kafka_security_protocol back to what the running cluster uses; or switch in a maintenance "
+        "window: playbooks/teardown.yml (it keeps the volumes and their data), then site.yml with the new setting.")}]
+
+
+def test_the_same_protocols_the_tools_listener_and_containers_that_are_no_kafka_node_are_no_problem():
+    client = FakeClient(containers={
+        "lh-kafka-1": with_env("lh-kafka-1",
+                               "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SASL_SSL:SASL_SSL,CONTROLLER:SSL,LOCAL:PLAINTEXT"),
+        "lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_ID=lh")})
+    result, problems, unused = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"],
+                                    protocols={"lh-kafka-1": SWITCH, "lh-server-1": SWITCH})
+    assert [c["listener_protocols"] for c in result["containers"]] == [["SASL_SSL", "SSL"], None]
+    assert problems == []
+    assert look(client, "h1", containers=["lh-kafka-1"], protocols=None)[1] == []
 
 
 # ---- the cluster's containers that the plan no longer puts on the host
