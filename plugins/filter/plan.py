@@ -27,6 +27,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import with_mechanism
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
@@ -404,7 +405,7 @@ def _secret_source(inv, first, setting, needed_by, what):
 KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
 
 
-def kafka_security(inv, first, own_nodes):
+def kafka_security(inv, first):
     """littlehorse_kafka_security_protocol and its SASL settings, validated: {protocol, tls, sasl, mechanism,
     username, password_file}. The password itself stays out of the plan: the roles read the Vault variable, or the
     file password_file names."""
@@ -422,12 +423,10 @@ def kafka_security(inv, first, own_nodes):
     if not security["sasl"]:
         return security
     mechanism = str(inv.raw(first, "littlehorse_kafka_sasl_mechanism") or "").strip().upper()
-    mechanisms = ("PLAIN",) if own_nodes else ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+    mechanisms = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
     if mechanism not in mechanisms:
-        raise PlanError("host %s: littlehorse_kafka_sasl_mechanism '%s' is not one of %s%s; set one of them"
-                        % (first, inv.raw(first, "littlehorse_kafka_sasl_mechanism"), ", ".join(mechanisms),
-                           " (the collection's Kafka nodes know their one user with PLAIN; SCRAM is for an external "
-                           "Kafka, whose users exist already)" if own_nodes else ""))
+        raise PlanError("host %s: littlehorse_kafka_sasl_mechanism '%s' is not one of %s; set one of them"
+                        % (first, inv.raw(first, "littlehorse_kafka_sasl_mechanism"), ", ".join(mechanisms)))
     username = str(inv.raw(first, "littlehorse_kafka_sasl_username") or "")
     if not re.match(r"^[A-Za-z0-9._@-]+$", username):
         raise PlanError("host %s: littlehorse_kafka_sasl_username '%s' must be set and hold only letters, digits and "
@@ -460,7 +459,7 @@ def _kafka_listeners(host, security, port, controller_port, tools_port, reach):
 def kafka_plan(inv, first, single, prefix):
     hosts = inv.hosts(KAFKA_GROUP)
     external = inv.raw(first, "littlehorse_kafka_bootstrap_servers")
-    security = kafka_security(inv, first, bool(hosts))
+    security = kafka_security(inv, first)
     if not hosts:
         if not external:
             raise PlanError("inventory: no host in group '%s' and no littlehorse_kafka_bootstrap_servers; add a host "
@@ -1019,12 +1018,16 @@ def cluster_plan(groups, hostvars):
     for server in servers:
         server["identity"] = {"LHS_CLUSTER_ID": cluster_id, "LHS_CLUSTER_PARTITIONS": str(plan["cluster"]["partitions"]),
                               "LHS_INSTANCE_ID": str(server["instance_id"])}
+    security = kafka["security"]
     for node in kafka["nodes"]:
         node["identity"] = {"CLUSTER_ID": kafka["cluster_id"], "KAFKA_NODE_ID": str(node["node_id"])}
         # what a running node's listeners must already run on: a protocol switch cannot roll (lh_host_info)
         node["listener_protocols"] = {
-            "protocols": sorted(set(l["protocol"] for l in node["listeners"] if l["name"] != node["tools_listener_name"])),
-            "setting": "littlehorse_kafka_security_protocol", "value": kafka["security"]["protocol"]}
+            "protocols": sorted(set(with_mechanism(l["protocol"], security["mechanism"]) for l in node["listeners"]
+                                    if l["name"] != node["tools_listener_name"])),
+            "setting": "littlehorse_kafka_security_protocol" + (
+                " and littlehorse_kafka_sasl_mechanism" if security["sasl"] else ""),
+            "value": security["protocol"] + (" with %s" % security["mechanism"] if security["sasl"] else "")}
     plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
     plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)

@@ -58,7 +58,8 @@ class ContainerSpec(object):
 
     def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
                  network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
-                 labels=None, command=None, secret_env=(), health=None, reload_signal=None, settle=None):
+                 labels=None, command=None, secret_env=(), health=None, reload_signal=None, settle=None,
+                 after_start=None):
         self.name = name
         self.image = image
         self.env = dict(env or {})
@@ -71,6 +72,9 @@ class ContainerSpec(object):
         # settle(run) -> (ok, detail): after an existing container was re-created or restarted and is
         # healthy, whether it has caught up with its peers; run(argv) -> (exit code, output) in the container.
         self.settle = settle
+        # after_start(run) -> (ok, detail): what must be done in a container that was created, re-created or
+        # restarted, once healthy (and before settle), tried until ok - e.g. the credentials it serves with.
+        self.after_start = after_start
         self.labels = dict(labels or {})
         self.command = command
         self.secret_env = set(secret_env)
@@ -418,8 +422,10 @@ class Reconciler(object):
         if wait and should_run and not self.check_mode:
             deadline = time.time() + wait_timeout
             self.wait_healthy(spec, wait_timeout, wait_host)
+            if spec.after_start and self.actions:
+                self.wait_until(spec, spec.after_start, deadline, wait_timeout, "healthy but not set up")
             if spec.settle and current is not None and self.actions:
-                self.wait_settled(spec, deadline, wait_timeout)
+                self.wait_until(spec, spec.settle, deadline, wait_timeout, "healthy but not caught up with its peers")
         return self.result(spec.name, current)
 
     def result(self, name, current):
@@ -490,15 +496,15 @@ class Reconciler(object):
             return self.client.api.exec_inspect(exec_id).get("ExitCode"), output.decode("utf-8", "replace")
         return run
 
-    def wait_settled(self, spec, deadline, timeout):
-        detail = "not checked yet"
+    def wait_until(self, spec, check, deadline, timeout, failure):
+        """Run check(run) in the container every 2 s until it is ok; past the deadline, fail with `failure`."""
         run = self.run_in(spec.name)
         while True:
-            ok, detail = spec.settle(run)
+            ok, detail = check(run)
             if ok:
                 return
             if time.time() >= deadline:
-                raise self._unhealthy(spec, "healthy but not caught up with its peers after %ss (%s)" % (timeout, detail))
+                raise self._unhealthy(spec, "%s after %ss (%s)" % (failure, timeout, detail))
             time.sleep(2)
 
     def _unhealthy(self, spec, why):

@@ -312,13 +312,19 @@ KAFKA_TOOLS_LISTENER = "LOCAL"
 
 def listener_protocols(env_list):
     """The protocols of a Kafka container's listeners (KAFKA_LISTENER_SECURITY_PROTOCOL_MAP, without the tools'
-    listener), sorted; None when the container is no Kafka node of the collection."""
-    for item in env_list or []:
-        key, sep, value = item.partition("=")
-        if sep and key == "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP":
-            pairs = [entry.partition(":") for entry in value.split(",") if entry]
-            return sorted(set(protocol for name, unused, protocol in pairs if name != KAFKA_TOOLS_LISTENER))
-    return None
+    listener), a SASL one with its mechanism (e.g. 'SASL_SSL (SCRAM-SHA-512)'), sorted; None when the container is
+    no Kafka node of the collection."""
+    env = dict(item.partition("=")[::2] for item in env_list or [])
+    if "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP" not in env:
+        return None
+    pairs = [entry.partition(":") for entry in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",") if entry]
+    return sorted(set(with_mechanism(protocol, env.get("KAFKA_SASL_ENABLED_MECHANISMS"))
+                      for name, unused, protocol in pairs if name != KAFKA_TOOLS_LISTENER))
+
+
+def with_mechanism(protocol, mechanism):
+    """A listener protocol as listener_protocols names it: a SASL one with its mechanism."""
+    return "%s (%s)" % (protocol, mechanism) if protocol.startswith("SASL_") and mechanism else protocol
 
 
 def protocol_problems(found, expected, host):

@@ -21,13 +21,15 @@ KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
 HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
-SASL_MECHANISMS = ("PLAIN",)
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 # The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.
 IMAGE_UID = 1000
 SECRETS_DIR = "/etc/kafka/secrets"
 # The node's PKCS12 stores: (option, KAFKA_SSL_<store>_* settings, where the file is mounted).
 STORE_TARGETS = (("ssl_keystore_file", "KEYSTORE", SECRETS_DIR + "/keystore.p12"),
                  ("ssl_truststore_file", "TRUSTSTORE", SECRETS_DIR + "/truststore.p12"))
+# A SCRAM user's credential, as Kafka's ConfigCommand reads it (--add-config-file): kept out of its command line.
+SCRAM_CREDENTIAL = SECRETS_DIR + "/scram-credential.properties"
 # The official image reads the .properties files mounted here first; the KAFKA_* variables win over them.
 FILE_INPUT = "/mnt/shared/config/server.properties"
 # Characters a SASL password cannot hold in a JAAS line of a properties file.
@@ -163,6 +165,14 @@ def _validate_security(params, listeners):
         if params[option] and JAAS_UNSAFE.search(params[option]):
             raise LHClusterError("%s: holds a character a JAAS configuration cannot quote (\", \\, ';' or a line "
                                  "break); choose one without them" % option)
+    if _scram(params):
+        if "," in params["sasl_password"]:
+            raise LHClusterError("sasl_password: holds a ',', which Kafka's SCRAM credential settings cannot take; "
+                                 "choose one without it")
+        if "broker" in params["process_roles"] and not params["tools_listener_name"]:
+            raise LHClusterError("sasl_mechanism: %s needs tools_listener_name (a PLAINTEXT listener on the "
+                                 "container's loopback), through which the node makes its user's SCRAM credential"
+                                 % params["sasl_mechanism"])
     tools = params["tools_listener_name"]
     if tools and not any(l["name"] == tools and l["protocol"] == "PLAINTEXT" for l in listeners):
         raise LHClusterError("tools_listener_name: '%s' is not a PLAINTEXT listener of this node (the rolling gate's "
@@ -235,14 +245,47 @@ def secret_properties(params):
     if params["ssl_store_password"]:
         for key in ("ssl.keystore.password", "ssl.key.password", "ssl.truststore.password"):
             lines.append(_property_line(key, params["ssl_store_password"]))
-    if params["sasl_mechanism"] == "PLAIN":
+    mechanism = params["sasl_mechanism"]
+    if mechanism == "PLAIN":
         jaas = ('org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s" '
                 'user_%s="%s";' % (params["sasl_username"], params["sasl_password"], params["sasl_username"],
                                    params["sasl_password"]))
+    elif mechanism:
+        # The broker checks SCRAM logins against the credentials in the cluster's metadata (scram_user makes this
+        # one); the JAAS login is its own, between brokers.
+        jaas = ('org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";'
+                % (params["sasl_username"], params["sasl_password"]))
+    if mechanism:
         for listener in params["listeners"]:
             if listener["protocol"].startswith("SASL_"):
-                lines.append(_property_line("listener.name.%s.plain.sasl.jaas.config" % listener["name"].lower(), jaas))
+                lines.append(_property_line("listener.name.%s.%s.sasl.jaas.config"
+                                            % (listener["name"].lower(), mechanism.lower()), jaas))
     return "".join(lines)
+
+
+def _scram(params):
+    return (params["sasl_mechanism"] or "").startswith("SCRAM-")
+
+
+def scram_credential(params):
+    """The SCRAM credential of the node's user, for ConfigCommand's --add-config-file; '' without SCRAM."""
+    if not _scram(params):
+        return ""
+    return _property_line(params["sasl_mechanism"], "password=" + params["sasl_password"])
+
+
+def scram_user(username, port):
+    """after_start(run) for a SCRAM node: set its user's credential (from SCRAM_CREDENTIAL) in the cluster's metadata
+    through the tools listener. A node is set up when it is created or re-created, so the same password is set again
+    then (harmless) and a new one replaces the old."""
+    def make(run):
+        code, output = run(TOOL + ["kafka.admin.ConfigCommand", "--bootstrap-server", "localhost:%d" % port, "--alter",
+                                   "--entity-type", "users", "--entity-name", username,
+                                   "--add-config-file", SCRAM_CREDENTIAL])
+        if code != 0:
+            return False, "setting the SCRAM credential of %s failed: %s" % (username, last_line(output))
+        return True, "the SCRAM credential of %s is set" % username
+    return make
 
 
 def protocol_map(params):
@@ -359,9 +402,19 @@ def build_spec(params, check_mode=False):
         if write_secret(path, secrets, check_mode, uid=params["secrets_owner"]):
             written.append(path)
         mounts.append(Mount(FILE_INPUT, host_path=path, read_only=True, content=secrets))
+    credential = scram_credential(params)
+    after_start = None
+    if credential:
+        path = os.path.join(host_files_dir(params["secrets_dir"], params["name"]), "scram-credential.properties")
+        if write_secret(path, credential, check_mode, uid=params["secrets_owner"]):
+            written.append(path)
+        mounts.append(Mount(SCRAM_CREDENTIAL, host_path=path, read_only=True, content=credential))
+        if "broker" in params["process_roles"]:
+            after_start = scram_user(params["sasl_username"], tools_port(params))
     # A re-created broker must be back in the quorum with every partition in sync before the run
     # moves on (the next node may go down next); a controller-only node is gated on its port.
     settle = in_sync_check(params["node_id"], tools_port(params)) if "broker" in params["process_roles"] else None
     spec = ContainerSpec(env=env, mounts=mounts, health=tcp_probe(health_port(params)), settle=settle,
+                         after_start=after_start,
                          secret_env=[name for name in env if SECRET_VARIABLE.search(name)], **container_kwargs(params))
     return spec, {"files_written": written}

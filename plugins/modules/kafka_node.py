@@ -139,14 +139,21 @@ options:
         the container's environment.
     type: str
   sasl_mechanism:
-    description: The SASL mechanism of the node's C(SASL_*) listeners and between brokers; with O(sasl_username).
+    description:
+      - The SASL mechanism of the node's C(SASL_*) listeners and between brokers; with O(sasl_username).
+      - V(PLAIN) checks logins against the one user in the node's JAAS login.
+      - V(SCRAM-SHA-256) and V(SCRAM-SHA-512) check them against the credentials in the cluster's metadata. Once a
+        created or re-created broker is up, it sets its user's credential to O(sasl_password) through
+        O(tools_listener_name) (required then), from a 0600 file mounted in the container, never a command line.
     type: str
-    choices: [PLAIN]
+    choices: [PLAIN, SCRAM-SHA-256, SCRAM-SHA-512]
   sasl_username:
     description: The one user of the SASL listeners, which the brokers use between them too.
     type: str
   sasl_password:
-    description: That user's password (no C("), C(\), C(;) or line break); kept out of the environment as O(ssl_store_password).
+    description:
+      - That user's password (no C("), C(\), C(;) or line break, and with SCRAM no C(,)); kept out of the
+        environment as O(ssl_store_password).
     type: str
   secrets_dir:
     description: The host folder of the secrets file (C(server.properties)); defaults to C(/etc/littlehorse/<name>).

@@ -275,12 +275,11 @@ CASES = [
          ["host lhbad1: littlehorse_kafka_sasl_password_file '<secret_file>' is not a file on the controller; put the "
           "password of littlehorse_kafka_sasl_username in that file (alone), or give it as "
           "littlehorse_kafka_sasl_password (an Ansible Vault variable) instead"]),
-    Case("kafka-scram-on-own-nodes", "Kafka: SCRAM on the collection's nodes",
-         base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_mechanism="SCRAM-SHA-512",
+    Case("kafka-sasl-mechanism-unknown", "Kafka: a SASL mechanism Kafka's nodes and the servers do not share",
+         base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_mechanism="GSSAPI",
               littlehorse_kafka_sasl_password="lhbad-pw"),
-         ["host lhbad1: littlehorse_kafka_sasl_mechanism 'SCRAM-SHA-512' is not one of PLAIN (the collection's Kafka "
-          "nodes know their one user with PLAIN; SCRAM is for an external Kafka, whose users exist already); set one of "
-          "them"]),
+         ["host lhbad1: littlehorse_kafka_sasl_mechanism 'GSSAPI' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; "
+          "set one of them"]),
 
     # ---- OAuth (an OAUTH listener): the plan refuses missing settings and a secret given twice; the preflight a secret
     # file that is not there

@@ -77,7 +77,8 @@ def test_refusals():
             "give the password of littlehorse_kafka_sasl_username one way only")
     refused(*three_hosts(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password_file="pw"),
             "littlehorse_kafka_sasl_password_file 'pw' is a relative path")
-    refused(*three_hosts(littlehorse_kafka_sasl_mechanism="SCRAM-SHA-256", **SASL), "SCRAM is for an external Kafka")
+    refused(*three_hosts(littlehorse_kafka_sasl_mechanism="GSSAPI", **SASL),
+            "'GSSAPI' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
     refused(*three_hosts(littlehorse_kafka_sasl_username="a b", **SASL), "littlehorse_kafka_sasl_username 'a b'")
     refused(*three_hosts(littlehorse_kafka_tools_port=9093, **SASL), "littlehorse_kafka_tools_port 9093")
 
@@ -105,4 +106,12 @@ def test_each_node_names_the_protocols_its_running_listeners_must_already_have()
     assert plain == {"protocols": ["PLAINTEXT"], "setting": "littlehorse_kafka_security_protocol",
                      "value": "PLAINTEXT"}
     secured = cluster_plan(*three_hosts(**SASL))["kafka"]["nodes"][0]["listener_protocols"]
-    assert secured["protocols"] == ["SASL_SSL", "SSL"], "the tools listener (LOCAL, PLAINTEXT) says nothing"
+    assert secured == {"protocols": ["SASL_SSL (PLAIN)", "SSL"], "value": "SASL_SSL with PLAIN",
+                       "setting": "littlehorse_kafka_security_protocol and littlehorse_kafka_sasl_mechanism"}, \
+        "the tools listener (LOCAL, PLAINTEXT) says nothing"
+
+
+def test_the_collections_own_nodes_may_use_scram():
+    plan = cluster_plan(*three_hosts(littlehorse_kafka_sasl_mechanism="SCRAM-SHA-256", **SASL))
+    assert plan["kafka"]["security"]["mechanism"] == "SCRAM-SHA-256"
+    assert plan["kafka"]["nodes"][0]["options"]["tools_listener_name"] == "LOCAL"

@@ -339,6 +339,20 @@ def test_the_same_protocols_the_tools_listener_and_containers_that_are_no_kafka_
     assert look(client, "h1", containers=["lh-kafka-1"], protocols=None)[1] == []
 
 
+def test_a_sasl_mechanism_switch_is_refused_too():
+    client = FakeClient(containers={"lh-kafka-1": with_env(
+        "lh-kafka-1", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SASL_SSL:SASL_SSL,CONTROLLER:SSL,LOCAL:PLAINTEXT",
+        "KAFKA_SASL_ENABLED_MECHANISMS=PLAIN")})
+    scram = {"protocols": ["SASL_SSL (SCRAM-SHA-512)", "SSL"], "value": "SASL_SSL with SCRAM-SHA-512",
+             "setting": "littlehorse_kafka_security_protocol and littlehorse_kafka_sasl_mechanism"}
+    result, problems, unused = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": scram})
+    assert result["containers"][0]["listener_protocols"] == ["SASL_SSL (PLAIN)", "SSL"]
+    assert problems[0]["msg"].startswith(
+        "host h1: lh-kafka-1 runs its listeners on SASL_SSL (PLAIN), SSL and the plan now says SASL_SSL "
+        "(SCRAM-SHA-512), SSL (littlehorse_kafka_security_protocol and littlehorse_kafka_sasl_mechanism SASL_SSL with "
+        "SCRAM-SHA-512)")
+
+
 # ---- the cluster's containers that the plan no longer puts on the host
 
 MEMBERS = [{"name_prefix": "lh-server-", "env": "LHS_CLUSTER_ID", "value": "lh"},

@@ -82,3 +82,21 @@ def test_only_an_existing_container_that_was_changed_waits_to_settle():
 def test_a_record_or_two_behind_between_fetches_is_caught_up():
     run, calls = answers((0, QUORUM.replace("980         \t13 ", "992         \t1  ")), (0, ""))
     assert in_sync_check(2, 9092)(run) == (True, "in the quorum, no under-replicated partitions")
+
+
+def test_a_created_or_recreated_container_is_set_up_before_it_settles_and_an_unchanged_one_is_not():
+    order = []
+
+    def set_up(run):
+        order.append("after_start")
+        return True, "set up"
+
+    def settle(run):
+        order.append("settle")
+        return True, "caught up"
+    client = FakeClient(matching_attrs(spec()))
+    client.api.inspect_container = lambda name: dict(matching_attrs(spec()), State={"Running": True})
+    Reconciler(client).apply(spec(settle=settle, after_start=set_up), wait=True)
+    assert order == [], "unchanged: nothing to set up"
+    Reconciler(client).apply(spec(settle=settle, after_start=set_up, env={"A": "2", "SECRET": "s"}), wait=True)
+    assert order == ["after_start", "settle"]

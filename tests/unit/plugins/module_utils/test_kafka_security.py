@@ -65,8 +65,45 @@ def test_the_rolling_gate_tools_use_the_loopback_listener(tmp_path):
     (dict(sasl_password=None), "a SASL listener needs"),
     (dict(sasl_password='a"b'), "sasl_password: holds a character"),
     (dict(tools_listener_name="SASL_SSL"), "is not a PLAINTEXT listener"),
+    (dict(sasl_mechanism="SCRAM-SHA-512", sasl_password="a,b"), "which Kafka's SCRAM credential settings cannot take"),
+    (dict(sasl_mechanism="SCRAM-SHA-256", tools_listener_name=None), "SCRAM-SHA-256 needs tools_listener_name"),
 ])
 def test_refusals(tmp_path, given, words):
     with pytest.raises(LHClusterError) as error:
         _kafka_config.render_env(secured(tmp_path, **given))
     assert words in str(error.value)
+
+
+def test_a_scram_node_logs_in_with_scram_and_sets_its_users_credential_from_a_mounted_file(tmp_path):
+    spec, extra = _kafka_config.build_spec(secured(tmp_path, sasl_mechanism="SCRAM-SHA-512", sasl_password="p=w:x"))
+    assert spec.env["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert spec.env["KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL"] == "SCRAM-SHA-512"
+    folder = str(tmp_path / "secrets")
+    text = open(os.path.join(folder, "server.properties")).read()
+    assert ('listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.'
+            'ScramLoginModule required username="lh" password="p=w:x";\n') in text
+    assert "user_lh" not in text, "SCRAM users live in the cluster's metadata, not in the JAAS login"
+    credential = os.path.join(folder, "scram-credential.properties")
+    assert open(credential).read() == "SCRAM-SHA-512=password=p=w:x\n"
+    assert oct(os.stat(credential).st_mode & 0o777) == "0o600" and credential in extra["files_written"]
+    mounts = dict((m.target, m.host_path) for m in spec.mounts)
+    assert mounts["/etc/kafka/secrets/scram-credential.properties"] == credential
+    calls = []
+
+    def run(argv):
+        calls.append(argv)
+        return 0, "Completed updating config for user lh."
+    assert spec.after_start(run) == (True, "the SCRAM credential of lh is set")
+    command = calls[0][calls[0].index("kafka.admin.ConfigCommand"):]
+    assert command == ["kafka.admin.ConfigCommand", "--bootstrap-server", "localhost:9094", "--alter", "--entity-type",
+                       "users", "--entity-name", "lh", "--add-config-file",
+                       "/etc/kafka/secrets/scram-credential.properties"]
+    assert "p=w" not in repr(calls), "the password is never on a command line"
+    assert spec.after_start(lambda argv: (1, "Error: timed out\n")) == (
+        False, "setting the SCRAM credential of lh failed: Error: timed out")
+
+
+def test_a_plain_node_has_nothing_to_set_up(tmp_path):
+    spec, extra = _kafka_config.build_spec(secured(tmp_path))
+    assert spec.after_start is None
+    assert not os.path.exists(str(tmp_path / "secrets" / "scram-credential.properties"))
