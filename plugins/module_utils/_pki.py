@@ -331,18 +331,21 @@ def check_store(data, password, kind, setting, path):
     must hold at least one certificate, 'keystore' a private key with its certificate. Each problem names the
     setting, the file and the fix; never the password. A Java keystore (JKS, JCEKS) or PEM text is named as such,
     with the command that converts it."""
-    stem = re.sub(r"\.(jks|jceks|pem|crt|cer|p12|pfx)$", "", path) or path
+    # where a converted store goes: the file's name with .p12, never the file itself
+    target = (re.sub(r"\.(jks|jceks|ks|pem|crt|cer|p12|pfx)$", "", path) or path) + ".p12"
+    if target == path:
+        target = path[:-len(".p12")] + "-pkcs12.p12"
     for magic, name in JAVA_STORE_MAGIC:
         if data.startswith(magic):
             return ["%s: %s is a %s keystore, and the LittleHorse server reads PKCS12 stores only; convert it with "
-                    "'keytool -importkeystore -srckeystore %s -srcstoretype %s -destkeystore %s.p12 -deststoretype "
-                    "PKCS12' and set %s to %s.p12" % (setting, path, name, path, name, stem, setting, stem)]
+                    "'keytool -importkeystore -srckeystore %s -srcstoretype %s -destkeystore %s -deststoretype "
+                    "PKCS12' and set %s to %s" % (setting, path, name, path, name, target, setting, target)]
     if data.lstrip().startswith(b"-----BEGIN"):
-        convert = ("'keytool -importcert -noprompt -alias kafka-ca -file %s -keystore %s.p12 -storetype PKCS12'"
-                   % (path, stem) if kind == "truststore" else
-                   "'openssl pkcs12 -export -in <certificate>.pem -inkey <key>.pem -out %s.p12'" % stem)
+        convert = ("'keytool -importcert -noprompt -alias kafka-ca -file %s -keystore %s -storetype PKCS12'"
+                   % (path, target) if kind == "truststore" else
+                   "'openssl pkcs12 -export -in <certificate>.pem -inkey <key>.pem -out %s'" % target)
         return ["%s: %s is PEM text, not a PKCS12 store, and the LittleHorse server reads PKCS12 stores only; make one "
-                "with %s and set %s to %s.p12" % (setting, path, convert, setting, stem)]
+                "with %s and set %s to %s" % (setting, path, convert, setting, target)]
     try:
         found = pkcs12.load_pkcs12(data, password.encode("utf-8"))
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -360,8 +363,8 @@ def check_store(data, password, kind, setting, path):
         return []
     if found.key is None or found.cert is None or not key_matches(found.cert.certificate, found.key):
         return ["%s: %s holds no private key with its certificate, which the servers present to Kafka for mutual "
-                "TLS; give a keystore made of the client's key and certificate ('openssl pkcs12 -export -in "
-                "client.crt -inkey client.key -certfile ca.crt -out %s.p12')" % (setting, path, stem)]
+                "TLS; make a keystore of the client's key and certificate ('openssl pkcs12 -export -in client.crt "
+                "-inkey client.key -certfile ca.crt -out client-keystore.p12') and set %s to it" % (setting, path, setting)]
     return []
 
 

@@ -126,6 +126,9 @@ def test_each_bad_store_is_named_with_the_fix():
         "stores only; convert it with 'keytool -importkeystore -srckeystore /srv/client.jks -srcstoretype JKS "
         "-destkeystore /srv/client.p12 -deststoretype PKCS12' and set littlehorse_kafka_keystore_file to "
         "/srv/client.p12"]
+    # never the file itself as the converted store's name
+    assert "-destkeystore /srv/client-pkcs12.p12 " in _pki.check_store(jks, "pw", "keystore", setting,
+                                                                        "/srv/client.p12")[0]
     pem = _pki.cert_pem(_client()[0])
     assert "is PEM text, not a PKCS12 store" in _pki.check_store(pem, "pw", "truststore", setting, "/ca.pem")[0]
     assert _pki.check_store(keystore(), "wrong", "keystore", setting, "/k.p12") == [
