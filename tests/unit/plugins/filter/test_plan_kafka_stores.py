@@ -127,8 +127,8 @@ def test_each_bad_store_is_named_with_the_fix():
         "-destkeystore /srv/client.p12 -deststoretype PKCS12' and set littlehorse_kafka_keystore_file to "
         "/srv/client.p12"]
     # never the file itself as the converted store's name
-    assert "-destkeystore /srv/client-pkcs12.p12 " in _pki.check_store(jks, "pw", "keystore", setting,
-                                                                        "/srv/client.p12")[0]
+    converted = _pki.check_store(jks, "pw", "keystore", setting, "/srv/client.p12")[0]
+    assert "-destkeystore /srv/client-pkcs12.p12 " in converted
     pem = _pki.cert_pem(_client()[0])
     assert "is PEM text, not a PKCS12 store" in _pki.check_store(pem, "pw", "truststore", setting, "/ca.pem")[0]
     assert _pki.check_store(keystore(), "wrong", "keystore", setting, "/k.p12") == [
@@ -146,7 +146,8 @@ def test_the_filter_reads_the_files_and_password_files_and_names_the_first_host(
     (tmp_path / "trust.p12").write_bytes(truststore())
     (tmp_path / "client.p12").write_bytes(keystore())
     (tmp_path / "client.pw").write_text("ks-pw\n")
-    settings = dict(MTLS, littlehorse_kafka_truststore_file=str(tmp_path / "trust.p12"),
+    settings = dict(MTLS)
+    settings.update(littlehorse_kafka_truststore_file=str(tmp_path / "trust.p12"),
                     littlehorse_kafka_keystore_file=str(tmp_path / "client.p12"),
                     littlehorse_kafka_keystore_password_file=str(tmp_path / "client.pw"))
     plan = cluster_plan(*external(**settings))
