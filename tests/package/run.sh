@@ -25,8 +25,8 @@ started=$SECONDS
 PREFIX=lhpkg
 # Port layout (single engine, everything on 127.0.0.1; 2024 reserved as on every machine of ours):
 #   lhpkg-server-1  public 39023  health 39822  internal 39011 (not published)
-#   lhpkg-kafka-ext 39092 on the Docker bridge's gateway / controller 39093 on 127.0.0.1 (host network)
-PORTS=(39023 39822 39011 39092 39093)
+#   lhpkg-kafka-ext 39192 on the Docker bridge's gateway / controller 39193 on 127.0.0.1 (host network)
+PORTS=(39023 39822 39011 39192 39193)
 KAFKA_IMAGE=lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}
 SERVER_IMAGE=lh-testbed/lh-server:${LH_VERSION:-1.2.1}
 STEP_TIMEOUT=${LHPKG_STEP_TIMEOUT:-300}
@@ -94,6 +94,24 @@ done
 for image in "$KAFKA_IMAGE" "$SERVER_IMAGE"; do
   docker image inspect "$image" >/dev/null 2>&1 || fail "no image $image on this engine (make images builds it)"
 done
+
+# 0. The external Kafka of step 3, mutual TLS required, with stores made here as a user's would be: the
+# server containers reach it on the Docker bridge's gateway, where it listens on the host network.
+gateway=$(docker network inspect bridge --format '{{ (index .IPAM.Config 0).Gateway }}')
+[ -n "$gateway" ] || fail "the Docker bridge network has no gateway address for the external Kafka"
+stores=$WORK/stores
+mkdir -m 0700 "$stores"
+kafka_uid=$(docker run --rm --entrypoint id "$KAFKA_IMAGE" -u)
+"$PYTHON" "$ROOT/tests/package/external_kafka.py" "$stores" "$gateway" "$kafka_uid"
+docker run -d --name "$PREFIX-kafka-ext" --network host \
+  -v "$stores/broker/keystore.p12:/etc/kafka/secrets/keystore.p12:ro" \
+  -v "$stores/broker/truststore.p12:/etc/kafka/secrets/truststore.p12:ro" \
+  -v "$stores/broker/server.properties:/mnt/shared/config/server.properties:ro" \
+  -e KAFKA_LISTENERS="SSL://$gateway:39192,CONTROLLER://127.0.0.1:39193" \
+  -e KAFKA_ADVERTISED_LISTENERS="SSL://$gateway:39192" \
+  -e KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SSL:SSL,CONTROLLER:PLAINTEXT \
+  -e KAFKA_INTER_BROKER_LISTENER_NAME=SSL -e KAFKA_CONTROLLER_QUORUM_VOTERS=1@127.0.0.1:39193 \
+  -e KAFKA_SSL_CLIENT_AUTH=required -e KAFKA_HEAP_OPTS="-Xmx384m -Xms384m" "$KAFKA_IMAGE" >/dev/null
 
 # 1. The tarball and its file list.
 version=$(sed -n 's/^version: *//p' galaxy.yml)
@@ -185,30 +203,15 @@ if problems:
 PY
 say "ansible-doc: ${#modules[@]} modules, the filter cluster_plan, the entry points of ${#roles[@]} roles"
 
-# 3b. The external Kafka, mutual TLS required, with stores made here as a user's would be: the server
-# containers reach it on the Docker bridge's gateway, where it listens on the host network.
-gateway=$(docker network inspect bridge --format '{{ (index .IPAM.Config 0).Gateway }}')
-[ -n "$gateway" ] || fail "the Docker bridge network has no gateway address for the external Kafka"
-stores=$WORK/stores
-mkdir -m 0700 "$stores"
-kafka_uid=$(docker run --rm --entrypoint id "$KAFKA_IMAGE" -u)
-"$PYTHON" "$ROOT/tests/package/external_kafka.py" "$stores" "$gateway" "$kafka_uid"
-docker run -d --name "$PREFIX-kafka-ext" --network host \
-  -v "$stores/broker/keystore.p12:/etc/kafka/secrets/keystore.p12:ro" \
-  -v "$stores/broker/truststore.p12:/etc/kafka/secrets/truststore.p12:ro" \
-  -v "$stores/broker/server.properties:/mnt/shared/config/server.properties:ro" \
-  -e KAFKA_LISTENERS="SSL://$gateway:39092,CONTROLLER://127.0.0.1:39093" \
-  -e KAFKA_ADVERTISED_LISTENERS="SSL://$gateway:39092" \
-  -e KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SSL:SSL,CONTROLLER:PLAINTEXT \
-  -e KAFKA_INTER_BROKER_LISTENER_NAME=SSL -e KAFKA_CONTROLLER_QUORUM_VOTERS=1@127.0.0.1:39093 \
-  -e KAFKA_SSL_CLIENT_AUTH=required -e KAFKA_HEAP_OPTS="-Xmx384m -Xms384m" "$KAFKA_IMAGE" >/dev/null
-listening() { timeout 2 bash -c "exec 3<>/dev/tcp/$gateway/39092" 2>/dev/null; }
+# 3b. The inventory of the small cluster, written for this test, once the external Kafka (started
+# before step 1, so that it starts while the tarball is built and checked) listens.
+listening() { timeout 2 bash -c "exec 3<>/dev/tcp/$gateway/39192" 2>/dev/null; }
 for _ in $(seq 90); do
   listening && break
   sleep 1
 done
-listening || { docker logs --tail 30 "$PREFIX-kafka-ext"; fail "the external Kafka does not listen on $gateway:39092"; }
-say "external Kafka $PREFIX-kafka-ext on $gateway:39092, SSL with client authentication required"
+listening || { docker logs --tail 30 "$PREFIX-kafka-ext"; fail "the external Kafka does not listen on $gateway:39192"; }
+say "external Kafka $PREFIX-kafka-ext on $gateway:39192, SSL with client authentication required"
 
 cat >"$WORK/inventory.yml" <<EOF
 all:
@@ -228,7 +231,7 @@ all:
     littlehorse_internal_port_base: 39011
     littlehorse_health_port_base: 39822
     littlehorse_reserved_ports: [2024]
-    littlehorse_kafka_bootstrap_servers: $gateway:39092
+    littlehorse_kafka_bootstrap_servers: $gateway:39192
     littlehorse_kafka_security_protocol: SSL
     littlehorse_kafka_truststore_file: $stores/client/truststore.p12
     littlehorse_kafka_truststore_password_file: $stores/client/truststore.password
@@ -274,7 +277,7 @@ external_kafka_checks() { # the servers reach the external Kafka with the user's
   # the broker refuses a client without a certificate: the servers passed mutual TLS
   if docker exec -i "$PREFIX-kafka-ext" bash -c "cat > /tmp/client.properties && java -Xmx128m -XX:+UseSerialGC \
       -XX:TieredStopAtLevel=1 -cp '/opt/kafka/libs/*' org.apache.kafka.tools.TopicCommand --bootstrap-server \
-      $gateway:39092 --command-config /tmp/client.properties --list" >"$WORK/no-keystore.log" 2>&1 <<CLIENT
+      $gateway:39192 --command-config /tmp/client.properties --list" >"$WORK/no-keystore.log" 2>&1 <<CLIENT
 security.protocol=SSL
 ssl.truststore.location=/etc/kafka/secrets/truststore.p12
 ssl.truststore.type=PKCS12
