@@ -65,6 +65,14 @@ CLUSTER_DEFAULTS = {
     "littlehorse_kafka_sasl_username": "littlehorse",
     "littlehorse_kafka_sasl_password": None,
     "littlehorse_kafka_sasl_password_file": None,
+    # An external Kafka's PKCS12 stores (files on the controller) and their passwords (an Ansible Vault variable or a
+    # file on the controller, never both): the truststore over SSL or SASL_SSL, the keystore for mutual TLS (SSL).
+    "littlehorse_kafka_truststore_file": None,
+    "littlehorse_kafka_truststore_password": None,
+    "littlehorse_kafka_truststore_password_file": None,
+    "littlehorse_kafka_keystore_file": None,
+    "littlehorse_kafka_keystore_password": None,
+    "littlehorse_kafka_keystore_password_file": None,
     "littlehorse_allow_destructive_changes": False,
     # OAuth (an OAUTH listener): the servers' introspection at the identity provider, and the credentials of
     # the clients (workers, lhctl, verify.yml) - the secret of each as an Ansible Vault variable or a file on the
@@ -80,7 +88,8 @@ CLUSTER_DEFAULTS = {
 }
 # Cluster-wide settings whose values are secrets: no message ever shows them.
 SECRET_SETTINGS = ("littlehorse_oauth_client_secret", "littlehorse_oauth_worker_client_secret",
-                   "littlehorse_kafka_sasl_password")
+                   "littlehorse_kafka_sasl_password", "littlehorse_kafka_truststore_password",
+                   "littlehorse_kafka_keystore_password")
 # Settings of one host (host_vars, or group_vars when every host shares them).
 HOST_DEFAULTS = {
     "littlehorse_server_count": None,
@@ -438,6 +447,54 @@ def kafka_security(inv, first):
     return security
 
 
+# The PKCS12 stores of an external Kafka: (kind, what it is, as the messages name it).
+KAFKA_STORES = (("truststore", "the truststore (PKCS12) of the CA that signed the Kafka brokers' certificates"),
+                ("keystore", "the servers' client keystore (PKCS12: a private key with its certificate) for mutual "
+                             "TLS"))
+
+
+def kafka_stores(inv, first, security, own_nodes, prefix):
+    """The user's PKCS12 stores for an external Kafka (littlehorse_kafka_truststore_file, littlehorse_kafka_keystore_file,
+    files on the controller, with their passwords): {truststore, keystore}, each None or {file (on the controller),
+    path (on every server host), password_inline, password_file}. Refused: store settings with the collection's own
+    Kafka nodes (they use the cluster's CA) or with PLAINTEXT, a keystore over SASL_SSL (the LittleHorse server
+    presents a client certificate over SSL only), a store without its password, a password without its store."""
+    stores = {}
+    for kind, what in KAFKA_STORES:
+        setting = "littlehorse_kafka_%s_file" % kind
+        password_setting = "littlehorse_kafka_%s_password" % kind
+        path = inv.raw(first, setting)
+        given = [name for name in (setting, password_setting, password_setting + "_file") if inv.raw(first, name)]
+        stores[kind] = None
+        if not given:
+            continue
+        if own_nodes:
+            raise PlanError("host %s: %s is for an external Kafka (littlehorse_kafka_bootstrap_servers); the "
+                            "collection's Kafka nodes (group '%s') are reached with the cluster's CA, whose stores the "
+                            "collection makes itself; remove %s" % (first, given[0], KAFKA_GROUP, ", ".join(given)))
+        if not security["tls"]:
+            raise PlanError("host %s: %s is set but littlehorse_kafka_security_protocol is PLAINTEXT, which uses no "
+                            "store (the LittleHorse server refuses store settings with PLAINTEXT); set "
+                            "littlehorse_kafka_security_protocol to SSL or SASL_SSL, or remove %s"
+                            % (first, given[0], ", ".join(given)))
+        if kind == "keystore" and security["sasl"]:
+            raise PlanError("host %s: %s is set but littlehorse_kafka_security_protocol is SASL_SSL, where the "
+                            "LittleHorse server logs in with SASL and presents no client certificate (it does so over "
+                            "SSL only); set littlehorse_kafka_security_protocol to SSL for mutual TLS, or remove %s"
+                            % (first, given[0], ", ".join(given)))
+        if not path:
+            raise PlanError("host %s: %s is set but %s is not; give %s in %s (a file on the controller), or remove %s"
+                            % (first, given[0], setting, what, setting, given[0]))
+        if not isinstance(path, string_types) or not path.startswith(("/", "~")):
+            raise PlanError("host %s: %s '%s' is not an absolute path, and it would be read relative to wherever "
+                            "ansible-playbook is started; give the absolute path on the controller of %s (~ is "
+                            "expanded)" % (first, setting, path, what))
+        password = _secret_source(inv, first, password_setting, setting, "the password of %s" % setting)
+        stores[kind] = {"file": path, "path": "/etc/littlehorse/%s/kafka/%s.p12" % (prefix, kind),
+                        "password_inline": password["inline"], "password_file": password["file"]}
+    return stores
+
+
 def _kafka_listeners(host, security, port, controller_port, tools_port, reach):
     """The node's listeners: the broker listener (named after its protocol), the controller's (mutual TLS when
     Kafka is secured) and, when the broker listener needs credentials, a PLAINTEXT one on the container's
@@ -466,10 +523,11 @@ def kafka_plan(inv, first, single, prefix):
                             "to '%s' or point littlehorse_kafka_bootstrap_servers at an existing Kafka"
                             % (KAFKA_GROUP, KAFKA_GROUP))
         return {"external": True, "bootstrap": _bootstrap_servers(inv, first, external), "nodes": [],
-                "security": security}
+                "security": security, "stores": kafka_stores(inv, first, security, False, prefix)}
     if external:
         raise PlanError("littlehorse_kafka_bootstrap_servers is set and group '%s' has hosts (%s); use one or the "
                         "other" % (KAFKA_GROUP, ", ".join(hosts)))
+    stores = kafka_stores(inv, first, security, True, prefix)
     cluster_id = inv.raw(first, "littlehorse_kafka_cluster_id")
     if not KRAFT_ID.match(str(cluster_id)):
         raise PlanError("littlehorse_kafka_cluster_id: '%s' is not a KRaft cluster id (22 characters of base64url, "
@@ -534,7 +592,7 @@ def kafka_plan(inv, first, single, prefix):
     voters = [{"node_id": n["node_id"], "host": n["advertised_host"], "port": n["controller_port"]} for n in nodes]
     for node in nodes:
         node["controller_quorum_voters"] = voters
-    return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes, "security": security,
+    return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes, "security": security, "stores": stores,
             "bootstrap": ",".join("%s:%d" % (n["advertised_host"], n["port"]) for n in nodes)}
 
 
@@ -1177,11 +1235,21 @@ def tls_plan(inv, first, plan):
                 listener.update(cert_file=server["tls"]["cert"], key_file=server["tls"]["key"])
     # The servers connect to the collection's Kafka over TLS with the cluster's CA (truststore.p12); over SSL
     # alone the broker asks for their certificate (a PKCS12 keystore of it), over SASL_SSL for the user's password.
+    # Both stores open with the password lh_pki keeps (stores.password). An external Kafka is reached with the
+    # user's stores (kafka_stores), copied to every server host; without a truststore, with the JVM's default trust.
+    own_keystore = kafka_tls and kafka["security"]["protocol"] == "SSL"
+    if kafka_tls:
+        kafka["stores"] = {"truststore": {"file": None, "path": tls["truststore"], "password_inline": False,
+                                          "password_file": tls["store_password_file"]},
+                           "keystore": None if not own_keystore else {
+                               "file": None, "path": None, "password_inline": False,
+                               "password_file": tls["store_password_file"]}}
+    stores = kafka["stores"]
     for server in servers:
-        server["kafka_tls"] = None if not kafka_tls else dict(
-            kafka_truststore_file=tls["truststore"],
-            **({"kafka_keystore_file": server["tls"]["kafka_keystore"]} if kafka["security"]["protocol"] == "SSL"
-               else {}))
+        server["kafka_tls"] = dict(
+            ([("kafka_truststore_file", stores["truststore"]["path"])] if stores["truststore"] else []) +
+            ([("kafka_keystore_file", server["tls"]["kafka_keystore"] if own_keystore else stores["keystore"]["path"])]
+             if stores["keystore"] else [])) or None
     for node in kafka["nodes"]:
         node["tls"] = None
         if kafka_tls:
@@ -1203,7 +1271,7 @@ def tls_plan(inv, first, plan):
     tls["certificates"] = [] if not enabled else [
         {"name": s["container"], "common_name": s["container"], "dns_names": s["tls"]["dns_names"],
          "ip_addresses": s["tls"]["ip_addresses"], "usages": ["server", "client"],
-         "keystore": bool(s["kafka_tls"] and s["kafka_tls"].get("kafka_keystore_file"))} for s in servers] + [
+         "keystore": own_keystore} for s in servers] + [
         {"name": n["container"], "common_name": n["container"], "dns_names": n["tls"]["dns_names"],
          "ip_addresses": n["tls"]["ip_addresses"], "usages": ["server", "client"], "keystore": True}
         for n in kafka["nodes"] if n["tls"]] + [

@@ -312,6 +312,73 @@ def read_user_ca(cert_file, key_file, names=("ca_cert_file", "ca_key_file"), now
     return cert, key, problems
 
 
+# Java's own keystore formats start with these bytes; the LittleHorse server reads PKCS12 stores only.
+JAVA_STORE_MAGIC = ((b"\xfe\xed\xfe\xed", "JKS"), (b"\xce\xce\xce\xce", "JCEKS"))
+
+
+def _pkcs12_structure(data):
+    """Whether data starts as a PKCS12 PFX does (a DER SEQUENCE whose first element is the INTEGER 3): such a file
+    that does not open is a PKCS12 store of another password."""
+    if len(data) < 4 or data[0:1] != b"\x30":
+        return False
+    length = bytearray(data[1:2])[0]
+    offset = 2 + (length & 0x7f if length & 0x80 else 0)
+    return data[offset:offset + 3] == b"\x02\x01\x03"
+
+
+def check_store(data, password, kind, setting, path):
+    """The problems of a PKCS12 store (bytes) the user gives for Kafka, opened with password (text): kind 'truststore'
+    must hold at least one certificate, 'keystore' a private key with its certificate. Each problem names the
+    setting, the file and the fix; never the password. A Java keystore (JKS, JCEKS) or PEM text is named as such,
+    with the command that converts it."""
+    # where a converted store goes: the file's name with .p12, never the file itself
+    target = (re.sub(r"\.(jks|jceks|ks|pem|crt|cer|p12|pfx)$", "", path) or path) + ".p12"
+    if target == path:
+        target = path[:-len(".p12")] + "-pkcs12.p12"
+    for magic, name in JAVA_STORE_MAGIC:
+        if data.startswith(magic):
+            return ["%s: %s is a %s keystore, and the LittleHorse server reads PKCS12 stores only; convert it with "
+                    "'keytool -importkeystore -srckeystore %s -srcstoretype %s -destkeystore %s -deststoretype "
+                    "PKCS12' and set %s to %s" % (setting, path, name, path, name, target, setting, target)]
+    if data.lstrip().startswith(b"-----BEGIN"):
+        convert = ("'keytool -importcert -noprompt -alias kafka-ca -file %s -keystore %s -storetype PKCS12'"
+                   % (path, target) if kind == "truststore" else
+                   "'openssl pkcs12 -export -in <certificate>.pem -inkey <key>.pem -out %s'" % target)
+        return ["%s: %s is PEM text, not a PKCS12 store, and the LittleHorse server reads PKCS12 stores only; make one "
+                "with %s and set %s to %s" % (setting, path, convert, setting, target)]
+    try:
+        found = pkcs12.load_pkcs12(data, password.encode("utf-8"))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        if _pkcs12_structure(data):
+            return ["%s: %s does not open with the password given in %s_password (or %s_password_file): the "
+                    "password is wrong or the store is damaged; give the store's password"
+                    % (setting, path, setting[:-len("_file")], setting[:-len("_file")])]
+        return ["%s: %s is not a PKCS12 store (nor a JKS keystore or PEM text); give a PKCS12 %s (.p12, as "
+                "'keytool ... -storetype PKCS12' or 'openssl pkcs12 -export' writes it)" % (setting, path, kind)]
+    if kind == "truststore":
+        if found.cert is None and not found.additional_certs:
+            return ["%s: %s holds no certificate; put the certificate of the CA that signed the Kafka brokers' "
+                    "certificates in it ('keytool -importcert -noprompt -alias kafka-ca -file ca.crt -keystore %s "
+                    "-storetype PKCS12')" % (setting, path, path)]
+        return []
+    if found.key is None or found.cert is None or not key_matches(found.cert.certificate, found.key):
+        return ["%s: %s holds no private key with its certificate, which the servers present to Kafka for mutual "
+                "TLS; make a keystore of the client's key and certificate ('openssl pkcs12 -export -in client.crt "
+                "-inkey client.key -certfile ca.crt -out client-keystore.p12') and set %s to it" % (setting, path, setting)]
+    return []
+
+
+def read_store(path, password, kind, setting):
+    """check_store() of the file at path on this machine (the controller); a file that cannot be read is named with
+    why."""
+    content, why = _read_why(path)
+    if content is None:
+        return ["%s: %s cannot be read on the controller (%s); give the path, on the controller (where "
+                "ansible-playbook runs), of the Kafka %s (PKCS12), readable by the user that runs ansible-playbook"
+                % (setting, path, why, kind)]
+    return check_store(content, password, kind, setting, path)
+
+
 def _write(path, data, mode, check_mode):
     return write_file(path, data.decode("ascii"), mode, 0o700, check_mode)
 

@@ -15,16 +15,19 @@ to the roles if the code did not refuse them (or a case still marked pending, xf
 then also asserts that the fake engines saw no change.
 """
 import datetime
+import hashlib
 import io
 import json
 import os
 import socket
+import struct
 import tarfile
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from conftest import (BASE_VARS, BASELINE_CONTAINERS, BASELINE_HOST, BUILD, CONTROLLER, FOREIGN, HEALTH, INTERNAL,
@@ -156,6 +159,73 @@ def kafka_password_file_missing(ctx):
                              "littlehorse_kafka_sasl_password_file": ctx["secret_file"]})
 
 
+# ---- an external Kafka over SSL with the user's stores (littlehorse_kafka_truststore_file, ..._keystore_file), made at
+# test time in the test's folder: the preflight opens them on the controller before anything changes
+EXTERNAL_KAFKA = {"littlehorse_kafka_bootstrap_servers": "kafka.example:9093", "littlehorse_kafka_security_protocol": "SSL"}
+
+
+def client_pair():
+    """(CA certificate, client key, client certificate the CA signed)."""
+    ca_cert, ca_key_pem = ca_pair()
+    ca = x509.load_pem_x509_certificate(ca_cert)
+    ca_key = serialization.load_pem_private_key(ca_key_pem, None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lhbad")]))
+            .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+            .sign(ca_key, hashes.SHA256()))
+    return ca, key, cert
+
+
+def pkcs12_truststore(password):
+    return pkcs12.serialize_java_truststore([pkcs12.PKCS12Certificate(client_pair()[0], b"kafka-ca")],
+                                            serialization.BestAvailableEncryption(password))
+
+
+def pkcs12_keystore(password):
+    ca, key, cert = client_pair()
+    return pkcs12.serialize_key_and_certificates(b"lhbad", key, cert, [ca],
+                                                 serialization.BestAvailableEncryption(password))
+
+
+def jks_truststore(password):
+    """A JKS file as keytool writes it (magic 0xFEEDFEED, version 2): one trusted certificate entry, then the SHA-1 of
+    the password (UTF-16BE), 'Mighty Aphrodite' and the entries."""
+    der = client_pair()[0].public_bytes(serialization.Encoding.DER)
+    alias, kind = b"kafka-ca", b"X.509"
+    body = (b"\xfe\xed\xfe\xed" + struct.pack(">II", 2, 1) + struct.pack(">I", 2)
+            + struct.pack(">H", len(alias)) + alias + struct.pack(">Q", 0)
+            + struct.pack(">H", len(kind)) + kind + struct.pack(">I", len(der)) + der)
+    return body + hashlib.sha1(password.decode("ascii").encode("utf-16-be") + b"Mighty Aphrodite" + body).digest()
+
+
+def external_kafka_stores(truststore=None, keystore=None, keystore_password_file=None):
+    """The baseline on an external Kafka (no kafka group) over SSL with the stores truststore.p12 and keystore.p12 in
+    the test's folder: truststore and keystore, functions of the password (b'lhbad-store-pw') that make the content,
+    None for no such store. The truststore's password is a variable, the keystore's one a file whose content is
+    keystore_password_file (the right password by default); a JKS truststore is truststore.jks. ctx gets <truststore>
+    and <keystore>, the paths, and <folder>."""
+    def build(ctx):
+        folder = ctx["folder"] = os.path.dirname(ctx["inventory"])
+        variables = dict(EXTERNAL_KAFKA)
+        for kind, make in (("truststore", truststore), ("keystore", keystore)):
+            if make is None:
+                continue
+            ctx[kind] = os.path.join(folder, kind + (".jks" if make is jks_truststore else ".p12"))
+            with open(ctx[kind], "wb") as handle:
+                handle.write(make(b"lhbad-store-pw"))
+            variables["littlehorse_kafka_%s_file" % kind] = ctx[kind]
+        if truststore:
+            variables["littlehorse_kafka_truststore_password"] = "lhbad-store-pw"
+        if keystore:
+            variables["littlehorse_kafka_keystore_password_file"] = os.path.join(folder, "keystore.password")
+            with open(variables["littlehorse_kafka_keystore_password_file"], "w") as handle:
+                handle.write((keystore_password_file or "lhbad-store-pw") + "\n")
+        return edit(baseline(), variables, groups={"kafka": None})
+    return build
+
+
 def base(**variables):
     return lambda ctx: edit(baseline(), variables)
 
@@ -280,6 +350,33 @@ CASES = [
               littlehorse_kafka_sasl_password="lhbad-pw"),
          ["host lhbad1: littlehorse_kafka_sasl_mechanism 'GSSAPI' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; "
           "set one of them"]),
+
+    # ---- an external Kafka's stores: refused with the collection's own Kafka by the plan; opened with their passwords on
+    # the controller by the preflight
+    Case("kafka-stores-with-own-kafka", "Kafka: the user's stores with the collection's own Kafka nodes",
+         base(littlehorse_kafka_security_protocol="SSL", littlehorse_kafka_truststore_file="/etc/lhbad/truststore.p12",
+              littlehorse_kafka_truststore_password="lhbad-store-pw"),
+         ["host lhbad1: littlehorse_kafka_truststore_file is for an external Kafka (littlehorse_kafka_bootstrap_servers); "
+          "the collection's Kafka nodes (group 'kafka') are reached with the cluster's CA, whose stores the collection "
+          "makes itself; remove littlehorse_kafka_truststore_file, littlehorse_kafka_truststore_password"]),
+    Case("external-kafka-store-jks", "Kafka: a JKS store for the external Kafka (preflight)",
+         external_kafka_stores(truststore=jks_truststore),
+         ["host lhbad1: littlehorse_kafka_truststore_file: <truststore> is a JKS keystore, and the LittleHorse server "
+          "reads PKCS12 stores only; convert it with 'keytool -importkeystore -srckeystore <truststore> -srcstoretype "
+          "JKS -destkeystore <folder>/truststore.p12 -deststoretype PKCS12' and set littlehorse_kafka_truststore_file "
+          "to <folder>/truststore.p12"]),
+    Case("external-kafka-store-wrong-password", "Kafka: a store's password file holds another password (preflight)",
+         external_kafka_stores(truststore=pkcs12_truststore, keystore=pkcs12_keystore,
+                               keystore_password_file="lhbad-not-the-password"),
+         ["host lhbad1: littlehorse_kafka_keystore_file: <keystore> does not open with the password given in "
+          "littlehorse_kafka_keystore_password (or littlehorse_kafka_keystore_password_file): the password is wrong or "
+          "the store is damaged; give the store's password"]),
+    Case("external-kafka-keystore-without-key", "Kafka: a keystore that holds no private key (preflight)",
+         external_kafka_stores(keystore=pkcs12_truststore),
+         ["host lhbad1: littlehorse_kafka_keystore_file: <keystore> holds no private key with its certificate, which the "
+          "servers present to Kafka for mutual TLS; make a keystore of the client's key and certificate ('openssl "
+          "pkcs12 -export -in client.crt -inkey client.key -certfile ca.crt -out client-keystore.p12') and set "
+          "littlehorse_kafka_keystore_file to it"]),
 
     # ---- OAuth (an OAUTH listener): the plan refuses missing settings and a secret given twice; the preflight a secret
     # file that is not there

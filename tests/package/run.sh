@@ -8,8 +8,14 @@
 #      unset, ANSIBLE_COLLECTIONS_PATH the temporary path only): ansible-doc renders every module,
 #      the filter and every role entry point; every playbook is found by its FQCN; then
 #      littlehorse.cluster.site deploys a small cluster on this machine's engine (prefix lhpkg,
-#      1 Kafka + 1 server, ports 39xxx), littlehorse.cluster.verify runs a real workflow through it,
-#      and littlehorse.cluster.teardown with littlehorse_teardown_purge_volumes=true removes it;
+#      1 server, ports 39xxx) against an EXTERNAL Kafka that this test starts (lhpkg-kafka-ext, plain
+#      docker, host network, on the Docker bridge's gateway address) with mutual TLS required
+#      (ssl.client.auth=required): the inventory has no kafka group, littlehorse_kafka_security_protocol
+#      SSL and the user's PKCS12 truststore and keystore (made here with cryptography, a password file
+#      and a password variable); a client without a keystore is refused by that broker;
+#      littlehorse.cluster.verify runs a real workflow through the cluster, a second site run changes
+#      nothing, no store password is in the server's docker inspect, and littlehorse.cluster.teardown
+#      with littlehorse_teardown_purge_volumes=true removes it (the test removes its Kafka);
 #   4. nothing named lhpkg-* is left (containers, volumes, networks).
 # Leftovers of an earlier run are removed first, and everything lhpkg-* again if the stage fails.
 set -euo pipefail
@@ -19,8 +25,8 @@ started=$SECONDS
 PREFIX=lhpkg
 # Port layout (single engine, everything on 127.0.0.1; 2024 reserved as on every machine of ours):
 #   lhpkg-server-1  public 39023  health 39822  internal 39011 (not published)
-#   lhpkg-kafka-1   39092 / controller 39093 (not published)
-PORTS=(39023 39822 39011 39092 39093)
+#   lhpkg-kafka-ext 39192 on the Docker bridge's gateway / controller 39193 on 127.0.0.1 (host network)
+PORTS=(39023 39822 39011 39192 39193)
 KAFKA_IMAGE=lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}
 SERVER_IMAGE=lh-testbed/lh-server:${LH_VERSION:-1.2.1}
 STEP_TIMEOUT=${LHPKG_STEP_TIMEOUT:-300}
@@ -88,6 +94,24 @@ done
 for image in "$KAFKA_IMAGE" "$SERVER_IMAGE"; do
   docker image inspect "$image" >/dev/null 2>&1 || fail "no image $image on this engine (make images builds it)"
 done
+
+# 0. The external Kafka of step 3, mutual TLS required, with stores made here as a user's would be: the
+# server containers reach it on the Docker bridge's gateway, where it listens on the host network.
+gateway=$(docker network inspect bridge --format '{{ (index .IPAM.Config 0).Gateway }}')
+[ -n "$gateway" ] || fail "the Docker bridge network has no gateway address for the external Kafka"
+stores=$WORK/stores
+mkdir -m 0700 "$stores"
+kafka_uid=$(docker run --rm --entrypoint id "$KAFKA_IMAGE" -u)
+"$PYTHON" "$ROOT/tests/package/external_kafka.py" "$stores" "$gateway" "$kafka_uid"
+docker run -d --name "$PREFIX-kafka-ext" --network host \
+  -v "$stores/broker/keystore.p12:/etc/kafka/secrets/keystore.p12:ro" \
+  -v "$stores/broker/truststore.p12:/etc/kafka/secrets/truststore.p12:ro" \
+  -v "$stores/broker/server.properties:/mnt/shared/config/server.properties:ro" \
+  -e KAFKA_LISTENERS="SSL://$gateway:39192,CONTROLLER://127.0.0.1:39193" \
+  -e KAFKA_ADVERTISED_LISTENERS="SSL://$gateway:39192" \
+  -e KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SSL:SSL,CONTROLLER:PLAINTEXT \
+  -e KAFKA_INTER_BROKER_LISTENER_NAME=SSL -e KAFKA_CONTROLLER_QUORUM_VOTERS=1@127.0.0.1:39193 \
+  -e KAFKA_SSL_CLIENT_AUTH=required -e KAFKA_HEAP_OPTS="-Xmx384m -Xms384m" "$KAFKA_IMAGE" >/dev/null
 
 # 1. The tarball and its file list.
 version=$(sed -n 's/^version: *//p' galaxy.yml)
@@ -179,7 +203,16 @@ if problems:
 PY
 say "ansible-doc: ${#modules[@]} modules, the filter cluster_plan, the entry points of ${#roles[@]} roles"
 
-# 3b. The inventory of the small cluster, written for this test.
+# 3b. The inventory of the small cluster, written for this test, once the external Kafka (started
+# before step 1, so that it starts while the tarball is built and checked) listens.
+listening() { timeout 2 bash -c "exec 3<>/dev/tcp/$gateway/39192" 2>/dev/null; }
+for _ in $(seq 90); do
+  listening && break
+  sleep 1
+done
+listening || { docker logs --tail 30 "$PREFIX-kafka-ext"; fail "the external Kafka does not listen on $gateway:39192"; }
+say "external Kafka $PREFIX-kafka-ext on $gateway:39192, SSL with client authentication required"
+
 cat >"$WORK/inventory.yml" <<EOF
 all:
   vars:
@@ -193,16 +226,18 @@ all:
     littlehorse_bind_address: 127.0.0.1
     littlehorse_server_count: 1
     littlehorse_server_id_base: 0
-    littlehorse_kafka_node_id: 1
     littlehorse_standby_replicas: 0
     littlehorse_public_port_base: 39023
     littlehorse_internal_port_base: 39011
     littlehorse_health_port_base: 39822
-    littlehorse_kafka_port: 39092
-    littlehorse_kafka_controller_port: 39093
     littlehorse_reserved_ports: [2024]
-    kafka_image: $KAFKA_IMAGE
-    kafka_heap: 384m
+    littlehorse_kafka_bootstrap_servers: $gateway:39192
+    littlehorse_kafka_security_protocol: SSL
+    littlehorse_kafka_truststore_file: $stores/client/truststore.p12
+    littlehorse_kafka_truststore_password_file: $stores/client/truststore.password
+    littlehorse_kafka_keystore_file: $stores/client/keystore.p12
+    # an Ansible Vault variable in real use
+    littlehorse_kafka_keystore_password: $(cat "$stores/client/keystore.password")
     server_image: $SERVER_IMAGE
     server_heap: 384m
     # the serial collector and the client compiler only: less CPU on a 2-core test machine
@@ -212,9 +247,6 @@ all:
   hosts:
     lhpkg1:
   children:
-    kafka:
-      hosts:
-        lhpkg1:
     littlehorse_servers:
       hosts:
         lhpkg1:
@@ -226,6 +258,39 @@ playbook() { # log name, playbook FQCN, more arguments
     fail "ansible-playbook $* (log above, last 60 lines)"
   fi
   grep -E '^lhpkg1 +:' "$log" | tail -n 1 | sed "s/^/[package]   $1: /" || true
+}
+
+external_kafka_checks() { # the servers reach the external Kafka with the user's stores, through files only
+  local env name
+  env=$(docker inspect --format '{{ json .Config.Env }}' "$PREFIX-server-1")
+  for setting in LHS_KAFKA_SECURITY_PROTOCOL=SSL LHS_KAFKA_TRUSTSTORE=/ LHS_KAFKA_KEYSTORE=/ \
+      LHS_KAFKA_TRUSTSTORE_PASSWORD_FILE=/ LHS_KAFKA_KEYSTORE_PASSWORD_FILE=/; do
+    [[ $env == *"\"$setting"* ]] || fail "$PREFIX-server-1 has no $setting... in its environment: $env"
+  done
+  for name in truststore keystore; do
+    if docker inspect "$PREFIX-server-1" | grep -qF "$(cat "$stores/client/$name.password")"; then
+      fail "the $name password is in the docker inspect of $PREFIX-server-1"
+    fi
+    [ "$(stat -c %a "/etc/littlehorse/$PREFIX/kafka/$name.p12")" = 600 ] \
+      || fail "/etc/littlehorse/$PREFIX/kafka/$name.p12 is not 0600"
+  done
+  # the broker refuses a client without a certificate: the servers passed mutual TLS
+  if docker exec -i "$PREFIX-kafka-ext" bash -c "cat > /tmp/client.properties && java -Xmx128m -XX:+UseSerialGC \
+      -XX:TieredStopAtLevel=1 -cp '/opt/kafka/libs/*' org.apache.kafka.tools.TopicCommand --bootstrap-server \
+      $gateway:39192 --command-config /tmp/client.properties --list" >"$WORK/no-keystore.log" 2>&1 <<CLIENT
+security.protocol=SSL
+ssl.truststore.location=/etc/kafka/secrets/truststore.p12
+ssl.truststore.type=PKCS12
+ssl.truststore.password=$(sed -n 's/^ssl.truststore.password=//p' "$stores/broker/server.properties")
+request.timeout.ms=5000
+default.api.timeout.ms=15000
+CLIENT
+  then
+    fail "the external Kafka listed its topics to a client without a certificate"
+  fi
+  grep -qE 'SslAuthenticationException|[Hh]andshake' "$WORK/no-keystore.log" \
+    || { tail -n 20 "$WORK/no-keystore.log"; fail "the client without a certificate failed, but not on TLS"; }
+  say "the server uses the stores as mounted files (0600, no password in docker inspect); the broker refuses a client without a certificate"
 }
 
 playbook syntax --syntax-check littlehorse.cluster.site littlehorse.cluster.deploy littlehorse.cluster.check \
@@ -248,8 +313,13 @@ grep -q '"127.0.0.1:39822"' "$WORK/$PREFIX-prometheus-targets.json" \
 say "ansible-playbook littlehorse.cluster.verify"
 playbook verify littlehorse.cluster.verify -e littlehorse_verify_runs=2
 grep -q '2 of 2 runs COMPLETED' "$WORK/verify.log" || fail "verify did not report 2 of 2 runs COMPLETED"
+external_kafka_checks
+say "ansible-playbook littlehorse.cluster.site again: nothing changes"
+playbook site-again littlehorse.cluster.site
+grep -qE '^lhpkg1 +: ok=[0-9]+ +changed=0 ' "$WORK/site-again.log" || fail "the second site run changed something"
 say "ansible-playbook littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true"
 playbook teardown littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true
+docker rm -f -v "$PREFIX-kafka-ext" >/dev/null
 
 # 4. Nothing of the cluster is left.
 left=$(leftovers)

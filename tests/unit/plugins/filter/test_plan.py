@@ -176,7 +176,8 @@ def test_external_kafka():
     plan = cluster_plan(groups, {"local": dict(LOCAL, littlehorse_kafka_bootstrap_servers="kafka.example:9092")})
     assert plan["kafka"] == {"external": True, "bootstrap": "kafka.example:9092", "nodes": [],
                              "security": {"protocol": "PLAINTEXT", "tls": False, "sasl": False, "mechanism": None,
-                                          "username": None, "password_file": None}}
+                                          "username": None, "password_file": None},
+                             "stores": {"truststore": None, "keystore": None}}
     assert plan["dashboard"] is None
 
 
