@@ -123,24 +123,20 @@ def kafka(args):
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("internal")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("--ca", required=True)
-    p.add_argument("--cert")
-    p.add_argument("--key")
-    p.add_argument("--expect", choices=["served", "refused"], required=True)
-    p = sub.add_parser("kafka")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("--ca", required=True)
-    p = sub.add_parser("served")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("--ca", required=True)
-    p.add_argument("--cert")
-    p.add_argument("--key")
-    p.add_argument("--expect-cert", required=True)
+    # each command: a TLS port (host, port, the CA that verifies it), with a client certificate or not, and its own
+    for command, client, option, settings in (
+            ("internal", True, "--expect", dict(choices=["served", "refused"], required=True)),
+            ("kafka", False, None, None),
+            ("served", True, "--expect-cert", dict(required=True))):
+        p = sub.add_parser(command)
+        p.add_argument("host")
+        p.add_argument("port", type=int)
+        p.add_argument("--ca", required=True)
+        if client:
+            p.add_argument("--cert")
+            p.add_argument("--key")
+        if option:
+            p.add_argument(option, **settings)
     args = parser.parse_args()
     ok = {"internal": internal, "kafka": kafka, "served": served}[args.command](args)
     sys.exit(0 if ok else 1)
