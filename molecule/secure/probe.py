@@ -79,8 +79,8 @@ def served(args):
     with open(args.expect_cert) as handle:
         expected = ssl.PEM_cert_to_DER_cert(handle.read())
     same = sha256_of(der) == sha256_of(expected)
-    say("%s:%d serves the certificate of sha256 %s: %s %s" % (args.host, args.port, sha256_of(der),
-                                                           "the same as" if same else "NOT", args.expect_cert))
+    say("%s:%d serves the certificate of sha256 %s: %s %s"
+        % (args.host, args.port, sha256_of(der), "the same as" if same else "NOT", args.expect_cert))
     return same
 
 

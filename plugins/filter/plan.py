@@ -1236,8 +1236,8 @@ def _reached_at(server, internal, balancer):
     secure = [l for l in server["listeners"] if l["protocol"] in ("TLS", "MTLS")]
     for host in _unique_list(l["advertised_host"] for l in secure):
         names = [l["name"] for l in secure if l["advertised_host"] == host]
-        add(host, "the advertised host of %s's listener%s %s" % (server["container"], "s" if len(names) > 1 else "",
-                                                                  ", ".join(names)))
+        add(host, "the advertised host of %s's listener%s %s"
+            % (server["container"], "s" if len(names) > 1 else "", ", ".join(names)))
     if internal:
         add(server["internal"]["advertised_host"], "%s's internal advertised host, for the other servers"
             % server["container"])
@@ -1306,18 +1306,17 @@ def _check_ca_key_not_needed(first, certificates, plan):
     issued = [c["name"] for c in certificates if not c.get("cert_file")]
     if not issued:
         return
-    kinds = dict((s["container"], "the server %s on %s (no littlehorse_server_cert_file there)" % (s["container"],
-                                                                                                  s["host"]))
-                 for s in plan["servers"])
-    kinds.update((n["container"], "the Kafka node %s (Kafka over %s)" % (n["container"],
-                                                                        plan["kafka"]["security"]["protocol"]))
+    kinds = dict((s["container"], "the server %s on %s (no littlehorse_server_cert_file there)"
+                  % (s["container"], s["host"])) for s in plan["servers"])
+    protocol = plan["kafka"]["security"]["protocol"]
+    kinds.update((n["container"], "the Kafka node %s (Kafka over %s)" % (n["container"], protocol))
                  for n in plan["kafka"]["nodes"])
+    what = ", ".join(kinds.get(n, "the client certificate %s (an MTLS listener)" % n) for n in issued)
     raise PlanError("host %s: littlehorse_ca_key_file is not set, but the collection must sign certificates with "
                     "your CA (littlehorse_ca_cert_file): %s; set littlehorse_ca_key_file to your CA's private key, or "
                     "give each of those servers' hosts littlehorse_server_cert_file and littlehorse_server_key_file "
                     "(the CA's key is needed anyway for the Kafka nodes' certificates and, with an MTLS listener, the "
-                    "client file's)" % (first, ", ".join(kinds.get(n, "the client certificate %s (an MTLS listener)"
-                                                                    % n) for n in issued)))
+                    "client file's)" % (first, what))
 
 
 class FilterModule(object):

@@ -15,7 +15,8 @@ description:
     servers' TLS and MTLS listeners, their internal mutual TLS and the clients. Run it on the controller
     (C(delegate_to=localhost)); the roles copy the files to the hosts.
   - The CA is the user's (O(ca_cert_file) and O(ca_key_file), never copied into O(path) except its certificate;
-    O(ca_cert_file) alone when every item gives its certificate) or one made here (C(ca.crt) and C(ca.key) in O(path)), renewed with the same key and name when it expires within
+    O(ca_cert_file) alone when every item gives its certificate) or one made here (C(ca.crt) and C(ca.key) in
+    O(path)), renewed with the same key and name when it expires within
     O(renew_before_days), so that the certificates it signed stay valid and a rolling change never breaks trust.
   - A certificate is issued again only when it must be - missing or unreadable, its key does not match it, not
     signed by the CA, expiring within O(renew_before_days), or its common name, names or usages differ from the

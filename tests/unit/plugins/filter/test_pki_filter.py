@@ -79,8 +79,8 @@ def test_a_good_given_certificate_has_no_problem(tmp_path):
 def test_a_given_certificate_that_misses_a_name_is_named_with_its_host(tmp_path):
     users_pki(tmp_path, h2_names=("10.0.0.9",))
     plan = given_on_h2(tmp_path, littlehorse_listeners=TLS,
-                               littlehorse_ca_cert_file=str(tmp_path / "ca.crt"),
-                               littlehorse_ca_key_file=str(tmp_path / "ca.key"))
+                       littlehorse_ca_cert_file=str(tmp_path / "ca.crt"),
+                       littlehorse_ca_key_file=str(tmp_path / "ca.key"))
     problems = server_cert_problems(plan)
     assert len(problems) == 1
     assert problems[0].startswith(
@@ -92,8 +92,8 @@ def test_a_given_certificate_that_misses_a_name_is_named_with_its_host(tmp_path)
 def test_a_ca_that_cannot_be_read_is_user_ca_problems_alone(tmp_path):
     users_pki(tmp_path)
     plan = given_on_h2(tmp_path, littlehorse_listeners=TLS,
-                               littlehorse_ca_cert_file=str(tmp_path / "nowhere.crt"),
-                               littlehorse_ca_key_file=str(tmp_path / "ca.key"))
+                       littlehorse_ca_cert_file=str(tmp_path / "nowhere.crt"),
+                       littlehorse_ca_key_file=str(tmp_path / "ca.key"))
     assert server_cert_problems(plan) == []
     assert [p.split(" cannot be read")[0] for p in user_ca_problems(plan)] == [
         "host h1: littlehorse_ca_cert_file: %s" % (tmp_path / "nowhere.crt"),

@@ -388,8 +388,9 @@ def users_server(tmp_path, ca=None, ca_key=None, dns=("lh2.example.com",), ips=(
     return ca, ca_key, (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
 
 
-def server_problems(paths, ca, reached=REACHED, usages=("server", "client"), now=NOW):
-    return _pki.read_server_cert(paths, ca, reached, list(usages), names=SERVER_NAMES, now=now)[2]
+def server_problems(paths, ca, reached=None, usages=("server", "client"), now=NOW):
+    return _pki.read_server_cert(paths, ca, REACHED if reached is None else reached, list(usages), names=SERVER_NAMES,
+                                 now=now)[2]
 
 
 def test_a_good_server_certificate_has_no_problem_and_may_hold_more_names(tmp_path):
