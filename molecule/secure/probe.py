@@ -1,7 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a machine of the cluster's network can do without the cluster's credentials - run ON a simulated
-host (ansible.builtin.script), with the standard library only.
+host (ansible.builtin.script), with the standard library only (`served` runs on the machine too).
 
     probe.py internal HOST PORT --ca CA [--cert CERT --key KEY] --expect served|refused
         a server's internal port (mutual TLS): the TLS handshake with ALPN h2, then HTTP/2's preface and
@@ -11,9 +11,13 @@ host (ansible.builtin.script), with the standard library only.
         a broker's SASL_SSL listener: over TLS, ApiVersions is answered (the broker is there and speaks
         Kafka before authentication), but a Metadata request without the SASL handshake closes the
         connection unanswered
+    probe.py served HOST PORT --ca CA [--cert CERT --key KEY] --expect-cert PEM
+        the certificate a TLS port serves (verified against CA and HOST) is the one in PEM: their SHA-256
+        fingerprints are the same
 Prints one '[probe]' line per check; exits 1 when a check does not go as expected.
 """
 import argparse
+import hashlib
 import socket
 import ssl
 import struct
@@ -64,6 +68,22 @@ def internal(args):
     return outcome == args.expect
 
 
+def sha256_of(der):
+    return hashlib.sha256(der).hexdigest()
+
+
+def served(args):
+    sock = tls_socket(args.host, args.port, args.ca, args.cert, args.key, alpn=["h2"])
+    der = sock.getpeercert(binary_form=True)
+    sock.close()
+    with open(args.expect_cert) as handle:
+        expected = ssl.PEM_cert_to_DER_cert(handle.read())
+    same = sha256_of(der) == sha256_of(expected)
+    say("%s:%d serves the certificate of sha256 %s: %s %s"
+        % (args.host, args.port, sha256_of(der), "the same as" if same else "NOT", args.expect_cert))
+    return same
+
+
 def kafka_request(api_key, version, correlation, body=b""):
     client = b"lhsec-probe"
     header = struct.pack(">hhih", api_key, version, correlation, len(client)) + client
@@ -103,19 +123,22 @@ def kafka(args):
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("internal")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("--ca", required=True)
-    p.add_argument("--cert")
-    p.add_argument("--key")
-    p.add_argument("--expect", choices=["served", "refused"], required=True)
-    p = sub.add_parser("kafka")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("--ca", required=True)
+    # each command: a TLS port (host, port, the CA that verifies it), with a client certificate or not, and its own
+    for command, client, option, settings in (
+            ("internal", True, "--expect", dict(choices=["served", "refused"], required=True)),
+            ("kafka", False, None, None),
+            ("served", True, "--expect-cert", dict(required=True))):
+        p = sub.add_parser(command)
+        p.add_argument("host")
+        p.add_argument("port", type=int)
+        p.add_argument("--ca", required=True)
+        if client:
+            p.add_argument("--cert")
+            p.add_argument("--key")
+        if option:
+            p.add_argument(option, **settings)
     args = parser.parse_args()
-    ok = internal(args) if args.command == "internal" else kafka(args)
+    ok = {"internal": internal, "kafka": kafka, "served": served}[args.command](args)
     sys.exit(0 if ok else 1)
 
 

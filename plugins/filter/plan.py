@@ -112,6 +112,10 @@ HOST_DEFAULTS = {
     "littlehorse_cluster_address": None,
     "littlehorse_advertised_host": None,
     "littlehorse_docker_host": None,
+    # The host's own certificate for its servers (PEM files on the controller, signed by littlehorse_ca_cert_file):
+    # one certificate for every server of the host, instead of one the collection issues.
+    "littlehorse_server_cert_file": None,
+    "littlehorse_server_key_file": None,
 }
 # littlehorse_* variables the plan does not read but the collection's playbooks do; any other
 # littlehorse_* variable on a host of the cluster is a misspelling and is refused.
@@ -1200,7 +1204,7 @@ def tls_plan(inv, first, plan):
     enabled = internal or kafka_tls or bool(protocols & set(("TLS", "MTLS")))
     prefix = plan["cluster"]["prefix"]
     ca_files = [inv.raw(first, name) for name in ("littlehorse_ca_cert_file", "littlehorse_ca_key_file")]
-    if any(ca_files) and not all(ca_files):
+    if ca_files[1] and not ca_files[0]:
         raise PlanError("host %s: littlehorse_ca_cert_file and littlehorse_ca_key_file: give both (your CA signs the "
                         "cluster's certificates) or neither (the collection makes a CA on the controller)" % first)
     tls = {"enabled": enabled, "internal": internal, "mtls": mtls, "client_name": "%s-client" % prefix,
@@ -1222,14 +1226,12 @@ def tls_plan(inv, first, plan):
             names.append(inv.cluster_address(server["host"]))
         if balancer:
             names.append(balancer["advertised_host"])
-        unique = []
-        for name in names:
-            if name not in unique:
-                unique.append(name)
+        unique = _unique_list(names)
         server["tls"] = {"cert": folder + "/server.crt", "key": folder + "/server.key", "ca": tls["ca"],
                          "internal": internal, "kafka_keystore": folder + "/kafka-keystore.p12",
                          "dns_names": [n for n in unique if not _is_ipv4(n)],
-                         "ip_addresses": [n for n in unique if _is_ipv4(n)]}
+                         "ip_addresses": [n for n in unique if _is_ipv4(n)],
+                         "reached_at": _reached_at(server, internal, balancer)}
         for listener in server["listeners"]:
             if listener["protocol"] in ("TLS", "MTLS"):
                 listener.update(cert_file=server["tls"]["cert"], key_file=server["tls"]["key"])
@@ -1259,7 +1261,7 @@ def tls_plan(inv, first, plan):
                 names.append(inv.cluster_address(node["host"]))
             if node.get("external_advertised_host"):
                 names.append(node["external_advertised_host"])
-            unique = [n for i, n in enumerate(names) if n not in names[:i]]
+            unique = _unique_list(names)
             node["tls"] = {"folder": folder, "keystore": folder + "/keystore.p12",
                            "truststore": folder + "/truststore.p12",
                            "dns_names": [n for n in unique if not _is_ipv4(n)],
@@ -1268,16 +1270,128 @@ def tls_plan(inv, first, plan):
     # usage, for the internal port's mutual TLS; a PKCS12 keystore of it when Kafka asks for it), one per Kafka
     # node (with its keystore: the broker's TLS and, as client, the controllers' mutual TLS), and the client
     # certificate of the generated client file.
+    tls["given"] = given_server_certs(inv, plan, tls)
+    given = dict((container, entry) for entry in tls["given"] for container in entry["containers"])
     tls["certificates"] = [] if not enabled else [
-        {"name": s["container"], "common_name": s["container"], "dns_names": s["tls"]["dns_names"],
-         "ip_addresses": s["tls"]["ip_addresses"], "usages": ["server", "client"],
-         "keystore": own_keystore} for s in servers] + [
+        _server_certificate(s, given.get(s["container"]), own_keystore) for s in servers] + [
         {"name": n["container"], "common_name": n["container"], "dns_names": n["tls"]["dns_names"],
          "ip_addresses": n["tls"]["ip_addresses"], "usages": ["server", "client"], "keystore": True}
         for n in kafka["nodes"] if n["tls"]] + [
         {"name": tls["client_name"], "common_name": tls["client_name"], "dns_names": [], "ip_addresses": [],
          "usages": ["client"], "keystore": False}]
+    if enabled and ca_files[0] and not ca_files[1]:
+        # Only the certificates the user gives need no CA key; the client file's is needed on an MTLS listener.
+        tls["certificates"] = [c for c in tls["certificates"] if c["name"] != tls["client_name"] or mtls]
+        _check_ca_key_not_needed(first, tls["certificates"], plan)
     return tls
+
+
+def _unique_list(values):
+    """The values in their order, each once."""
+    unique = []
+    for value in values:
+        if value not in unique:
+            unique.append(value)
+    return unique
+
+
+def _reached_at(server, internal, balancer):
+    """[{name, why}]: every host name and address a TLS client connects to this server at, and checks its
+    certificate against: the advertised host of its TLS and MTLS listeners, its internal advertised host when the
+    internal port is mutual TLS, the load balancer's address when the balancer fronts a TLS or MTLS first listener
+    (it passes TLS through)."""
+    found = []
+
+    def add(name, why):
+        for item in found:
+            if item["name"] == name:
+                item["why"] += "; " + why
+                return
+        found.append({"name": name, "why": why})
+    secure = [l for l in server["listeners"] if l["protocol"] in ("TLS", "MTLS")]
+    for host in _unique_list(l["advertised_host"] for l in secure):
+        names = [l["name"] for l in secure if l["advertised_host"] == host]
+        add(host, "the advertised host of %s's listener%s %s"
+            % (server["container"], "s" if len(names) > 1 else "", ", ".join(names)))
+    if internal:
+        add(server["internal"]["advertised_host"], "%s's internal advertised host, for the other servers"
+            % server["container"])
+    if balancer and server["listeners"][0]["protocol"] in ("TLS", "MTLS"):
+        add(balancer["advertised_host"], "the load balancer %s's address, in front of listener %s"
+            % (balancer["container"], server["listeners"][0]["name"]))
+    return found
+
+
+def given_server_certs(inv, plan, tls):
+    """The servers' certificates the inventory gives (littlehorse_server_cert_file and littlehorse_server_key_file,
+    host variables: one certificate for every server of the host), as [{host, containers, cert_file, key_file,
+    reached_at, usages}]: reached_at joins every name each of the host's servers is reached at (its SANs must cover
+    them all); usages are server, and client when it is also a client certificate (internal mutual TLS, Kafka over
+    SSL). The preflight reads the files (littlehorse.cluster.server_cert_problems)."""
+    given = []
+    for host in inv.hosts(SERVER_GROUP):
+        files = [inv.raw(host, name) for name in ("littlehorse_server_cert_file", "littlehorse_server_key_file")]
+        if not any(files):
+            continue
+        if not all(files):
+            raise PlanError("host %s: littlehorse_server_cert_file and littlehorse_server_key_file: give both (this "
+                            "host's servers' certificate and its key, PEM files on the controller) or neither (the "
+                            "collection issues their certificates)" % host)
+        servers = [s for s in plan["servers"] if s["host"] == host]
+        keystore = bool(servers[0]["kafka_tls"] and servers[0]["kafka_tls"].get("kafka_keystore_file"))
+        secure = any(l["protocol"] in ("TLS", "MTLS") for l in servers[0]["listeners"])
+        if not (secure or tls["internal"] or keystore):
+            raise PlanError("host %s: littlehorse_server_cert_file is set, but no listener of littlehorse_listeners "
+                            "is TLS or MTLS and the internal port is not mutual TLS, so the servers would serve it "
+                            "nowhere; unset littlehorse_server_cert_file and littlehorse_server_key_file, or add a "
+                            "TLS or MTLS listener (or set littlehorse_internal_tls: true)" % host)
+        if not tls["ca_cert_file"]:
+            raise PlanError("host %s: littlehorse_server_cert_file needs littlehorse_ca_cert_file, the CA that signed "
+                            "it (the servers and clients trust it); set littlehorse_ca_cert_file in group_vars/all "
+                            "(and littlehorse_ca_key_file when the collection issues the other certificates)" % host)
+        reached_at = []
+        for server in servers:
+            for item in server["tls"]["reached_at"]:
+                known = [r for r in reached_at if r["name"] == item["name"]]
+                if known:
+                    known[0]["why"] += "; " + item["why"]
+                else:
+                    reached_at.append(dict(item))
+        given.append({"host": host, "containers": [s["container"] for s in servers], "cert_file": str(files[0]),
+                      "key_file": str(files[1]), "reached_at": reached_at,
+                      "usages": ["server", "client"] if tls["internal"] or keystore else ["server"]})
+    return given
+
+
+def _server_certificate(server, given, keystore):
+    """What littlehorse.cluster.lh_pki keeps for one server: a certificate it issues with the server's names, or the
+    user's (cert_file, key_file) whose SANs must cover every name the server's host is reached at; with a PKCS12
+    keystore of it when the collection's Kafka asks the servers for their certificate (SSL)."""
+    item = {"name": server["container"], "common_name": server["container"], "dns_names": server["tls"]["dns_names"],
+            "ip_addresses": server["tls"]["ip_addresses"], "usages": ["server", "client"], "keystore": keystore}
+    if given:
+        names = [r["name"] for r in given["reached_at"]]
+        item.update(cert_file=given["cert_file"], key_file=given["key_file"], usages=given["usages"],
+                    dns_names=[n for n in names if not _is_ipv4(n)], ip_addresses=[n for n in names if _is_ipv4(n)])
+    return item
+
+
+def _check_ca_key_not_needed(first, certificates, plan):
+    """With littlehorse_ca_cert_file and no littlehorse_ca_key_file, every certificate must be given."""
+    issued = [c["name"] for c in certificates if not c.get("cert_file")]
+    if not issued:
+        return
+    kinds = dict((s["container"], "the server %s on %s (no littlehorse_server_cert_file there)"
+                  % (s["container"], s["host"])) for s in plan["servers"])
+    protocol = plan["kafka"]["security"]["protocol"]
+    kinds.update((n["container"], "the Kafka node %s (Kafka over %s)" % (n["container"], protocol))
+                 for n in plan["kafka"]["nodes"])
+    what = ", ".join(kinds.get(n, "the client certificate %s (an MTLS listener)" % n) for n in issued)
+    raise PlanError("host %s: littlehorse_ca_key_file is not set, but the collection must sign certificates with "
+                    "your CA (littlehorse_ca_cert_file): %s; set littlehorse_ca_key_file to your CA's private key, or "
+                    "give each of those servers' hosts littlehorse_server_cert_file and littlehorse_server_key_file "
+                    "(the CA's key is needed anyway for the Kafka nodes' certificates and, with an MTLS listener, the "
+                    "client file's)" % (first, what))
 
 
 class FilterModule(object):

@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The cluster's certificates, with the `cryptography` package: a CA (the user's, or one made here),
 and certificates it signs for the servers (server and client usage: the same certificate serves the
-TLS/MTLS listeners and the internal port's mutual TLS) and for clients.
+TLS/MTLS listeners and the internal port's mutual TLS) and for clients; or the user's own certificate of a
+server, checked (check_server_cert: its key, the CA, validity, usages, and SANs covering every name the server
+is reached at) and kept as it is.
 
 Pure functions take and return objects and PEM bytes; ensure() does the file work of one folder on
 the controller and re-issues a certificate only when it must: missing or unreadable, its key does
@@ -223,46 +225,79 @@ def not_before(cert):
     return value if value is not None else cert.not_valid_before.replace(tzinfo=datetime.timezone.utc)
 
 
+# What the messages of _load_cert_problem and _load_key_problem call a certificate and its key, per kind of files:
+# the user's CA (which signs) and the user's server certificate (which the servers serve and read).
+CA_FILES = {"cert": "your CA's certificate", "stem": "ca", "noun": "the CA certificate",
+            "key_use": "the collection signs with an unencrypted key only"}
+SERVER_FILES = {"cert": "the servers' certificate", "stem": "server", "noun": "the certificate",
+                "key_use": "the LittleHorse server reads an unencrypted key only"}
+
+
+def _load_cert_problem(data, path, names, kind):
+    """(certificate, None) from PEM bytes, or (None, the problem naming the setting names[0], the file and the fix)."""
+    try:
+        return load_cert(data), None
+    except ValueError:
+        hint = " (it holds a private key: are %s and %s swapped?)" % names if b"PRIVATE KEY-----" in data else ""
+        return None, ("%s: %s is not a PEM certificate%s; give %s in PEM, the text that starts with -----BEGIN "
+                      "CERTIFICATE----- (convert a DER file with 'openssl x509 -inform der -in %s.der -out %s.crt')"
+                      % (names[0], path, hint, kind["cert"], kind["stem"], kind["stem"]))
+
+
+def _load_key_problem(data, path, names, kind):
+    """(RSA or EC private key, None) from unencrypted PEM bytes, or (None, the problem naming the setting names[1],
+    the file and the fix)."""
+    try:
+        key = load_key(data)
+    except TypeError:
+        return None, ("%s: %s is an encrypted private key (it has a passphrase), and %s; write an unencrypted copy "
+                      "('openssl pkey -in %s -out %s-plain.key', mode 0600) and set %s to it"
+                      % (names[1], path, kind["key_use"], path, kind["stem"], names[1]))
+    except (ValueError, UnsupportedAlgorithm):
+        hint = " (it holds a certificate: are %s and %s swapped?)" % names if b"-----BEGIN CERTIFICATE" in data else ""
+        return None, ("%s: %s is not a PEM private key%s; give the private key of %s in PEM, unencrypted (-----BEGIN "
+                      "PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)" % (names[1], path, hint, kind["cert"]))
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        return None, "%s: %s is a %s key; %s" % (names[1], path, type(key).__name__.lstrip("_"), kind["key_types"])
+    return key, None
+
+
+def _pair_problem(cert, key, paths, names, kind):
+    """The problem of a key that is not the certificate's, or None."""
+    if cert is None or key is None or key_matches(cert, key):
+        return None
+    return ("%s: %s is not the key of %s %s (%s): their public keys differ; give the private key that belongs to "
+            "that certificate" % (names[1], paths[1], kind["noun"], paths[0], names[0]))
+
+
+def _validity_problem(cert, path, name, now, expired_fix, future_fix):
+    if not_after(cert) <= now:
+        return "%s: %s expired on %s (its validity ended)%s" % (name, path, not_after(cert).isoformat(), expired_fix)
+    if not_before(cert) > now:
+        return "%s: %s is not valid before %s; %s" % (name, path, not_before(cert).isoformat(), future_fix)
+    return None
+
+
 def check_user_ca(cert_data, key_data, cert_file, key_file, names=("ca_cert_file", "ca_key_file"), now=None):
     """(ca_cert, ca_key, problems) of the user's CA from the PEM bytes of its certificate and key (None: the file was
-    not read, nothing is said about it). problems name the setting (names: those of the certificate and the key), the
-    file and the fix; ca_cert and ca_key are None unless there is no problem. The CA must be a PEM certificate with
-    basicConstraints CA:TRUE (and keyCertSign, when it has a keyUsage), valid now, and its key an unencrypted PEM RSA
-    or EC key whose public key is the certificate's."""
+    not read or not given, nothing is said about it). problems name the setting (names: those of the certificate and
+    the key), the file and the fix; ca_cert and ca_key are None unless there is no problem. The CA must be a PEM
+    certificate with basicConstraints CA:TRUE (and keyCertSign, when it has a keyUsage), valid now, and its key an
+    unencrypted PEM RSA or EC key whose public key is the certificate's."""
     now = now or utcnow()
     cert_name, key_name = names
     problems = []
     cert = key = None
     both = "or unset %s and %s (the collection then makes a CA on the controller)" % (cert_name, key_name)
+    kind = dict(CA_FILES, key_types="the collection signs with an RSA or EC CA key only: give such a CA, " + both)
     if cert_data is not None:
-        try:
-            cert = load_cert(cert_data)
-        except ValueError:
-            hint = (" (it holds a private key: are %s and %s swapped?)" % (cert_name, key_name)
-                    if b"PRIVATE KEY-----" in cert_data else "")
-            problems.append("%s: %s is not a PEM certificate%s; give your CA's certificate in PEM, the text that starts "
-                            "with -----BEGIN CERTIFICATE----- (convert a DER file with 'openssl x509 -inform der -in "
-                            "ca.der -out ca.crt')" % (cert_name, cert_file, hint))
+        cert, problem = _load_cert_problem(cert_data, cert_file, names, kind)
+        problems += [problem] if problem else []
     if key_data is not None:
-        try:
-            key = load_key(key_data)
-        except TypeError:
-            problems.append("%s: %s is an encrypted private key (it has a passphrase), and the collection signs with "
-                            "an unencrypted key only; write an unencrypted copy ('openssl pkey -in %s -out ca-plain.key', "
-                            "mode 0600) and set %s to it" % (key_name, key_file, key_file, key_name))
-        except (ValueError, UnsupportedAlgorithm):
-            hint = (" (it holds a certificate: are %s and %s swapped?)" % (cert_name, key_name)
-                    if b"-----BEGIN CERTIFICATE" in key_data else "")
-            problems.append("%s: %s is not a PEM private key%s; give the private key of your CA's certificate in PEM, "
-                            "unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
-                            % (key_name, key_file, hint))
-        if key is not None and not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
-            problems.append("%s: %s is a %s key; the collection signs with an RSA or EC CA key only: give such a CA, %s"
-                            % (key_name, key_file, type(key).__name__.lstrip("_"), both))
-            key = None
-    if cert is not None and key is not None and not key_matches(cert, key):
-        problems.append("%s: %s is not the key of the CA certificate %s (%s): their public keys differ; give the "
-                        "private key that belongs to that certificate" % (key_name, key_file, cert_file, cert_name))
+        key, problem = _load_key_problem(key_data, key_file, names, kind)
+        problems += [problem] if problem else []
+    problem = _pair_problem(cert, key, (cert_file, key_file), names, kind)
+    problems += [problem] if problem else []
     if cert is not None:
         try:
             basic = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
@@ -280,13 +315,143 @@ def check_user_ca(cert_data, key_data, cert_file, key_file, names=("ca_cert_file
         elif usage is not None and not usage.key_cert_sign:
             problems.append("%s: %s may not sign certificates (its keyUsage lacks keyCertSign); give a CA certificate "
                             "whose keyUsage has keyCertSign, %s" % (cert_name, cert_file, both))
-        if not_after(cert) <= now:
-            problems.append("%s: %s expired on %s (its validity ended), so the certificates it signs would not be "
-                            "trusted; renew your CA and give the new certificate and key, %s"
-                            % (cert_name, cert_file, not_after(cert).isoformat(), both))
-        elif not_before(cert) > now:
-            problems.append("%s: %s is not valid before %s; give a CA that is valid now (or correct the controller's "
-                            "clock), %s" % (cert_name, cert_file, not_before(cert).isoformat(), both))
+        problem = _validity_problem(
+            cert, cert_file, cert_name, now,
+            ", so the certificates it signs would not be trusted; renew your CA and give the new certificate and "
+            "key, " + both, "give a CA that is valid now (or correct the controller's clock), " + both)
+        problems += [problem] if problem else []
+    if problems:
+        return None, None, problems
+    return cert, key, problems
+
+
+def _dns_covers(pattern, name):
+    """Whether the DNS SAN pattern covers the host name (RFC 6125: a wildcard is the whole leftmost label and
+    stands for exactly one label)."""
+    pattern, name = pattern.lower().rstrip("."), name.lower().rstrip(".")
+    if pattern == name:
+        return True
+    if not pattern.startswith("*.") or "." not in name:
+        return False
+    return name.split(".", 1)[1] == pattern[2:] and pattern[2:].count(".") >= 1
+
+
+def covers(cert, name):
+    """Whether the certificate's subject alternative names cover the host name or IP address, as TLS clients check
+    it (an address against the IP SANs, a name against the DNS SANs; the common name is not looked at)."""
+    dns_names, ip_addresses = names_of(cert)
+    try:
+        address = ipaddress.ip_address(str(name))
+    except ValueError:
+        return any(_dns_covers(pattern, str(name)) for pattern in dns_names)
+    return any(ipaddress.ip_address(a) == address for a in ip_addresses)
+
+
+ANY_USAGE = "2.5.29.37.0"  # anyExtendedKeyUsage
+
+
+def missing_usages(cert, usages):
+    """The extended key usages among `usages` (server, client) that the certificate lacks: none when it has no
+    extendedKeyUsage extension at all (any use) or anyExtendedKeyUsage."""
+    try:
+        purposes = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return []
+    if any(p.dotted_string == ANY_USAGE for p in purposes):
+        return []
+    have = usages_of(cert)
+    return [u for u in usages if u not in have]
+
+
+USAGE_NAMES = {"server": "serverAuth", "client": "clientAuth"}
+
+
+def check_server_cert(cert_data, key_data, paths, ca_cert, reached_at, usages, names=("cert_file", "key_file"),
+                      now=None):
+    """(certificate, key, problems) of a server certificate the user gives, from the PEM bytes of the certificate and
+    its key (None: the file was not read, nothing is said about it). paths: (certificate file, key file); ca_cert:
+    the cluster's CA, which must have signed it directly (None: not checked); reached_at: [{name, why}], every host
+    name and address the servers that serve it are reached at (its SANs must cover each); usages: the extended key
+    usages it needs (server; client too when it is presented as a client certificate). problems name the setting
+    (names: those of the certificate and the key), the file and the fix; certificate and key are None unless there
+    is no problem."""
+    now = now or utcnow()
+    problems = []
+    cert = key = None
+    unset = "or unset %s and %s (the collection then issues it with your CA)" % names
+    kind = dict(SERVER_FILES, key_types="the LittleHorse server reads an RSA or EC key only: give a certificate with "
+                                        "such a key, " + unset)
+    if cert_data is not None:
+        cert, problem = _load_cert_problem(cert_data, paths[0], names, kind)
+        problems += [problem] if problem else []
+    if key_data is not None:
+        key, problem = _load_key_problem(key_data, paths[1], names, kind)
+        problems += [problem] if problem else []
+    problem = _pair_problem(cert, key, paths, names, kind)
+    problems += [problem] if problem else []
+    if cert is not None:
+        if ca_cert is not None and not signed_by(cert, ca_cert):
+            problems.append("%s: %s is not signed by the cluster's CA (%s): its issuer is %s; the servers and clients "
+                            "trust that CA alone, so give a certificate that CA signed directly (no intermediate), %s"
+                            % (names[0], paths[0], ca_cert.subject.rfc4514_string(),
+                               cert.issuer.rfc4514_string() or "empty", unset))
+        problem = _validity_problem(cert, paths[0], names[0], now, "; renew it and give the new certificate and key, "
+                                    + unset, "give a certificate that is valid now (or correct the controller's "
+                                    "clock), " + unset)
+        problems += [problem] if problem else []
+        lacking = missing_usages(cert, usages)
+        if lacking:
+            why = {"server": "its TLS listeners and internal port serve it",
+                   "client": "the servers also present it as their client certificate (internal mutual TLS, Kafka "
+                             "over SSL)"}
+            problems.append("%s: %s has an extendedKeyUsage without %s (%s); issue it again with %s, or with no "
+                            "extendedKeyUsage extension at all, %s"
+                            % (names[0], paths[0], " and ".join(USAGE_NAMES[u] for u in lacking),
+                               "; ".join(why[u] for u in lacking),
+                               " and ".join(USAGE_NAMES[u] for u in usages), unset))
+        missing = [item for item in reached_at if not covers(cert, item["name"])]
+        if missing:
+            dns_names, ip_addresses = names_of(cert)
+            wanted = [item["name"] for item in reached_at]
+            problems.append("%s: %s does not cover %s: its subject alternative names are %s; issue it again with "
+                            "every name and address its servers are reached at as subject alternative names (%s), %s"
+                            % (names[0], paths[0], ", ".join("%s (%s)" % (i["name"], i["why"]) for i in missing),
+                               ", ".join(["DNS:" + n for n in dns_names] + ["IP:" + a for a in ip_addresses]) or "none",
+                               ", ".join(("IP:" if _is_ip(n) else "DNS:") + n for n in wanted), unset))
+    if problems:
+        return None, None, problems
+    return cert, key, problems
+
+
+def _is_ip(value):
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def read_files(paths, names, whats):
+    """([content or None per path], problems): each file read on this machine (the controller), one that cannot be
+    read named with its setting (names), why, and what it must hold (whats)."""
+    data = []
+    problems = []
+    for path, name, what in zip(paths, names, whats):
+        content, why = _read_why(path)
+        if content is None:
+            problems.append("%s: %s cannot be read on the controller (%s); give the path, on the controller (where "
+                            "ansible-playbook runs), of %s, readable by the user that runs ansible-playbook"
+                            % (name, path, why, what))
+        data.append(content)
+    return data, problems
+
+
+def read_server_cert(paths, ca_cert, reached_at, usages, names=("cert_file", "key_file"), now=None):
+    """check_server_cert() of the files on this machine (the controller): (certificate, key, problems)."""
+    data, problems = read_files(paths, names, ("the servers' certificate (PEM), signed by your CA",
+                                               "the private key of that certificate (unencrypted PEM)"))
+    cert, key, more = check_server_cert(data[0], data[1], paths, ca_cert, reached_at, usages, names, now)
+    problems += more
     if problems:
         return None, None, problems
     return cert, key, problems
@@ -294,17 +459,11 @@ def check_user_ca(cert_data, key_data, cert_file, key_file, names=("ca_cert_file
 
 def read_user_ca(cert_file, key_file, names=("ca_cert_file", "ca_key_file"), now=None):
     """check_user_ca() of the files on this machine (the controller): (ca_cert, ca_key, problems), a file that cannot
-    be read named with why."""
-    data = []
-    problems = []
-    for path, name, what in ((cert_file, names[0], "your CA's certificate (PEM)"),
-                             (key_file, names[1], "the private key of your CA's certificate (unencrypted PEM)")):
-        content, why = _read_why(path)
-        if content is None:
-            problems.append("%s: %s cannot be read on the controller (%s); give the path, on the controller (where "
-                            "ansible-playbook runs), of %s, readable by the user that runs ansible-playbook"
-                            % (name, path, why, what))
-        data.append(content)
+    be read named with why. key_file None: the certificate alone (ca_key is then None)."""
+    given = [(p, n, w) for p, n, w in zip((cert_file, key_file), names, (
+        "your CA's certificate (PEM)", "the private key of your CA's certificate (unencrypted PEM)")) if p]
+    read, problems = read_files(*zip(*given))
+    data = read + [None] * (2 - len(read))
     cert, key, more = check_user_ca(data[0], data[1], cert_file, key_file, names, now)
     problems += more
     if problems:
@@ -434,24 +593,76 @@ def write_truststore(path, ca_cert, password, check_mode):
     return write_secret(path, data, check_mode)
 
 
+def _keep_issued(item, ca_cert, ca_key, paths, days, renew_before_days, check_mode, now):
+    """The certificate of the item, signed by the CA, at paths (certificate, key): kept, or issued again when it must
+    be (see renewal_reason). (certificate, key, why it was issued or None, changed)."""
+    if ca_key is None:
+        raise LHClusterError("certificates[%s]: the CA's key (ca_key_file) is needed to issue it; give ca_key_file, or "
+                             "the certificate itself (cert_file and key_file)" % item["name"])
+    cert_path, key_path = paths
+    cert = key = None
+    reason = None
+    cert_data, key_data = _read(cert_path), _read(key_path)
+    if cert_data is None or key_data is None:
+        reason = "it does not exist"
+    else:
+        try:
+            cert, key = load_cert(cert_data), load_key(key_data)
+        except (ValueError, TypeError):
+            reason = "it cannot be read"
+    if reason is None:
+        reason = renewal_reason(cert, key, ca_cert, item["common_name"], item["dns_names"], item["ip_addresses"],
+                                item["usages"], renew_before_days, now)
+    if reason is None:
+        # the key's mode is kept at 0600 even when someone loosened it
+        return cert, key, None, _write(key_path, key_data, 0o600, check_mode)
+    key = key if key is not None and cert is not None and key_matches(cert, key) else new_key()
+    cert = issue(ca_cert, ca_key, key, item["common_name"], item["dns_names"], item["ip_addresses"], item["usages"],
+                 days, now)
+    _write(key_path, key_pem(key), 0o600, check_mode)
+    _write(cert_path, cert_pem(cert), 0o644, check_mode)
+    return cert, key, reason, True
+
+
+def _keep_given(item, ca_cert, paths, check_mode, now):
+    """The user's certificate of the item (cert_file, key_file), checked as the preflight does (check_server_cert:
+    the names in dns_names and ip_addresses must be covered, the usages present) and copied to paths (certificate,
+    key 0600) when they differ. (certificate, key, changed)."""
+    names = ("certificates[%s].cert_file" % item["name"], "certificates[%s].key_file" % item["name"])
+    reached_at = [{"name": str(n), "why": "in dns_names or ip_addresses"}
+                  for n in list(item["dns_names"]) + list(item["ip_addresses"])]
+    cert, key, problems = read_server_cert((item["cert_file"], item["key_file"]), ca_cert, reached_at, item["usages"],
+                                           names, now)
+    if problems:
+        raise LHClusterError("; ".join(problems))
+    changed = _write(paths[1], key_pem(key), 0o600, check_mode)
+    changed |= _write(paths[0], cert_pem(cert), 0o644, check_mode)
+    return cert, key, changed
+
+
 def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_name="littlehorse cluster CA",
            ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None):
     """Make the folder hold ca.crt and <name>.crt/<name>.key for every requested certificate (keys 0600, the
     folder 0700). With ca_cert_file/ca_key_file the user's CA signs (ca.crt is a copy of its certificate);
     without, the CA is ca.crt/ca.key in the folder, made when missing, and renewed with the same key and name
     when it expires within renew_before_days (the certificates it signed stay valid, so a rolling change sees
-    no break of trust). An item with keystore: true also gets
+    no break of trust). With ca_cert_file alone the user's CA signs nothing: every item must give its certificate.
+    An item with cert_file and key_file is the user's certificate: checked as the preflight does (readable, PEM,
+    its key, signed by the CA directly, valid now, its usages, and its SANs cover every name of dns_names and
+    ip_addresses) and copied to <name>.crt/<name>.key (the key as unencrypted PKCS#8), action given; a new file
+    given changes the copies, so the servers that hold it are re-created. An item with keystore: true also gets
     <name>.p12, a PKCS12 keystore (key, certificate, CA), and the folder then holds truststore.p12 (the CA, as
     Java trusts it); both open with the password in stores.password (0600, made once). Returns {changed, ca,
-    certificates: [{name, cert, key, action: kept|issued, reason, not_after, keystore}], truststore,
+    certificates: [{name, cert, key, action: kept|issued|given, reason, not_after, keystore}], truststore,
     store_password_file}; never returns a key's or a password's content."""
     now = now or utcnow()
     changed = False
     if not check_mode and not os.path.isdir(folder):
         os.makedirs(folder, 0o700)
     ca_path = os.path.join(folder, "ca.crt")
-    if bool(ca_cert_file) != bool(ca_key_file):
-        raise LHClusterError("ca_cert_file and ca_key_file: give both (the user's CA) or neither (a CA made here)")
+    if ca_key_file and not ca_cert_file:
+        raise LHClusterError("ca_key_file needs ca_cert_file (the user's CA): give both, the certificate alone (when "
+                             "every certificate is given), or neither (a CA made here)")
     if ca_cert_file:
         ca_cert, ca_key, problems = read_user_ca(ca_cert_file, ca_key_file, now=now)
         if problems:
@@ -484,31 +695,16 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
         check_request(item)
         cert_path = os.path.join(folder, item["name"] + ".crt")
         key_path = os.path.join(folder, item["name"] + ".key")
-        cert = key = None
-        reason = None
-        cert_data, key_data = _read(cert_path), _read(key_path)
-        if cert_data is None or key_data is None:
-            reason = "it does not exist"
+        if item.get("cert_file"):
+            cert, key, given_changed = _keep_given(item, ca_cert, (cert_path, key_path), check_mode, now)
+            changed |= given_changed
+            action, reason = "given", None
         else:
-            try:
-                cert, key = load_cert(cert_data), load_key(key_data)
-            except (ValueError, TypeError):
-                reason = "it cannot be read"
-        if reason is None:
-            reason = renewal_reason(cert, key, ca_cert, item["common_name"], item["dns_names"], item["ip_addresses"],
-                                    item["usages"], renew_before_days, now)
-        if reason is not None:
-            key = key if key is not None and cert is not None and key_matches(cert, key) else new_key()
-            cert = issue(ca_cert, ca_key, key, item["common_name"], item["dns_names"], item["ip_addresses"],
-                         item["usages"], days, now)
-            changed = True
-            _write(key_path, key_pem(key), 0o600, check_mode)
-            _write(cert_path, cert_pem(cert), 0o644, check_mode)
-        else:
-            # the key's mode is kept at 0600 even when someone loosened it
-            changed |= _write(key_path, key_data, 0o600, check_mode)
-        result = {"name": item["name"], "cert": cert_path, "key": key_path,
-                  "action": "kept" if reason is None else "issued", "reason": reason,
+            cert, key, reason, issued_changed = _keep_issued(item, ca_cert, ca_key, (cert_path, key_path), days,
+                                                             renew_before_days, check_mode, now)
+            changed |= issued_changed
+            action = "kept" if reason is None else "issued"
+        result = {"name": item["name"], "cert": cert_path, "key": key_path, "action": action, "reason": reason,
                   "not_after": not_after(cert).isoformat()}
         if item.get("keystore"):
             if password is None:

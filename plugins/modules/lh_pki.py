@@ -14,12 +14,18 @@ description:
   - Keeps C(ca.crt) and, for every item of O(certificates), C(<name>.crt) and C(<name>.key) in O(path), for the
     servers' TLS and MTLS listeners, their internal mutual TLS and the clients. Run it on the controller
     (C(delegate_to=localhost)); the roles copy the files to the hosts.
-  - The CA is the user's (O(ca_cert_file) and O(ca_key_file), never copied into O(path) except its certificate) or one
-    made here (C(ca.crt) and C(ca.key) in O(path)), renewed with the same key and name when it expires within
+  - The CA is the user's (O(ca_cert_file) and O(ca_key_file), never copied into O(path) except its certificate;
+    O(ca_cert_file) alone when every item gives its certificate) or one made here (C(ca.crt) and C(ca.key) in
+    O(path)), renewed with the same key and name when it expires within
     O(renew_before_days), so that the certificates it signed stay valid and a rolling change never breaks trust.
   - A certificate is issued again only when it must be - missing or unreadable, its key does not match it, not
     signed by the CA, expiring within O(renew_before_days), or its common name, names or usages differ from the
     item - so a second run changes nothing. A certificate issued again keeps its key when the key is still good.
+  - An item with O(certificates[].cert_file) and O(certificates[].key_file) is the user's own certificate - checked
+    (readable PEM, its key, signed directly by the CA, valid now, the extended key usages of
+    O(certificates[].usages) unless it has none, and subject alternative names that cover every name of
+    O(certificates[].dns_names) and O(certificates[].ip_addresses)) and copied to C(<name>.crt) and C(<name>.key) when
+    they differ, never issued. A new file given changes the copies, so the servers that mount them are re-created.
   - Keys are unencrypted PKCS#8 PEM (RSA 2048), mode 0600 in a 0700 folder; no key is ever returned or printed.
   - The X.509 work is done with the C(cryptography) package, no openssl command line.
 author: littlehorse.cluster contributors (!UNKNOWN)
@@ -40,7 +46,9 @@ options:
     description: The user's CA certificate (PEM); with O(ca_key_file). A copy of it is kept as C(ca.crt) in O(path).
     type: path
   ca_key_file:
-    description: The key of O(ca_cert_file) (unencrypted PEM).
+    description:
+      - The key of O(ca_cert_file) (unencrypted PEM). Needed unless every item of O(certificates) gives its
+        certificate (O(certificates[].cert_file)).
     type: path
   ca_common_name:
     description: Common name of a CA made here.
@@ -72,21 +80,35 @@ options:
         description: The subject's common name (on an MTLS listener, the client's principal); defaults to O(certificates[].name).
         type: str
       dns_names:
-        description: Host names the certificate is valid for (subject alternative names).
+        description:
+          - Host names the certificate is valid for (subject alternative names).
+          - With O(certificates[].cert_file), the names the user's certificate must cover (it may hold more).
         type: list
         elements: str
         default: []
       ip_addresses:
-        description: IP addresses the certificate is valid for (subject alternative names).
+        description:
+          - IP addresses the certificate is valid for (subject alternative names).
+          - With O(certificates[].cert_file), the addresses the user's certificate must cover (it may hold more).
         type: list
         elements: str
         default: []
       usages:
-        description: Extended key usages; a server's certificate serves both on its internal port.
+        description:
+          - Extended key usages; a server's certificate serves both on its internal port.
+          - With O(certificates[].cert_file), the usages the user's certificate needs when it has an extendedKeyUsage.
         type: list
         elements: str
         choices: [server, client]
         default: [server, client]
+      cert_file:
+        description:
+          - The user's own certificate for this item (PEM, on the host the module runs on), signed directly by the
+            CA; with O(certificates[].key_file). It is checked and copied, never issued.
+        type: path
+      key_file:
+        description: The unencrypted PEM private key of O(certificates[].cert_file) (kept as PKCS#8, mode 0600).
+        type: path
       keystore:
         description:
           - Also keep C(<name>.p12), a PKCS12 keystore of the key, the certificate and the CA (for Kafka and the
@@ -117,6 +139,9 @@ EXAMPLES = r'''
     ca_key_file: /srv/ca/ca.key
     certificates:
       - {name: lh-server-101, dns_names: [lh1.example.com], ip_addresses: [10.0.0.1]}
+      # the user's own certificate for this server: its SANs must cover lh2.example.com and 10.0.0.2
+      - {name: lh-server-201, dns_names: [lh2.example.com], ip_addresses: [10.0.0.2],
+         cert_file: /srv/certs/lh2.crt, key_file: /srv/certs/lh2.key}
   delegate_to: localhost
 '''
 
@@ -152,7 +177,7 @@ certificates:
       description: Path of the key (its content is never returned).
       type: str
     action:
-      description: V(kept) or V(issued) (would be, in check mode).
+      description: V(kept), V(issued) (would be, in check mode) or V(given) (the user's O(certificates[].cert_file)).
       type: str
     reason:
       description: Why it was issued, or null when kept.
@@ -187,9 +212,11 @@ def main():
             dns_names=dict(type="list", elements="str", default=[]),
             ip_addresses=dict(type="list", elements="str", default=[]),
             usages=dict(type="list", elements="str", choices=list(_pki.USAGES), default=list(_pki.USAGES)),
+            cert_file=dict(type="path"),
+            key_file=dict(type="path", no_log=False),
             keystore=dict(type="bool", default=False),
-        )),
-    ), required_together=[("ca_cert_file", "ca_key_file")], supports_check_mode=True)
+        ), required_together=[("cert_file", "key_file")]),
+    ), required_by={"ca_key_file": "ca_cert_file"}, supports_check_mode=True)
     params = module.params
     if not _pki.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib("cryptography"), exception=_pki.CRYPTOGRAPHY_IMPORT_ERROR)

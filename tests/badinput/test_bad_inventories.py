@@ -17,6 +17,7 @@ then also asserts that the fake engines saw no change.
 import datetime
 import hashlib
 import io
+import ipaddress
 import json
 import os
 import socket
@@ -28,7 +29,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from conftest import (BASE_VARS, BASELINE_CONTAINERS, BASELINE_HOST, BUILD, CONTROLLER, FOREIGN, HEALTH, INTERNAL,
                       IDLE_IMAGE, KAFKA, PUBLIC, SERVER_IMAGE, Inventory, baseline, multi, run_playbook,
@@ -133,6 +134,58 @@ def users_ca(cert=None, key=None, cert_path=None, key_path=None, pair=None):
         return edit(baseline(), {"littlehorse_listeners": TLS_LISTENERS, "littlehorse_ca_cert_file": ctx["ca_cert"],
                                  "littlehorse_ca_key_file": ctx["ca_key"]})
     return build
+
+
+# ---- the servers' certificate the user gives (littlehorse_server_cert_file, littlehorse_server_key_file of lhbad1)
+SERVER_FIX = ("or unset littlehorse_server_cert_file and littlehorse_server_key_file (the collection then issues it "
+              "with your CA)")
+
+
+def server_pair(ca, ca_key, names=(x509.IPAddress(ipaddress.ip_address("127.0.0.1")),), usages=None, not_after=None,
+                issuer=None, password=None):
+    """(certificate PEM, key PEM) of a server certificate that the CA (certificate and key PEM) signs, with the SANs
+    names; usages: its extendedKeyUsage OIDs (None: none); issuer: the name it claims (the CA's by default)."""
+    ca, ca_key = x509.load_pem_x509_certificate(ca), serialization.load_pem_private_key(ca_key, None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    not_after = not_after or now + datetime.timedelta(days=30)
+    builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lhbad1")]))
+               .issuer_name(issuer or ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(min(now, not_after) - datetime.timedelta(days=30)).not_valid_after(not_after)
+               .add_extension(x509.SubjectAlternativeName(list(names)), critical=False))
+    if usages:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM), key_bytes(key, password)
+
+
+def users_server_cert(make):
+    """The baseline with a TLS listener, the user's CA (ca.crt alone: with the servers' certificate given and no MTLS
+    listener nothing is issued) and lhbad1's servers' certificate: make(ca PEM, ca key PEM) -> (certificate PEM, key
+    PEM), None for a file that does not exist. ctx gets <ca_cert>, <server_cert> and <server_key>, the paths."""
+    def build(ctx):
+        folder = os.path.dirname(ctx["inventory"])
+        ca, ca_key = ca_pair()
+        ctx.update(ca_cert=os.path.join(folder, "ca.crt"), server_cert=os.path.join(folder, "server.crt"),
+                   server_key=os.path.join(folder, "server.key"))
+        for path, content in zip((ctx["ca_cert"], ctx["server_cert"], ctx["server_key"]), (ca,) + make(ca, ca_key)):
+            if content is not None:
+                with open(path, "wb") as handle:
+                    handle.write(content)
+        return edit(baseline(), {"littlehorse_listeners": TLS_LISTENERS, "littlehorse_ca_cert_file": ctx["ca_cert"]},
+                    hosts={BASELINE_HOST: {"littlehorse_server_cert_file": ctx["server_cert"],
+                                           "littlehorse_server_key_file": ctx["server_key"]}})
+    return build
+
+
+def another_key(ca, ca_key):
+    return server_pair(ca, ca_key)[0], server_pair(ca, ca_key)[1]
+
+
+def another_ca(ca, ca_key):
+    """Signed by another CA of the same name; its key encrypted too."""
+    other, other_key = ca_pair()
+    return server_pair(other, other_key, issuer=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lhbad other CA")]),
+                       password=b"secret")
 
 
 # ---- OAuth: an OAUTH listener over TLS, and the settings it needs (the servers' and the clients')
@@ -438,6 +491,72 @@ CASES = [
          ["host lhbad1: littlehorse_ca_cert_file: <ca_cert> expired on 2025-01-01T00:00:00+00:00 (its validity "
           "ended), so the certificates it signs would not be trusted; renew your CA and give the new certificate and "
           "key, " + CA_FIX_BOTH]),
+
+    # ---- the servers' certificate the user gives: the plan's refusals, then the preflight reads the files on the
+    # controller, before anything changes (lh_pki copies it for the servers only in the server role)
+    Case("user-server-cert-without-its-key", "user's server certificate: the key file is not set",
+         lambda ctx: edit(baseline(), {"littlehorse_listeners": TLS_LISTENERS},
+                          hosts={BASELINE_HOST: {"littlehorse_server_cert_file": "/srv/lhbad.crt"}}),
+         ["host lhbad1: littlehorse_server_cert_file and littlehorse_server_key_file: give both (this host's servers' "
+          "certificate and its key, PEM files on the controller) or neither (the collection issues their "
+          "certificates)"]),
+    Case("user-server-cert-without-a-ca", "user's server certificate: no littlehorse_ca_cert_file",
+         lambda ctx: edit(baseline(), {"littlehorse_listeners": TLS_LISTENERS},
+                          hosts={BASELINE_HOST: {"littlehorse_server_cert_file": "/srv/lhbad.crt",
+                                                 "littlehorse_server_key_file": "/srv/lhbad.key"}}),
+         ["host lhbad1: littlehorse_server_cert_file needs littlehorse_ca_cert_file, the CA that signed it (the servers "
+          "and clients trust it); set littlehorse_ca_cert_file in group_vars/all (and littlehorse_ca_key_file when the "
+          "collection issues the other certificates)"]),
+    Case("user-server-cert-serves-nowhere", "user's server certificate: no TLS listener, no internal mTLS",
+         lambda ctx: edit(baseline(), {"littlehorse_ca_cert_file": "/srv/ca.crt"},
+                          hosts={BASELINE_HOST: {"littlehorse_server_cert_file": "/srv/lhbad.crt",
+                                                 "littlehorse_server_key_file": "/srv/lhbad.key"}}),
+         ["host lhbad1: littlehorse_server_cert_file is set, but no listener of littlehorse_listeners is TLS or MTLS "
+          "and the internal port is not mutual TLS, so the servers would serve it nowhere; unset "
+          "littlehorse_server_cert_file and littlehorse_server_key_file, or add a TLS or MTLS listener (or set "
+          "littlehorse_internal_tls: true)"]),
+    Case("user-ca-key-needed", "user's CA without its key, with certificates to issue",
+         base(littlehorse_listeners=TLS_LISTENERS, littlehorse_ca_cert_file="/srv/ca.crt"),
+         ["host lhbad1: littlehorse_ca_key_file is not set, but the collection must sign certificates with your CA "
+          "(littlehorse_ca_cert_file): the server lhbad-server-1 on lhbad1 (no littlehorse_server_cert_file there), the "
+          "server lhbad-server-2 on lhbad1 (no littlehorse_server_cert_file there); set littlehorse_ca_key_file to "
+          "your CA's private key, or give each of those servers' hosts littlehorse_server_cert_file and "
+          "littlehorse_server_key_file"]),
+    Case("user-server-cert-missing", "user's server certificate: no such file, a key that is not PEM",
+         users_server_cert(lambda ca, ca_key: (None, b"not a key\n")),
+         ["host lhbad1: littlehorse_server_cert_file: <server_cert> cannot be read on the controller (No such file or "
+          "directory); give the path, on the controller (where ansible-playbook runs), of the servers' certificate "
+          "(PEM), signed by your CA, readable by the user that runs ansible-playbook",
+          "host lhbad1: littlehorse_server_key_file: <server_key> is not a PEM private key; give the private key of "
+          "the servers' certificate in PEM, unencrypted (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE "
+          "KEY-----)"]),
+    Case("user-server-key-of-another-certificate", "user's server certificate: the key is another one's",
+         users_server_cert(another_key),
+         ["host lhbad1: littlehorse_server_key_file: <server_key> is not the key of the certificate <server_cert> "
+          "(littlehorse_server_cert_file): their public keys differ; give the private key that belongs to that "
+          "certificate"]),
+    Case("user-server-cert-misses-the-advertised-host", "user's server certificate: its SANs miss 127.0.0.1",
+         users_server_cert(lambda ca, ca_key: server_pair(ca, ca_key, names=[x509.DNSName("lhbad.example.com")])),
+         ["host lhbad1: littlehorse_server_cert_file: <server_cert> does not cover 127.0.0.1 (the advertised host of "
+          "lhbad-server-1's listener SECURE; the advertised host of lhbad-server-2's listener SECURE): its subject "
+          "alternative names are DNS:lhbad.example.com; issue it again with every name and address its servers are "
+          "reached at as subject alternative names (IP:127.0.0.1), " + SERVER_FIX]),
+    Case("user-server-cert-of-another-ca", "user's server certificate: another CA signed it, its key is encrypted",
+         users_server_cert(another_ca),
+         ["host lhbad1: littlehorse_server_cert_file: <server_cert> is not signed by the cluster's CA (CN=lhbad test "
+          "CA): its issuer is CN=lhbad other CA; the servers and clients trust that CA alone, so give a certificate that "
+          "CA signed directly (no intermediate), " + SERVER_FIX,
+          "host lhbad1: littlehorse_server_key_file: <server_key> is an encrypted private key (it has a passphrase), "
+          "and the LittleHorse server reads an unencrypted key only; write an unencrypted copy ('openssl pkey -in "
+          "<server_key> -out server-plain.key', mode 0600) and set littlehorse_server_key_file to it"]),
+    Case("user-server-cert-expired-client-only", "user's server certificate: expired, for clients only",
+         users_server_cert(lambda ca, ca_key: server_pair(ca, ca_key, usages=[ExtendedKeyUsageOID.CLIENT_AUTH],
+                                                          not_after=CA_EXPIRED_ON)),
+         ["host lhbad1: littlehorse_server_cert_file: <server_cert> expired on 2025-01-01T00:00:00+00:00 (its validity "
+          "ended); renew it and give the new certificate and key, " + SERVER_FIX,
+          "host lhbad1: littlehorse_server_cert_file: <server_cert> has an extendedKeyUsage without serverAuth (its TLS "
+          "listeners and internal port serve it); issue it again with serverAuth, or with no extendedKeyUsage "
+          "extension at all, " + SERVER_FIX]),
 
     # ---- cluster-wide settings and values of the wrong type
     Case("cluster-setting-differs-between-hosts", "cluster-wide setting differs",

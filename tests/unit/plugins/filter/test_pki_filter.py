@@ -1,10 +1,11 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""user_ca_problems (plugins/filter/pki.py): the preflight's check of the user's CA, on the plan."""
+"""user_ca_problems and server_cert_problems (plugins/filter/pki.py): the preflight's checks of the user's CA and
+of the servers' certificates the user gives, on the plan."""
 import pytest
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.littlehorse.cluster.plugins.filter.pki import user_ca_problems
+from ansible_collections.littlehorse.cluster.plugins.filter.pki import server_cert_problems, user_ca_problems
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _pki
 
@@ -43,3 +44,57 @@ def test_problems_name_the_first_host_and_the_setting(tmp_path):
 def test_only_the_plan_is_taken():
     with pytest.raises(AnsibleFilterError, match="littlehorse_plan | littlehorse.cluster.user_ca_problems"):
         user_ca_problems({"servers": []})
+    with pytest.raises(AnsibleFilterError, match="littlehorse_plan | littlehorse.cluster.server_cert_problems"):
+        server_cert_problems({"servers": []})
+
+
+def users_pki(tmp_path, h2_names=("10.0.0.2",)):
+    """The user's CA (ca.crt alone) and a certificate of h2's server (h2.crt, h2.key) with h2_names as its IP SANs."""
+    ca, ca_key = _pki.create_ca("users CA", 100)
+    key = _pki.new_key()
+    (tmp_path / "ca.crt").write_bytes(_pki.cert_pem(ca))
+    (tmp_path / "h2.crt").write_bytes(_pki.cert_pem(_pki.issue(ca, ca_key, key, "h2", [], h2_names, days=10)))
+    (tmp_path / "h2.key").write_bytes(_pki.key_pem(key))
+
+
+def given_on_h2(tmp_path, **extra):
+    """The plan of plan() with h2's own certificate (h2.crt, h2.key in tmp_path)."""
+    groups = {"kafka": ["h1"], "littlehorse_servers": ["h1", "h2"]}
+    hostvars = {"h1": dict({"ansible_host": "10.0.0.1", "littlehorse_server_id_base": 100}, **extra),
+                "h2": dict({"ansible_host": "10.0.0.2", "littlehorse_server_id_base": 200,
+                            "littlehorse_server_cert_file": str(tmp_path / "h2.crt"),
+                            "littlehorse_server_key_file": str(tmp_path / "h2.key")}, **extra)}
+    return cluster_plan(groups, hostvars)
+
+
+def test_a_good_given_certificate_has_no_problem(tmp_path):
+    users_pki(tmp_path)
+    # h1's certificate is issued: the CA's key is named (the plan does not read it)
+    assert server_cert_problems(given_on_h2(tmp_path, littlehorse_listeners=TLS, littlehorse_ca_cert_file=str(
+        tmp_path / "ca.crt"), littlehorse_ca_key_file=str(tmp_path / "ca.key"))) == []
+    # no given certificate: nothing to say
+    assert server_cert_problems(plan(littlehorse_listeners=TLS)) == []
+
+
+def test_a_given_certificate_that_misses_a_name_is_named_with_its_host(tmp_path):
+    users_pki(tmp_path, h2_names=("10.0.0.9",))
+    plan = given_on_h2(tmp_path, littlehorse_listeners=TLS,
+                       littlehorse_ca_cert_file=str(tmp_path / "ca.crt"),
+                       littlehorse_ca_key_file=str(tmp_path / "ca.key"))
+    problems = server_cert_problems(plan)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "host h2: littlehorse_server_cert_file: %s does not cover 10.0.0.2 (the advertised host of lh-server-201's "
+        "listener SECURE; lh-server-201's internal advertised host, for the other servers): its subject alternative "
+        "names are IP:10.0.0.9; issue it again" % (tmp_path / "h2.crt"))
+
+
+def test_a_ca_that_cannot_be_read_is_user_ca_problems_alone(tmp_path):
+    users_pki(tmp_path)
+    plan = given_on_h2(tmp_path, littlehorse_listeners=TLS,
+                       littlehorse_ca_cert_file=str(tmp_path / "nowhere.crt"),
+                       littlehorse_ca_key_file=str(tmp_path / "ca.key"))
+    assert server_cert_problems(plan) == []
+    assert [p.split(" cannot be read")[0] for p in user_ca_problems(plan)] == [
+        "host h1: littlehorse_ca_cert_file: %s" % (tmp_path / "nowhere.crt"),
+        "host h1: littlehorse_ca_key_file: %s" % (tmp_path / "ca.key")]

@@ -140,7 +140,8 @@ def test_certificates_cover_every_address_of_the_server():
                            "ca": "/etc/littlehorse/lh/tls/ca.crt", "pki_dir": "~/.local/share/littlehorse/lh/pki",
                            "ca_cert_file": None, "ca_key_file": None, "kafka": False,
                            "truststore": "/etc/littlehorse/lh/tls/truststore.p12",
-                           "store_password_file": "~/.local/share/littlehorse/lh/pki/stores.password"}
+                           "store_password_file": "~/.local/share/littlehorse/lh/pki/stores.password",
+                           "given": []}
     assert [c["name"] for c in certificates] == ["lh-server-101", "lh-server-201", "lh-server-301", "lh-client"]
     assert certificates[1] == {"name": "lh-server-201", "common_name": "lh-server-201",
                                "dns_names": ["lh2.example.com", "lh-server-201", "localhost"],
@@ -150,6 +151,10 @@ def test_certificates_cover_every_address_of_the_server():
     tls = plan["servers"][1]["tls"]
     assert tls["dns_names"] == ["lh2.example.com", "lh-server-201", "localhost"]
     assert tls["ip_addresses"] == ["10.0.0.2", "127.0.0.1"]
+    # what TLS clients connect to it at and check its certificate against (a certificate the user gives must cover)
+    assert tls["reached_at"] == [
+        {"name": "lh2.example.com", "why": "the advertised host of lh-server-201's listeners TLS, SECURE"},
+        {"name": "10.0.0.2", "why": "lh-server-201's internal advertised host, for the other servers"}]
     options = plan["servers"][1]["options"]
     assert options["internal_ca_cert_file"] == "/etc/littlehorse/lh/tls/ca.crt"
     assert options["internal_server_cert_file"] == tls["cert"]
@@ -228,9 +233,17 @@ def test_a_dashboard_needs_a_plain_first_listener():
             "listener of littlehorse_listeners (TLS), which is TLS")
 
 
-def test_the_users_ca_needs_both_files():
-    refused(*one_host(littlehorse_ca_cert_file="/ca.crt"), "host local: littlehorse_ca_cert_file and "
+def test_the_users_ca_needs_its_key_unless_every_certificate_is_given():
+    refused(*one_host(littlehorse_ca_key_file="/ca.key"), "host local: littlehorse_ca_cert_file and "
             "littlehorse_ca_key_file: give both")
+    assert refused(*one_host(littlehorse_ca_cert_file="/ca.crt", littlehorse_listeners=THREE)) == (
+        "host local: littlehorse_ca_key_file is not set, but the collection must sign certificates with your CA "
+        "(littlehorse_ca_cert_file): the server lh-server-1 on local (no littlehorse_server_cert_file there), the "
+        "server lh-server-2 on local (no littlehorse_server_cert_file there), the server lh-server-3 on local (no "
+        "littlehorse_server_cert_file there), the client certificate lh-client (an MTLS listener); set "
+        "littlehorse_ca_key_file to your CA's private key, or give each of those servers' hosts "
+        "littlehorse_server_cert_file and littlehorse_server_key_file (the CA's key is needed anyway for the Kafka "
+        "nodes' certificates and, with an MTLS listener, the client file's)")
     plan = cluster_plan(*one_host(littlehorse_ca_cert_file="/ca.crt", littlehorse_ca_key_file="/ca.key",
                                   littlehorse_pki_dir="/srv/pki"))
     assert (plan["tls"]["ca_cert_file"], plan["tls"]["pki_dir"]) == ("/ca.crt", "/srv/pki")
@@ -323,3 +336,77 @@ def test_oauth_settings_are_known_and_cluster_wide_without_showing_a_secret():
     message = refused(groups, hostvars, "littlehorse_oauth_client_secret differs between hosts (a value on h1, "
                       "another value on h2)")
     assert "s3cret" not in message
+
+
+# ---- the servers' certificates the user gives (littlehorse_server_cert_file, littlehorse_server_key_file)
+GIVEN = {"littlehorse_server_cert_file": "/srv/h.crt", "littlehorse_server_key_file": "/srv/h.key"}
+
+
+def test_a_given_certificate_serves_every_server_of_its_host_and_must_cover_all_their_names():
+    groups, hostvars = three_hosts(littlehorse_listeners=THREE, littlehorse_ca_cert_file="/ca.crt",
+                                   littlehorse_ca_key_file="/ca.key")
+    hostvars["h2"].update(GIVEN, littlehorse_server_count=2, littlehorse_advertised_host="lh2.example.com")
+    groups["littlehorse_load_balancer"] = ["h3"]
+    hostvars["h3"]["littlehorse_load_balancer_port"] = 3000
+    plan = cluster_plan(groups, hostvars)
+    assert plan["tls"]["given"] == [{
+        "host": "h2", "containers": ["lh-server-201", "lh-server-202"], "cert_file": "/srv/h.crt",
+        "key_file": "/srv/h.key", "usages": ["server", "client"],
+        "reached_at": [
+            {"name": "lh2.example.com", "why": "the advertised host of lh-server-201's listeners TLS, SECURE; the "
+                                               "advertised host of lh-server-202's listeners TLS, SECURE"},
+            {"name": "10.0.0.2", "why": "lh-server-201's internal advertised host, for the other servers; "
+                                        "lh-server-202's internal advertised host, for the other servers"}]}]
+    certificates = dict((c["name"], c) for c in plan["tls"]["certificates"])
+    assert certificates["lh-server-202"] == {
+        "name": "lh-server-202", "common_name": "lh-server-202", "dns_names": ["lh2.example.com"],
+        "ip_addresses": ["10.0.0.2"], "usages": ["server", "client"], "keystore": False,
+        "cert_file": "/srv/h.crt", "key_file": "/srv/h.key"}
+    assert "cert_file" not in certificates["lh-server-101"]
+    # the servers mount it where they mount an issued one (lh_pki copies it into the PKI folder under their name)
+    assert plan["servers"][1]["options"]["internal_server_cert_file"] == "/etc/littlehorse/lh-server-201/tls/server.crt"
+
+
+def test_a_given_certificate_with_a_tls_first_listener_behind_the_load_balancer_must_cover_its_address():
+    shared = dict(littlehorse_listeners=[{"name": "TLS", "protocol": "TLS"}], littlehorse_ca_cert_file="/ca.crt",
+                  littlehorse_internal_tls=False)
+    groups, hostvars = three_hosts(**dict(shared, **GIVEN))
+    groups["littlehorse_load_balancer"] = ["lb"]
+    hostvars["lb"] = dict(shared, ansible_host="10.0.0.9", littlehorse_advertised_host="lb.example.com")
+    given = cluster_plan(groups, hostvars)["tls"]["given"][0]
+    assert [r["name"] for r in given["reached_at"]] == ["10.0.0.1", "lb.example.com"]
+    assert given["reached_at"][1]["why"] == "the load balancer lh-lb's address, in front of listener TLS"
+    # no internal mutual TLS, no Kafka keystore: a server certificate alone does
+    assert given["usages"] == ["server"]
+
+
+def test_with_every_certificate_given_the_cas_key_is_not_needed():
+    groups, hostvars = three_hosts(littlehorse_listeners=[{"name": "TLS", "protocol": "TLS"}],
+                                   littlehorse_ca_cert_file="/ca.crt", **GIVEN)
+    plan = cluster_plan(groups, hostvars)
+    assert [c["name"] for c in plan["tls"]["certificates"]] == ["lh-server-101", "lh-server-201", "lh-server-301"]
+    hostvars["h3"] = dict((k, v) for k, v in hostvars["h3"].items() if k not in GIVEN)
+    refused(groups, hostvars, "host h1: littlehorse_ca_key_file is not set, but the collection must sign "
+            "certificates with your CA (littlehorse_ca_cert_file): the server lh-server-301 on h3 (no "
+            "littlehorse_server_cert_file there); set")
+    groups, hostvars = three_hosts(littlehorse_ca_cert_file="/ca.crt", littlehorse_kafka_security_protocol="SSL",
+                                   **GIVEN)
+    refused(groups, hostvars, "the Kafka node lh-kafka-1 (Kafka over SSL)")
+
+
+def test_given_certificates_are_refused_without_both_files_a_ca_or_a_tls_use():
+    refused(*three_hosts(littlehorse_server_cert_file="/srv/h.crt"), "host h1: littlehorse_server_cert_file and "
+            "littlehorse_server_key_file: give both (this host's servers' certificate and its key, PEM files on the "
+            "controller) or neither (the collection issues their certificates)")
+    assert refused(*three_hosts(**GIVEN)) == (
+        "host h1: littlehorse_server_cert_file needs littlehorse_ca_cert_file, the CA that signed it (the servers and "
+        "clients trust it); set littlehorse_ca_cert_file in group_vars/all (and littlehorse_ca_key_file when the "
+        "collection issues the other certificates)")
+    assert refused(*three_hosts(littlehorse_internal_tls=False, littlehorse_ca_cert_file="/ca.crt", **GIVEN)) == (
+        "host h1: littlehorse_server_cert_file is set, but no listener of littlehorse_listeners is TLS or MTLS and the "
+        "internal port is not mutual TLS, so the servers would serve it nowhere; unset littlehorse_server_cert_file "
+        "and littlehorse_server_key_file, or add a TLS or MTLS listener (or set littlehorse_internal_tls: true)")
+    # on internal mutual TLS alone (no TLS listener) it serves the internal port, as server and client certificate
+    plan = cluster_plan(*three_hosts(littlehorse_ca_cert_file="/ca.crt", **GIVEN))
+    assert [g["usages"] for g in plan["tls"]["given"]] == [["server", "client"]] * 3
+    assert [r["name"] for r in plan["tls"]["given"][0]["reached_at"]] == ["10.0.0.1"]

@@ -143,8 +143,11 @@ def test_ensure_refuses_a_ca_key_that_is_not_the_cas(tmp_path):
     with pytest.raises(LHClusterError, match="is not the key of the CA certificate"):
         _pki.ensure(str(tmp_path / "pki"), [], ca_cert_file=str(tmp_path / "users.crt"),
                     ca_key_file=str(tmp_path / "users.key"))
-    with pytest.raises(LHClusterError, match="give both"):
-        _pki.ensure(str(tmp_path / "pki"), [], ca_cert_file=str(tmp_path / "users.crt"))
+    with pytest.raises(LHClusterError, match="ca_key_file needs ca_cert_file"):
+        _pki.ensure(str(tmp_path / "pki"), [], ca_key_file=str(tmp_path / "users.key"))
+    # the certificate alone signs nothing: an item to issue is refused (see the given certificates below)
+    with pytest.raises(LHClusterError, match=r"the CA's key \(ca_key_file\) is needed to issue it"):
+        _pki.ensure(str(tmp_path / "pki"), [server()], ca_cert_file=str(tmp_path / "users.crt"))
 
 
 def test_check_mode_writes_nothing(tmp_path):
@@ -355,3 +358,188 @@ def test_an_expiring_ca_is_renewed_with_its_key_and_name_and_the_certificates_it
     assert new_ca.subject == old_ca.subject and new_ca.public_key() == old_ca.public_key()
     assert _pki.signed_by(_pki.load_cert(old_leaf), new_ca), "what the old CA signed chains to the renewed one"
     assert _pki.signed_by(_pki.load_cert(open(second["certificates"][0]["cert"], "rb").read()), old_ca)
+
+
+# ---- the user's own server certificate (check_server_cert, read_server_cert, ensure with cert_file)
+
+SERVER_NAMES = ("littlehorse_server_cert_file", "littlehorse_server_key_file")
+REACHED = [{"name": "lh2.example.com", "why": "the advertised host of lh-server-201's listener TLS"},
+           {"name": "10.0.0.2", "why": "lh-server-201's internal advertised host, for the other servers"}]
+UNSET = "or unset littlehorse_server_cert_file and littlehorse_server_key_file (the collection then issues it with your CA)"
+
+
+def users_server(tmp_path, ca=None, ca_key=None, dns=("lh2.example.com",), ips=("10.0.0.2",), usages=("server", "client"),
+                 days=100, now=NOW, key=None, eku=True):
+    """(ca, ca_key, (cert path, key path)) of a server certificate as a user's PKI makes it: cert.pem and key.pem."""
+    if ca is None:
+        ca, ca_key = _pki.create_ca("users CA", 1000, now)
+    key = key or _pki.new_key()
+    cert = _pki.issue(ca, ca_key, key, "lh2", dns, ips, usages, days, now)
+    if not eku:  # the same certificate without an extendedKeyUsage extension
+        builder = (_pki.x509.CertificateBuilder().subject_name(cert.subject).issuer_name(cert.issuer)
+                   .public_key(key.public_key()).serial_number(2).not_valid_before(_pki.not_before(cert))
+                   .not_valid_after(_pki.not_after(cert)))
+        for extension in cert.extensions:
+            if not isinstance(extension.value, _pki.x509.ExtendedKeyUsage):
+                builder = builder.add_extension(extension.value, extension.critical)
+        cert = builder.sign(ca_key, _pki.hashes.SHA256())
+    (tmp_path / "cert.pem").write_bytes(_pki.cert_pem(cert))
+    (tmp_path / "key.pem").write_bytes(_pki.key_pem(key))
+    return ca, ca_key, (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
+
+
+def server_problems(paths, ca, reached=None, usages=("server", "client"), now=NOW):
+    return _pki.read_server_cert(paths, ca, REACHED if reached is None else reached, list(usages), names=SERVER_NAMES,
+                                 now=now)[2]
+
+
+def test_a_good_server_certificate_has_no_problem_and_may_hold_more_names(tmp_path):
+    ca, unused, paths = users_server(tmp_path, dns=("other.example.com", "lh2.example.com"), ips=("10.0.0.2", "::1"))
+    cert, key, problems = _pki.read_server_cert(paths, ca, REACHED, ["server", "client"], SERVER_NAMES, NOW)
+    assert problems == [] and _pki.key_matches(cert, key)
+    # without any extendedKeyUsage a certificate serves every use
+    ca, unused, paths = users_server(tmp_path, eku=False)
+    assert server_problems(paths, ca) == []
+
+
+@pytest.mark.parametrize("pattern, name, covered", [
+    ("*.example.com", "lh2.example.com", True),
+    ("*.example.com", "a.b.example.com", False),
+    ("*.example.com", "example.com", False),
+    ("*.com", "example.com", False),
+    ("LH2.Example.COM", "lh2.example.com", True),
+    ("lh2.example.com", "10.0.0.2", False),
+])
+def test_covers_follows_rfc_6125(pattern, name, covered):
+    ca, ca_key = _pki.create_ca("users CA", 100, NOW)
+    cert = _pki.issue(ca, ca_key, _pki.new_key(), "x", [pattern], [], days=10, now=NOW)
+    assert _pki.covers(cert, name) is covered
+
+
+def test_an_address_is_covered_by_an_ip_san_only(tmp_path):
+    ca, ca_key = _pki.create_ca("users CA", 100, NOW)
+    cert = _pki.issue(ca, ca_key, _pki.new_key(), "x", ["10.0.0.2"], ["10.0.0.3"], days=10, now=NOW)
+    assert not _pki.covers(cert, "10.0.0.2") and _pki.covers(cert, "10.0.0.3")
+
+
+def test_names_the_server_is_reached_at_that_the_sans_miss(tmp_path):
+    ca, unused, paths = users_server(tmp_path, dns=("lh2.example.com", "lh-server-201"), ips=("127.0.0.1",))
+    assert server_problems(paths, ca) == [
+        "littlehorse_server_cert_file: %s does not cover 10.0.0.2 (lh-server-201's internal advertised host, for the "
+        "other servers): its subject alternative names are DNS:lh-server-201, DNS:lh2.example.com, IP:127.0.0.1; issue "
+        "it again with every name and address its servers are reached at as subject alternative names "
+        "(DNS:lh2.example.com, IP:10.0.0.2), %s" % (paths[0], UNSET)]
+
+
+def test_a_server_certificate_another_ca_signed_is_refused(tmp_path):
+    unused_ca, unused, paths = users_server(tmp_path)
+    ca, unused_key = _pki.create_ca("the cluster's CA", 100, NOW)
+    assert server_problems(paths, ca) == [
+        "littlehorse_server_cert_file: %s is not signed by the cluster's CA (CN=the cluster's CA): its issuer is "
+        "CN=users CA; the servers and clients trust that CA alone, so give a certificate that CA signed directly (no "
+        "intermediate), %s" % (paths[0], UNSET)]
+
+
+def test_a_server_key_that_is_not_the_certificates_or_encrypted_is_refused(tmp_path):
+    ca, unused, paths = users_server(tmp_path)
+    (tmp_path / "key.pem").write_bytes(_pki.key_pem(_pki.new_key()))
+    assert server_problems(paths, ca) == [
+        "littlehorse_server_key_file: %s is not the key of the certificate %s (littlehorse_server_cert_file): their "
+        "public keys differ; give the private key that belongs to that certificate" % (paths[1], paths[0])]
+    key = _pki.new_key()
+    ca, unused, paths = users_server(tmp_path, key=key)
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        _pki.serialization.Encoding.PEM, _pki.serialization.PrivateFormat.PKCS8,
+        _pki.serialization.BestAvailableEncryption(b"secret")))
+    assert server_problems(paths, ca) == [
+        "littlehorse_server_key_file: %s is an encrypted private key (it has a passphrase), and the LittleHorse server "
+        "reads an unencrypted key only; write an unencrypted copy ('openssl pkey -in %s -out server-plain.key', mode "
+        "0600) and set littlehorse_server_key_file to it" % (paths[1], paths[1])]
+
+
+def test_server_files_that_cannot_be_read_or_are_not_pem(tmp_path):
+    ca, unused = _pki.create_ca("users CA", 100, NOW)
+    missing = (str(tmp_path / "nowhere.crt"), str(tmp_path / "nowhere.key"))
+    problems = server_problems(missing, ca)
+    assert problems[0] == (
+        "littlehorse_server_cert_file: %s cannot be read on the controller (No such file or directory); give the "
+        "path, on the controller (where ansible-playbook runs), of the servers' certificate (PEM), signed by your CA, "
+        "readable by the user that runs ansible-playbook" % missing[0])
+    assert problems[1].startswith("littlehorse_server_key_file: %s cannot be read" % missing[1])
+    (tmp_path / "a.pem").write_bytes(_pki.key_pem(_pki.new_key()))
+    problems = server_problems((str(tmp_path / "a.pem"), str(tmp_path / "a.pem")), ca)
+    assert problems == [
+        "littlehorse_server_cert_file: %s is not a PEM certificate (it holds a private key: are "
+        "littlehorse_server_cert_file and littlehorse_server_key_file swapped?); give the servers' certificate in PEM, "
+        "the text that starts with -----BEGIN CERTIFICATE----- (convert a DER file with 'openssl x509 -inform der -in "
+        "server.der -out server.crt')" % (tmp_path / "a.pem")]
+
+
+def test_an_expired_or_future_server_certificate_is_refused(tmp_path):
+    ca, unused, paths = users_server(tmp_path, days=10)
+    later = NOW + datetime.timedelta(days=11)
+    assert server_problems(paths, ca, now=later) == [
+        "littlehorse_server_cert_file: %s expired on %s (its validity ended); renew it and give the new certificate "
+        "and key, %s" % (paths[0], (NOW + datetime.timedelta(days=10)).isoformat(), UNSET)]
+    assert "is not valid before" in server_problems(paths, ca, now=NOW - datetime.timedelta(days=1))[0]
+
+
+def test_a_server_certificate_without_the_usages_it_needs_is_refused(tmp_path):
+    ca, unused, paths = users_server(tmp_path, usages=("server",))
+    assert server_problems(paths, ca, usages=("server",)) == []
+    assert server_problems(paths, ca) == [
+        "littlehorse_server_cert_file: %s has an extendedKeyUsage without clientAuth (the servers also present it as "
+        "their client certificate (internal mutual TLS, Kafka over SSL)); issue it again with serverAuth and "
+        "clientAuth, or with no extendedKeyUsage extension at all, %s" % (paths[0], UNSET)]
+    ca, unused, paths = users_server(tmp_path, usages=("client",))
+    assert "without serverAuth (its TLS listeners and internal port serve it)" in server_problems(paths, ca)[0]
+
+
+def given(name, paths, dns=("lh2.example.com",), ips=("10.0.0.2",), usages=("server", "client")):
+    return dict(server(name, dns, ips, usages), cert_file=paths[0], key_file=paths[1])
+
+
+def test_ensure_copies_a_given_certificate_and_changes_only_with_a_new_file(tmp_path):
+    ca, ca_key, paths = users_server(tmp_path)
+    (tmp_path / "ca.crt").write_bytes(_pki.cert_pem(ca))
+    folder = str(tmp_path / "pki")
+    # the CA's certificate alone: every item is given
+    first = _pki.ensure(folder, [given("lh-server-201", paths)], ca_cert_file=str(tmp_path / "ca.crt"), now=NOW)
+    assert first["changed"] and first["certificates"][0]["action"] == "given"
+    assert open(first["certificates"][0]["cert"], "rb").read() == open(paths[0], "rb").read()
+    assert mode(first["certificates"][0]["key"]) == 0o600
+    again = _pki.ensure(folder, [given("lh-server-201", paths)], ca_cert_file=str(tmp_path / "ca.crt"), now=NOW)
+    assert not again["changed"]
+    # the user renews it (a new key too): the copies change
+    users_server(tmp_path, ca, ca_key)
+    renewed = _pki.ensure(folder, [given("lh-server-201", paths)], ca_cert_file=str(tmp_path / "ca.crt"), now=NOW)
+    assert renewed["changed"]
+    assert open(renewed["certificates"][0]["cert"], "rb").read() == open(paths[0], "rb").read()
+
+
+def test_ensure_refuses_a_given_certificate_that_cannot_serve_and_issuing_without_the_cas_key(tmp_path):
+    ca, unused, paths = users_server(tmp_path)
+    (tmp_path / "ca.crt").write_bytes(_pki.cert_pem(ca))
+    folder = str(tmp_path / "pki")
+    with pytest.raises(LHClusterError) as error:
+        _pki.ensure(folder, [given("lh-server-201", paths, dns=("lh3.example.com",))],
+                    ca_cert_file=str(tmp_path / "ca.crt"), now=NOW)
+    assert error.value.message.startswith("certificates[lh-server-201].cert_file: %s does not cover lh3.example.com "
+                                          "(in dns_names or ip_addresses)" % paths[0])
+    with pytest.raises(LHClusterError) as error:
+        _pki.ensure(folder, [given("lh-server-201", paths), server()], ca_cert_file=str(tmp_path / "ca.crt"), now=NOW)
+    assert error.value.message == ("certificates[lh-server-1]: the CA's key (ca_key_file) is needed to issue it; give "
+                                   "ca_key_file, or the certificate itself (cert_file and key_file)")
+
+
+def test_a_given_certificate_gets_its_kafka_keystore(tmp_path):
+    ca, ca_key, paths = users_server(tmp_path)
+    (tmp_path / "ca.crt").write_bytes(_pki.cert_pem(ca))
+    (tmp_path / "ca.key").write_bytes(_pki.key_pem(ca_key))
+    folder = str(tmp_path / "pki")
+    result = _pki.ensure(folder, [dict(given("lh-server-201", paths), keystore=True), server()],
+                         ca_cert_file=str(tmp_path / "ca.crt"), ca_key_file=str(tmp_path / "ca.key"), now=NOW)
+    assert [c["action"] for c in result["certificates"]] == ["given", "issued"]
+    password = open(result["store_password_file"]).read().strip()
+    store = _pki.pkcs12.load_pkcs12(open(result["certificates"][0]["keystore"], "rb").read(), password.encode())
+    assert store.cert.certificate == _pki.load_cert(open(paths[0], "rb").read())
