@@ -96,8 +96,14 @@ molecule-default: venv collection images
 molecule-seed: venv collection images
 	$(BIN)/molecule test -s seed
 
+# Its runs are at -vvv (the secrets scan reads them): the whole output goes to build/molecule-secure.log; shown here
+# are its steps, figures and failures (and the log's last 200 lines when it fails).
 molecule-secure: venv collection images ## two simulated hosts: TLS, MTLS and OAUTH listeners, internal mTLS, Kafka SASL_SSL, Keycloak
-	$(BIN)/molecule test -s secure
+	@mkdir -p build; rc=0; $(BIN)/molecule test -s secure >build/molecule-secure.log 2>&1 || rc=$$?; \
+	  sed 's/\x1b\[[0-9;]*m//g' build/molecule-secure.log | grep -aE 'Executed|\[(scan|probe|verify|drill)\]|fatal: \[|FAILED! =>|^ERROR ' \
+	  | cut -c1-400; \
+	  if [ $$rc -ne 0 ]; then echo "== the last 200 lines of build/molecule-secure.log"; tail -200 build/molecule-secure.log; fi; \
+	  exit $$rc
 
 molecule-multi-host: venv collection images ## three simulated hosts: outage drill, load balancer, scale-out
 	$(BIN)/molecule test -s multi-host
