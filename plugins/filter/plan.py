@@ -12,7 +12,7 @@ Each entry of the plan carries exactly what the collection's modules take, so a 
 over unchanged:
 - kafka.nodes[]  -> littlehorse.cluster.kafka_node (listeners, controller_quorum_voters, ...)
 - servers[]      -> littlehorse.cluster.lh_server (listeners, internal, health_port, ...)
-- dashboard      -> littlehorse.cluster.lh_dashboard (api_host, api_port, published_ports)
+- dashboard      -> littlehorse.cluster.lh_dashboard (options: api_host, api_port, TLS files, OAuth settings)
 - load_balancer  -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one
 """
 
@@ -107,6 +107,17 @@ HOST_DEFAULTS = {
     "littlehorse_kafka_external_port": None,
     "littlehorse_kafka_tools_port": 9094,
     "littlehorse_dashboard_port": 8080,
+    # The dashboard (read on its host): the listener it uses [littlehorse_client_listener, else the first] and, on an
+    # OAUTH listener, its own OAuth client at the identity provider (LHD_OAUTH_*), each secret as an Ansible Vault
+    # variable or a file on the controller, never both.
+    "littlehorse_dashboard_listener": None,
+    "littlehorse_dashboard_oauth_client_id": None,
+    "littlehorse_dashboard_oauth_client_secret": None,
+    "littlehorse_dashboard_oauth_client_secret_file": None,
+    "littlehorse_dashboard_oauth_issuer_uri": None,
+    "littlehorse_dashboard_oauth_encrypt_secret": None,
+    "littlehorse_dashboard_oauth_encrypt_secret_file": None,
+    "littlehorse_dashboard_oauth_callback_url": None,
     "littlehorse_load_balancer_port": 2023,
     "littlehorse_bind_address": "",
     "littlehorse_cluster_address": None,
@@ -771,7 +782,61 @@ def server_plan(inv, first, single, prefix):
     return servers
 
 
-def dashboard_plan(inv, servers, single, prefix):
+# The dashboard's OAuth settings besides its two secrets: (setting, what it is, whether it is a URL).
+DASHBOARD_OAUTH_SETTINGS = (
+    ("littlehorse_dashboard_oauth_client_id", "the client id the dashboard signs its users in as (LHD_OAUTH_CLIENT_ID)",
+     False),
+    ("littlehorse_dashboard_oauth_issuer_uri", "the identity provider's issuer URI as the dashboard reaches it "
+     "(LHD_OAUTH_ISSUER_URI), e.g. https://idp.example.com/realms/lh", True),
+    ("littlehorse_dashboard_oauth_callback_url", "the dashboard's URL as its users' browsers reach it, where the "
+     "identity provider sends them back (LHD_OAUTH_CALLBACK_URL), e.g. http://dashboard.example.com:8080", True),
+)
+DASHBOARD_OAUTH_SECRETS = (
+    ("littlehorse_dashboard_oauth_client_secret", "client_secret", "the secret of the dashboard's OAuth client"),
+    ("littlehorse_dashboard_oauth_encrypt_secret", "encrypt_secret", "the key the dashboard encrypts its session "
+     "cookies with (LHD_OAUTH_ENCRYPT_SECRET, a long random string)"),
+)
+
+
+def dashboard_oauth(inv, host, listener):
+    """The dashboard's OAuth settings when its listener is OAUTH, else None (and then none may be set): {client_id,
+    issuer_uri, callback_url, client_secret_inline, client_secret_file, encrypt_secret_inline, encrypt_secret_file};
+    no secret value."""
+    where = "the dashboard's listener %s (littlehorse_dashboard_listener)" % listener["name"]
+    oauth = listener["authentication"] == "OAUTH"
+    needed_by = ("%s: authentication OAUTH" % where) if oauth else None
+    values = {}
+    for setting, key, what in DASHBOARD_OAUTH_SECRETS:
+        source = _secret_source(inv, host, setting, needed_by, what)
+        values.update({key + "_inline": source["inline"], key + "_file": source["file"]})
+    given = [name for name, _what, _url in DASHBOARD_OAUTH_SETTINGS if inv.raw(host, name) not in (None, "")] + [
+        name if values[key + "_inline"] else name + "_file" for name, key, _what in DASHBOARD_OAUTH_SECRETS
+        if values[key + "_inline"] or values[key + "_file"]]
+    if not oauth:
+        if given:
+            raise PlanError("host %s: %s %s set, but %s has authentication %s, so the dashboard would not use %s; "
+                            "remove %s, or set littlehorse_dashboard_listener to an OAUTH listener"
+                            % (host, ", ".join(given), "are" if len(given) > 1 else "is", where,
+                               listener["authentication"], "them" if len(given) > 1 else "it",
+                               "them" if len(given) > 1 else "it"))
+        return None
+    for name, what, url in DASHBOARD_OAUTH_SETTINGS:
+        value = inv.raw(host, name)
+        value = "" if value is None else str(value).strip()
+        if not value:
+            raise PlanError("host %s: %s: authentication OAUTH needs %s, which is not set; set it to %s"
+                            % (host, where, name, what))
+        if url and not OAUTH_URL.match(value):
+            raise PlanError("host %s: %s '%s' is not an http:// or https:// URL; set it to %s" % (host, name, value, what))
+        values[name[len("littlehorse_dashboard_oauth_"):]] = value
+    return values
+
+
+def dashboard_plan(inv, first, servers, single, prefix):
+    """The dashboard on the one host of its group, or None. It talks to a server on its host (else the first) on
+    littlehorse_dashboard_listener (default: littlehorse_client_listener, else the first listener): PLAINTEXT on a
+    PLAIN listener, TLS with the cluster's CA on a TLS one, and with a client certificate of its own on an MTLS one
+    (tls_plan adds them); on an OAUTH listener its OAuth settings (dashboard_oauth)."""
     hosts = inv.hosts(DASHBOARD_GROUP)
     if not hosts:
         return None
@@ -780,18 +845,37 @@ def dashboard_plan(inv, servers, single, prefix):
                         % (DASHBOARD_GROUP, len(hosts), ", ".join(hosts)))
     host = hosts[0]
     target = next((s for s in servers if s["host"] == host), servers[0])
-    first = target["listeners"][0]
-    if first["protocol"] != "PLAIN":
-        raise PlanError("host %s: the dashboard reaches the servers on the first listener of littlehorse_listeners "
-                        "(%s), which is %s, and the collection does not give the dashboard certificates yet; put a "
-                        "PLAIN listener first in littlehorse_listeners" % (host, first["name"], first["protocol"]))
+    names = [l["name"] for l in target["listeners"]]
+    chosen = (_named_listener(inv, host, "littlehorse_dashboard_listener", names)
+              or _named_listener(inv, first, "littlehorse_client_listener", names) or names[0])
+    listener = next(l for l in target["listeners"] if l["name"] == chosen)
     port = inv.int(host, "littlehorse_dashboard_port", 1)
     bind = inv.bind(host)
     return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
             "health_host": inv.probe_host(host), "wait_host": inv.wait_host(host),
             "published_ports": ["%s:%d:3000" % (bind, port)],
-            "api_host": target["container"] if single else target["listeners"][0]["advertised_host"],
-            "api_port": target["listeners"][0]["port"] if single else target["listeners"][0]["advertised_port"]}
+            "listener": chosen, "protocol": listener["protocol"], "authentication": listener["authentication"],
+            "api_host": target["container"] if single else listener["advertised_host"],
+            "api_port": listener["port"] if single else listener["advertised_port"],
+            "oauth": dashboard_oauth(inv, host, listener), "tls": None}
+
+
+def dashboard_options(dashboard):
+    """The options of littlehorse.cluster.lh_dashboard, as one item of its `instances` (no secret: the role adds the
+    OAuth secrets)."""
+    options = {"name": dashboard["container"], "api_host": dashboard["api_host"], "api_port": dashboard["api_port"],
+               "api_protocol": "PLAINTEXT" if dashboard["protocol"] == "PLAIN" else "TLS",
+               "published_ports": dashboard["published_ports"], "oauth_enabled": bool(dashboard["oauth"])}
+    if dashboard.get("wait_host"):
+        options["wait_host"] = dashboard["wait_host"]
+    tls = dashboard["tls"]
+    if tls:
+        options["ca_cert_file"] = tls["ca"]
+        if tls["cert"]:
+            options.update(client_cert_file=tls["cert"], client_key_file=tls["key"])
+    if dashboard["oauth"]:
+        options.update(("oauth_" + key, dashboard["oauth"][key]) for key in ("client_id", "issuer_uri", "callback_url"))
+    return options
 
 
 def load_balancer_plan(inv, servers, single, prefix):
@@ -1091,7 +1175,7 @@ def cluster_plan(groups, hostvars):
                 " and littlehorse_kafka_sasl_mechanism" if security["sasl"] else ""),
             "value": security["protocol"] + (" with %s" % security["mechanism"] if security["sasl"] else "")}
     plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
-    plan["dashboard"] = dashboard_plan(inv, servers, single, prefix)
+    plan["dashboard"] = dashboard_plan(inv, first, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)
     if plan["load_balancer"] and not single and len(all_hosts) > 1 and _is_loopback(
             plan["load_balancer"]["advertised_host"]):
@@ -1110,6 +1194,17 @@ def cluster_plan(groups, hostvars):
     for node in kafka["nodes"]:
         node["options"] = kafka_node_options(node)
     return plan
+
+
+def _named_listener(inv, host, setting, names):
+    """The listener name `setting` gives (None when unset), which must be one of `names`."""
+    value = inv.raw(host, setting)
+    if value in (None, ""):
+        return None
+    if str(value) not in names:
+        raise PlanError("host %s: %s '%s' is not a listener of littlehorse_listeners (%s); name one of them"
+                        % (host, setting, value, ", ".join(names)))
+    return str(value)
 
 
 def clients_plan(inv, first, plan):
@@ -1131,10 +1226,7 @@ def clients_plan(inv, first, plan):
             entry.update(host=balancer["advertised_host"], port=balancer["port"])
         entry["bootstrap"] = "%s:%d" % (entry["host"], entry["port"])
         listeners[name] = entry
-    chosen = inv.raw(first, "littlehorse_client_listener") or names[0]
-    if chosen not in listeners:
-        raise PlanError("host %s: littlehorse_client_listener '%s' is not a listener of littlehorse_listeners (%s); "
-                        "name one of them" % (first, chosen, ", ".join(names)))
+    chosen = _named_listener(inv, first, "littlehorse_client_listener", names) or names[0]
     clients = dict(listeners[chosen])
     clients["listener"] = chosen
     clients["listeners"] = listeners
@@ -1279,6 +1371,20 @@ def tls_plan(inv, first, plan):
         for n in kafka["nodes"] if n["tls"]] + [
         {"name": tls["client_name"], "common_name": tls["client_name"], "dns_names": [], "ip_addresses": [],
          "usages": ["client"], "keystore": False}]
+    # The dashboard on a TLS or MTLS listener: the cluster's CA on its host; on MTLS a client certificate of its own
+    # (its CN is its principal on an MTLS-authenticated listener), key 0600 on its host.
+    dashboard = plan["dashboard"]
+    if dashboard and dashboard["protocol"] != "PLAIN":
+        folder = "/etc/littlehorse/%s/tls" % dashboard["container"]
+        mtls_name = dashboard["container"] if dashboard["protocol"] == "MTLS" else None
+        dashboard["tls"] = {"ca": tls["ca"], "folder": folder, "name": mtls_name,
+                            "cert": folder + "/client.crt" if mtls_name else None,
+                            "key": folder + "/client.key" if mtls_name else None}
+        if mtls_name:
+            tls["certificates"].append({"name": mtls_name, "common_name": mtls_name, "dns_names": [],
+                                        "ip_addresses": [], "usages": ["client"], "keystore": False})
+    if dashboard:
+        dashboard["options"] = dashboard_options(dashboard)
     if enabled and ca_files[0] and not ca_files[1]:
         # Only the certificates the user gives need no CA key; the client file's is needed on an MTLS listener.
         tls["certificates"] = [c for c in tls["certificates"] if c["name"] != tls["client_name"] or mtls]

@@ -59,7 +59,7 @@ class ContainerSpec(object):
     def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
                  network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
                  labels=None, command=None, secret_env=(), health=None, reload_signal=None, settle=None,
-                 after_start=None):
+                 after_start=None, entrypoint=None, wrap_entrypoint=None):
         self.name = name
         self.image = image
         self.env = dict(env or {})
@@ -77,6 +77,10 @@ class ContainerSpec(object):
         self.after_start = after_start
         self.labels = dict(labels or {})
         self.command = command
+        self.entrypoint = entrypoint
+        # wrap_entrypoint(image's Entrypoint, image's Cmd) -> (entrypoint, command): a container that starts through a
+        # wrapper of its own and then the image's own entrypoint and command, read from the image when it is applied.
+        self.wrap_entrypoint = wrap_entrypoint
         self.secret_env = set(secret_env)
         self.health = health  # callable(reach) -> (ok, detail), or None; reach(port) -> (host, port)
         self.reload_signal = reload_signal  # e.g. "SIGHUP": how the process re-reads its reloadable files
@@ -238,6 +242,8 @@ def desired_settings(spec, image_id):
         settings["stop_timeout"] = int(spec.stop_timeout)
     if spec.command is not None:
         settings["command"] = list(spec.command)
+    if spec.entrypoint is not None:
+        settings["entrypoint"] = list(spec.entrypoint)
     return settings
 
 
@@ -288,6 +294,8 @@ def running_settings(attrs, desired):
         running["stop_timeout"] = config.get("StopTimeout")
     if "command" in desired:
         running["command"] = config.get("Cmd")
+    if "entrypoint" in desired:
+        running["entrypoint"] = config.get("Entrypoint")
     return running
 
 
@@ -358,6 +366,15 @@ class Reconciler(object):
                 "'docker load', or set image to one that exists."
                 % (image, socket.gethostname(), str(err).splitlines()[0] if str(err) else err))
 
+    def image_config(self, image):
+        """The image's Config (Entrypoint, Cmd, ...); None when it is not on the engine yet (check mode: to be pulled)."""
+        try:
+            return self.client.api.inspect_image(image).get("Config") or {}
+        except Exception as err:
+            if type(err).__name__ not in ("ImageNotFound", "NotFound"):
+                raise
+        return None
+
     def ensure_network(self, network):
         if not network or network in ("bridge", "host", "none", "default"):
             return
@@ -385,7 +402,11 @@ class Reconciler(object):
         if not spec.image:
             raise LHClusterError("image: required unless state is absent")
         self.ensure_network(spec.network)
-        desired = desired_settings(spec, self.image_id(spec.image))
+        image_id = self.image_id(spec.image)
+        config = self.image_config(spec.image) if spec.wrap_entrypoint else None
+        if config is not None:
+            spec.entrypoint, spec.command = spec.wrap_entrypoint(config.get("Entrypoint"), config.get("Cmd"))
+        desired = desired_settings(spec, image_id)
         was_running = bool(current and current["State"].get("Running"))
         # present: a new container is started, an existing one keeps its running state.
         should_run = state in ("started", "restarted") or (state == "present" and (current is None or was_running))
@@ -456,7 +477,7 @@ class Reconciler(object):
             networking = api.create_networking_config(
                 {spec.network: api.create_endpoint_config(aliases=spec.network_aliases)})
         api.create_container(
-            spec.image, name=spec.name, command=spec.command, environment=spec.env,
+            spec.image, name=spec.name, command=spec.command, entrypoint=spec.entrypoint, environment=spec.env,
             volumes=volumes or None, ports=[tuple(p.split("/")) if "/" in p else p for p in port_bindings] or None,
             labels=desired["labels"], host_config=host_config, networking_config=networking,
             stop_timeout=spec.stop_timeout)

@@ -41,27 +41,45 @@ options:
     description: C(LHC_CLIENT_KEY), for mTLS to the server.
     type: path
   oauth_enabled:
-    description: C(LHD_OAUTH_ENABLED); when true the five O(oauth_client_id) ... O(oauth_callback_url) options are required.
+    description:
+      - C(LHD_OAUTH_ENABLED); when true the five O(oauth_client_id) ... O(oauth_callback_url) options are required,
+        when false none of them may be given.
+      - The dashboard signs its users in at the identity provider and forwards their token, so the server's listener
+        it uses must be an OAUTH listener of the same provider.
     type: bool
     default: false
   oauth_client_id:
-    description: C(LHD_OAUTH_CLIENT_ID).
+    description: C(LHD_OAUTH_CLIENT_ID), in the container's environment.
     type: str
   oauth_client_secret:
-    description: C(LHD_OAUTH_CLIENT_SECRET). The dashboard reads it only from its environment.
+    description:
+      - C(LHD_OAUTH_CLIENT_SECRET). Written to a 0600 file on the managed host (see O(secrets_dir)), never to the
+        container's environment.
     type: str
   oauth_issuer_uri:
-    description: C(LHD_OAUTH_ISSUER_URI).
+    description: C(LHD_OAUTH_ISSUER_URI), in the container's environment.
     type: str
   oauth_encrypt_secret:
-    description: C(LHD_OAUTH_ENCRYPT_SECRET). The dashboard reads it only from its environment.
+    description: C(LHD_OAUTH_ENCRYPT_SECRET), handled like O(oauth_client_secret).
     type: str
   oauth_callback_url:
-    description: C(LHD_OAUTH_CALLBACK_URL).
+    description: C(LHD_OAUTH_CALLBACK_URL), in the container's environment.
     type: str
+  secrets_dir:
+    description:
+      - Folder on the managed host of the file C(oauth.env) that holds the two OAuth secrets (mode 0600, folder
+        0700); default C(/etc/littlehorse/<name>).
+    type: path
 notes:
-  - The dashboard reads its OAuth secrets only from environment variables, so unlike the server's they are
-    visible to whoever may run C(docker inspect) on the host; they are masked in Ansible's output.
+  - The dashboard image reads its OAuth secrets only from its environment. So that they are not in the container's
+    configuration (C(docker inspect)), the module writes them to C(oauth.env) (0600) on the host, mounts it
+    read-only at C(/lh/secrets/oauth.env), and starts the container through an entrypoint wrapper,
+    C(/bin/sh -c 'set -a && . /lh/secrets/oauth.env && set +a && exec "$0" "$@"') followed by the image's own
+    entrypoint and command, read from the image. This assumes that the image has C(/bin/sh) (the official
+    lh-dashboard image is Alpine based, its entrypoint a C(/bin/sh) script) and that its entrypoint runs as a user
+    that reads a root-owned 0600 file (the official image sets no C(USER)). The secrets are then in the
+    environment of the dashboard's processes only, as the image needs them, and are masked in Ansible's output.
+  - The certificate files are mounted read-only at C(/lh/config/); a private key is read by the same user.
 '''
 
 EXAMPLES = r'''
@@ -73,6 +91,23 @@ EXAMPLES = r'''
     published_ports: ["8080:3000"]
     api_host: lh-server-1
     api_port: 2023
+    wait: true
+
+- name: The dashboard on a TLS listener with OAuth (the secrets reach it through a 0600 file, not its environment)
+  littlehorse.cluster.lh_dashboard:
+    name: lh-dashboard
+    image: my-registry.example.com/lh-dashboard:1.2.1
+    published_ports: ["8080:3000"]
+    api_host: lh1.example.com
+    api_port: 2029
+    api_protocol: TLS
+    ca_cert_file: /etc/littlehorse/lh/tls/ca.crt
+    oauth_enabled: true
+    oauth_client_id: lh-dashboard
+    oauth_client_secret: "{{ vault_lh_dashboard_client_secret }}"
+    oauth_issuer_uri: https://idp.example.com/realms/lh
+    oauth_encrypt_secret: "{{ vault_lh_dashboard_encrypt_secret }}"
+    oauth_callback_url: http://lh1.example.com:8080
     wait: true
 '''
 

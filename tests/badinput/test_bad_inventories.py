@@ -205,6 +205,34 @@ def oauth_secret_file_missing(ctx):
                                  littlehorse_oauth_worker_client_secret_file=ctx["secret_file"], **OAUTH_CLIENTS))
 
 
+# The dashboard on the OAUTH listener: the servers' and clients' OAuth settings, and the dashboard's own.
+DASHBOARD_OAUTH = dict(OAUTH_SERVERS, littlehorse_listeners=OAUTH_LISTENERS,
+                       littlehorse_oauth_client_secret="lhbad-introspect-secret",
+                       littlehorse_oauth_worker_client_secret="lhbad-worker-secret",
+                       littlehorse_dashboard_listener="SECURE", littlehorse_dashboard_oauth_client_id="lhbad-dashboard",
+                       littlehorse_dashboard_oauth_client_secret="lhbad-dashboard-secret",
+                       littlehorse_dashboard_oauth_issuer_uri="https://idp.example.com/realms/lh",
+                       littlehorse_dashboard_oauth_encrypt_secret="lhbad-dashboard-cookie-key",
+                       littlehorse_dashboard_oauth_callback_url="http://127.0.0.1:35080", **OAUTH_CLIENTS)
+
+
+def dashboard_oauth(drop=(), **changes):
+    """The baseline with a dashboard on its host, on the OAUTH listener with DASHBOARD_OAUTH, `drop` removed."""
+    def build(ctx):
+        variables = dict((k, v) for k, v in DASHBOARD_OAUTH.items() if k not in drop)
+        variables.update(changes)
+        return edit(baseline(), dict(variables, littlehorse_dashboard_port=35080),
+                    groups={"littlehorse_dashboard": [BASELINE_HOST]})
+    return build
+
+
+def dashboard_secret_file_missing(ctx):
+    """The dashboard's cookie key as a file that does not exist in the test's folder (<secret_file>)."""
+    ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "no-such-cookie-key")
+    return dashboard_oauth(drop=("littlehorse_dashboard_oauth_encrypt_secret",),
+                           littlehorse_dashboard_oauth_encrypt_secret_file=ctx["secret_file"])(ctx)
+
+
 def kafka_password_file_missing(ctx):
     """Kafka on SASL_SSL, its password as a file that does not exist in the test's folder (<secret_file>)."""
     ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "no-such-password")
@@ -453,6 +481,37 @@ CASES = [
          ["host lhbad1: littlehorse_oauth_worker_client_secret_file '<secret_file>' is not a file on the controller; "
           "put the secret of the OAuth client of the workers in that file (alone), or give it as "
           "littlehorse_oauth_worker_client_secret (an Ansible Vault variable) instead"]),
+
+    # ---- the dashboard follows its listener (littlehorse_dashboard_listener): an unknown one, and on an OAUTH listener
+    # its OAuth settings - missing, contradictory, a secret given twice (the plan), a secret file not there (preflight)
+    Case("dashboard-listener-unknown", "dashboard: a listener that does not exist",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_listener": "SECURE", "littlehorse_dashboard_port": 35080},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: littlehorse_dashboard_listener 'SECURE' is not a listener of littlehorse_listeners (PLAIN); "
+          "name one of them"]),
+    Case("dashboard-oauth-without-issuer", "dashboard: an OAUTH listener without the issuer",
+         dashboard_oauth(drop=("littlehorse_dashboard_oauth_issuer_uri",)),
+         ["host lhbad1: the dashboard's listener SECURE (littlehorse_dashboard_listener): authentication OAUTH needs "
+          "littlehorse_dashboard_oauth_issuer_uri, which is not set; set it to the identity provider's issuer URI as "
+          "the dashboard reaches it (LHD_OAUTH_ISSUER_URI), e.g. https://idp.example.com/realms/lh"]),
+    Case("dashboard-oauth-on-a-plain-listener", "dashboard: OAuth settings its listener would not use",
+         dashboard_oauth(littlehorse_dashboard_listener="PLAIN"),
+         ["host lhbad1: littlehorse_dashboard_oauth_client_id, littlehorse_dashboard_oauth_issuer_uri, "
+          "littlehorse_dashboard_oauth_callback_url, littlehorse_dashboard_oauth_client_secret, "
+          "littlehorse_dashboard_oauth_encrypt_secret are set, but the dashboard's listener PLAIN "
+          "(littlehorse_dashboard_listener) has authentication NONE, so the dashboard would not use them; remove them, "
+          "or set littlehorse_dashboard_listener to an OAUTH listener"]),
+    Case("dashboard-oauth-client-secret-twice", "dashboard: its client secret given twice",
+         dashboard_oauth(littlehorse_dashboard_oauth_client_secret_file="/etc/lhbad/dashboard-secret"),
+         ["host lhbad1: littlehorse_dashboard_oauth_client_secret and littlehorse_dashboard_oauth_client_secret_file "
+          "are both set; give the secret of the dashboard's OAuth client one way only - the Ansible Vault variable "
+          "littlehorse_dashboard_oauth_client_secret or the file on the controller "
+          "littlehorse_dashboard_oauth_client_secret_file - and remove the other"]),
+    Case("dashboard-oauth-encrypt-secret-file-missing", "dashboard: its cookie key file is not there (preflight)",
+         dashboard_secret_file_missing,
+         ["host lhbad1: littlehorse_dashboard_oauth_encrypt_secret_file '<secret_file>' is not a file on the "
+          "controller; put the key the dashboard encrypts its session cookies with in that file (alone), or give it as "
+          "littlehorse_dashboard_oauth_encrypt_secret (an Ansible Vault variable) instead"]),
 
     # ---- the user's CA (littlehorse_ca_cert_file, littlehorse_ca_key_file): read on the controller by the preflight,
     # before Kafka or anything changes (lh_pki signs the servers' certificates with it only in the server role)

@@ -227,10 +227,97 @@ def test_listeners_must_be_the_same_on_every_host():
     refused(groups, hostvars, "littlehorse_listeners differs between hosts", "set it once in group_vars/all")
 
 
-def test_a_dashboard_needs_a_plain_first_listener():
-    listeners = [{"name": "TLS", "protocol": "TLS"}, {"name": "PLAIN", "port_offset": 1}]
-    refused(*one_host(littlehorse_listeners=listeners), "host local: the dashboard reaches the servers on the first "
-            "listener of littlehorse_listeners (TLS), which is TLS")
+def test_the_dashboard_follows_the_client_listener_or_its_own():
+    first = cluster_plan(*one_host(littlehorse_listeners=THREE))["dashboard"]
+    assert (first["listener"], first["options"]["api_protocol"], first["tls"]) == ("PLAIN", "PLAINTEXT", None)
+    assert "ca_cert_file" not in first["options"]
+    tls = cluster_plan(*one_host(littlehorse_listeners=THREE, littlehorse_client_listener="TLS"))
+    dashboard = tls["dashboard"]
+    assert (dashboard["listener"], dashboard["api_host"], dashboard["api_port"]) == ("TLS", "lh-server-1", 2025)
+    assert dashboard["options"]["api_protocol"] == "TLS"
+    assert dashboard["options"]["ca_cert_file"] == tls["tls"]["ca"]
+    assert "client_cert_file" not in dashboard["options"] and dashboard["oauth"] is None
+    assert "lh-dashboard" not in [c["name"] for c in tls["tls"]["certificates"]]
+    # littlehorse_dashboard_listener wins over the client listener
+    own = cluster_plan(*one_host(littlehorse_listeners=THREE, littlehorse_client_listener="TLS",
+                                 littlehorse_dashboard_listener="PLAIN"))["dashboard"]
+    assert (own["listener"], own["api_port"]) == ("PLAIN", 2023)
+
+
+def test_a_dashboard_on_an_mtls_listener_gets_a_client_certificate_of_its_own():
+    plan = cluster_plan(*one_host(littlehorse_listeners=THREE, littlehorse_dashboard_listener="SECURE"))
+    dashboard = plan["dashboard"]
+    assert dashboard["tls"] == {"ca": "/etc/littlehorse/lh/tls/ca.crt", "folder": "/etc/littlehorse/lh-dashboard/tls",
+                                "name": "lh-dashboard", "cert": "/etc/littlehorse/lh-dashboard/tls/client.crt",
+                                "key": "/etc/littlehorse/lh-dashboard/tls/client.key"}
+    assert dashboard["options"] == {
+        "name": "lh-dashboard", "api_host": "lh-server-1", "api_port": 2027, "api_protocol": "TLS",
+        "published_ports": ["127.0.0.1:8080:3000"], "oauth_enabled": False,
+        "ca_cert_file": "/etc/littlehorse/lh/tls/ca.crt", "client_cert_file": "/etc/littlehorse/lh-dashboard/tls/client.crt",
+        "client_key_file": "/etc/littlehorse/lh-dashboard/tls/client.key"}
+    assert {"name": "lh-dashboard", "common_name": "lh-dashboard", "dns_names": [], "ip_addresses": [],
+            "usages": ["client"], "keystore": False} in plan["tls"]["certificates"]
+    # the client file's certificate stays its own
+    assert plan["tls"]["client_name"] == "lh-client"
+
+
+def test_the_dashboards_listener_must_exist():
+    refused(*one_host(littlehorse_listeners=THREE, littlehorse_dashboard_listener="NOPE"),
+            "host local: littlehorse_dashboard_listener 'NOPE' is not a listener of littlehorse_listeners (PLAIN, TLS, "
+            "SECURE); name one of them")
+
+
+DASHBOARD_OAUTH = {"littlehorse_dashboard_listener": "OAUTH",
+                   "littlehorse_dashboard_oauth_client_id": "lh-dashboard",
+                   "littlehorse_dashboard_oauth_client_secret": "dash-s3cret",
+                   "littlehorse_dashboard_oauth_issuer_uri": "https://idp.example.com/realms/lh",
+                   "littlehorse_dashboard_oauth_encrypt_secret_file": "/srv/secrets/dashboard-cookies",
+                   "littlehorse_dashboard_oauth_callback_url": "http://dash.example.com:8080"}
+
+
+def test_a_dashboard_on_an_oauth_listener_carries_its_oauth_settings_but_no_secret():
+    plan = cluster_plan(*oauth(**DASHBOARD_OAUTH))
+    dashboard = plan["dashboard"]
+    assert dashboard["oauth"] == {
+        "client_id": "lh-dashboard", "issuer_uri": "https://idp.example.com/realms/lh",
+        "callback_url": "http://dash.example.com:8080", "client_secret_inline": True, "client_secret_file": None,
+        "encrypt_secret_inline": False, "encrypt_secret_file": "/srv/secrets/dashboard-cookies"}
+    options = dashboard["options"]
+    assert (options["api_port"], options["api_protocol"], options["oauth_enabled"]) == (2029, "TLS", True)
+    assert (options["oauth_client_id"], options["oauth_issuer_uri"], options["oauth_callback_url"]) == (
+        "lh-dashboard", "https://idp.example.com/realms/lh", "http://dash.example.com:8080")
+    assert "dash-s3cret" not in repr(plan)
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({"littlehorse_dashboard_oauth_issuer_uri": None},
+     "host local: the dashboard's listener OAUTH (littlehorse_dashboard_listener): authentication OAUTH needs "
+     "littlehorse_dashboard_oauth_issuer_uri, which is not set; set it to the identity provider's issuer URI as the "
+     "dashboard reaches it (LHD_OAUTH_ISSUER_URI), e.g. https://idp.example.com/realms/lh"),
+    ({"littlehorse_dashboard_oauth_callback_url": "dash.example.com:8080"},
+     "host local: littlehorse_dashboard_oauth_callback_url 'dash.example.com:8080' is not an http:// or https:// URL"),
+    ({"littlehorse_dashboard_oauth_client_secret": None},
+     "host local: the dashboard's listener OAUTH (littlehorse_dashboard_listener): authentication OAUTH needs the "
+     "secret of the dashboard's OAuth client, and neither littlehorse_dashboard_oauth_client_secret nor "
+     "littlehorse_dashboard_oauth_client_secret_file is set"),
+    ({"littlehorse_dashboard_oauth_encrypt_secret": "x" * 32},
+     "host local: littlehorse_dashboard_oauth_encrypt_secret and littlehorse_dashboard_oauth_encrypt_secret_file are "
+     "both set"),
+    ({"littlehorse_dashboard_listener": "TLS"},
+     "host local: littlehorse_dashboard_oauth_client_id, littlehorse_dashboard_oauth_issuer_uri, "
+     "littlehorse_dashboard_oauth_callback_url, littlehorse_dashboard_oauth_client_secret, "
+     "littlehorse_dashboard_oauth_encrypt_secret_file are set, but the dashboard's listener TLS "
+     "(littlehorse_dashboard_listener) has authentication NONE, so the dashboard would not use them; remove them, or "
+     "set littlehorse_dashboard_listener to an OAUTH listener"),
+    ({"littlehorse_dashboard_listener": "PLAIN", "littlehorse_dashboard_oauth_client_id": None,
+      "littlehorse_dashboard_oauth_issuer_uri": None, "littlehorse_dashboard_oauth_callback_url": None,
+      "littlehorse_dashboard_oauth_client_secret": None},
+     "host local: littlehorse_dashboard_oauth_encrypt_secret_file is set, but the dashboard's listener PLAIN "
+     "(littlehorse_dashboard_listener) has authentication NONE, so the dashboard would not use it; remove it, or set "
+     "littlehorse_dashboard_listener to an OAUTH listener"),
+])
+def test_bad_dashboard_oauth_is_refused_naming_host_setting_and_fix(changes, words):
+    refused(*oauth(**changed(DASHBOARD_OAUTH, changes)), words)
 
 
 def test_the_users_ca_needs_its_key_unless_every_certificate_is_given():
@@ -261,14 +348,19 @@ OAUTH = {"littlehorse_listeners": OAUTH_LISTENERS,
          "littlehorse_oauth_worker_client_secret_file": "~/secrets/lh-worker"}
 
 
-def oauth(**changes):
-    settings = dict(OAUTH)
+def changed(settings, changes):
+    """settings with changes, a None removing the setting."""
+    settings = dict(settings)
     for name, value in changes.items():
         if value is None:
-            settings.pop(name)
+            settings.pop(name, None)
         else:
             settings[name] = value
-    return one_host(**settings)
+    return settings
+
+
+def oauth(**changes):
+    return one_host(**changed(OAUTH, changes))
 
 
 def test_an_oauth_listener_carries_the_settings_but_no_secret():

@@ -306,3 +306,33 @@ def test_removing_keeps_the_volumes_unless_purged(purge, calls):
     result = Reconciler(client).apply(spec(), state="absent", purge_volumes=purge)
     assert client.api.calls == calls
     assert result["actions"] == ["remove"] + (["remove volume vol"] if purge else [])
+
+
+# ---- an entrypoint wrapper around the image's own entrypoint and command
+
+class ImageConfigApi(FakeApi):
+    def inspect_image(self, image):
+        return {"Id": "sha256:1", "Config": {"Entrypoint": ["/app/entrypoint.sh"], "Cmd": None}}
+
+
+def wrapped(entrypoint, command):
+    return ["/bin/sh", "-c", "wrap"] + list(entrypoint or []), list(command or [])
+
+
+def test_the_wrapper_is_built_from_the_images_config_compared_and_created():
+    client = FakeClient(None)
+    client.api = ImageConfigApi(None)
+    wanted = spec(wrap_entrypoint=wrapped)
+    Reconciler(client).apply(wanted)
+    assert (wanted.entrypoint, wanted.command) == (["/bin/sh", "-c", "wrap", "/app/entrypoint.sh"], [])
+    assert "create_container" in client.api.calls
+    # the same wrapper runs: nothing to do; another one (a new image's entrypoint): re-created
+    attrs = matching_attrs(wanted)
+    attrs["Config"].update(Entrypoint=["/bin/sh", "-c", "wrap", "/app/entrypoint.sh"], Cmd=[])
+    client = FakeClient(attrs)
+    client.api = ImageConfigApi(attrs)
+    assert Reconciler(client).apply(spec(wrap_entrypoint=wrapped))["actions"] == []
+    attrs["Config"]["Entrypoint"] = ["/app/entrypoint.sh"]
+    engine = Reconciler(client)
+    assert engine.apply(spec(wrap_entrypoint=wrapped))["actions"] == ["recreate", "start"]
+    assert engine.diff["before"]["entrypoint"] == ["/app/entrypoint.sh"]

@@ -272,12 +272,43 @@ def dashboard_params(**given):
     return defaults(spec, **values)
 
 
-def test_dashboard_env_and_masked_secrets():
-    spec = _dashboard_config.build_spec(dashboard_params(
-        oauth_enabled=True, oauth_client_id="id", oauth_client_secret="shh", oauth_issuer_uri="https://i",
-        oauth_encrypt_secret="enc", oauth_callback_url="https://cb"))[0]
+DASHBOARD_OAUTH = dict(oauth_enabled=True, oauth_client_id="id", oauth_client_secret="it's s3cret",
+                       oauth_issuer_uri="https://i", oauth_encrypt_secret="enc$(x)", oauth_callback_url="https://cb")
+
+
+def test_dashboard_oauth_secrets_go_to_a_0600_file_and_an_entrypoint_wrapper(tmp_path):
+    spec, extra = _dashboard_config.build_spec(dashboard_params(secrets_dir=str(tmp_path / "d"), **DASHBOARD_OAUTH))
     assert spec.env["LHC_API_HOST"] == "s1" and spec.env["LHC_API_PORT"] == "2023"
-    assert spec.masked_env()["LHD_OAUTH_CLIENT_SECRET"] == "********"
+    assert (spec.env["LHD_OAUTH_ENABLED"], spec.env["LHD_OAUTH_CLIENT_ID"], spec.env["LHD_OAUTH_ISSUER_URI"],
+            spec.env["LHD_OAUTH_CALLBACK_URL"]) == ("true", "id", "https://i", "https://cb")
+    assert not [v for v in spec.env.values() if "s3cret" in v or "enc$" in v]
+    path = tmp_path / "d" / "oauth.env"
+    assert extra["files_written"] == [str(path)]
+    assert oct(path.stat().st_mode & 0o777) == "0o600" and oct((tmp_path / "d").stat().st_mode & 0o777) == "0o700"
+    # shell-quoted, so that sourcing the file gives the values back as they are
+    assert path.read_text() == "LHD_OAUTH_CLIENT_SECRET='it'\"'\"'s s3cret'\nLHD_OAUTH_ENCRYPT_SECRET='enc$(x)'\n"
+    mount = [m for m in spec.mounts if m.target == "/lh/secrets/oauth.env"][0]
+    assert (mount.host_path, mount.read_only) == (str(path), True)
+    # the wrapper sources it, then execs the image's own entrypoint and command
+    assert spec.wrap_entrypoint(["/app/entrypoint.sh"], None) == (
+        ["/bin/sh", "-c", 'set -a && . /lh/secrets/oauth.env && set +a && exec "$0" "$@"', "/app/entrypoint.sh"], [])
+    assert spec.wrap_entrypoint(None, ["python3", "double.py"]) == (
+        ["/bin/sh", "-c", 'set -a && . /lh/secrets/oauth.env && set +a && exec "$0" "$@"'], ["python3", "double.py"])
+    with pytest.raises(LHClusterError, match="neither an ENTRYPOINT nor a CMD"):
+        spec.wrap_entrypoint([], None)
+    # the same secrets again: nothing written
+    assert _dashboard_config.build_spec(dashboard_params(secrets_dir=str(tmp_path / "d"),
+                                                         **DASHBOARD_OAUTH))[1]["files_written"] == []
+
+
+def test_dashboard_without_oauth_keeps_the_images_entrypoint(tmp_path):
+    cert = tmp_path / "ca.crt"
+    cert.write_text("pem")
+    spec, extra = _dashboard_config.build_spec(dashboard_params(api_protocol="TLS", ca_cert_file=str(cert)))
+    assert spec.wrap_entrypoint is None and spec.entrypoint is None and extra["files_written"] == []
+    assert (spec.env["LHC_API_PROTOCOL"], spec.env["LHC_CA_CERT"]) == ("TLS", "/lh/config/ca_cert_file")
+    with pytest.raises(LHClusterError, match="ca_cert_file: /nowhere/ca.crt is not a file on the managed host"):
+        _dashboard_config.build_spec(dashboard_params(api_protocol="TLS", ca_cert_file="/nowhere/ca.crt"))
 
 
 @pytest.mark.parametrize("given,option", [
@@ -288,6 +319,7 @@ def test_dashboard_env_and_masked_secrets():
     (dict(api_port=0), "api_port"),
     (dict(oauth_enabled=True, oauth_client_id="id", oauth_client_secret="s", oauth_issuer_uri="https://i",
           oauth_encrypt_secret="e"), "oauth_callback_url"),
+    (dict(oauth_client_secret="s"), "oauth_enabled is false but oauth_client_secret given"),
 ])
 def test_bad_dashboard_input_names_the_option(given, option):
     with pytest.raises(LHClusterError, match=option):
