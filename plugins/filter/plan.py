@@ -1362,7 +1362,7 @@ def tls_plan(inv, first, plan):
     # usage, for the internal port's mutual TLS; a PKCS12 keystore of it when Kafka asks for it), one per Kafka
     # node (with its keystore: the broker's TLS and, as client, the controllers' mutual TLS), and the client
     # certificate of the generated client file.
-    tls["given"] = given_server_certs(inv, plan, tls)
+    tls["given"] = given_server_certs(inv, plan, tls, own_keystore)
     given = dict((container, entry) for entry in tls["given"] for container in entry["containers"])
     tls["certificates"] = [] if not enabled else [
         _server_certificate(s, given.get(s["container"]), own_keystore) for s in servers] + [
@@ -1428,12 +1428,12 @@ def _reached_at(server, internal, balancer):
     return found
 
 
-def given_server_certs(inv, plan, tls):
+def given_server_certs(inv, plan, tls, keystore):
     """The servers' certificates the inventory gives (littlehorse_server_cert_file and littlehorse_server_key_file,
     host variables: one certificate for every server of the host), as [{host, containers, cert_file, key_file,
     reached_at, usages}]: reached_at joins every name each of the host's servers is reached at (its SANs must cover
-    them all); usages are server, and client when it is also a client certificate (internal mutual TLS, Kafka over
-    SSL). The preflight reads the files (littlehorse.cluster.server_cert_problems)."""
+    them all); usages are server, and client when it is also a client certificate (internal mutual TLS, or `keystore`: the
+    collection's Kafka over SSL asks for it). The preflight reads the files (littlehorse.cluster.server_cert_problems)."""
     given = []
     for host in inv.hosts(SERVER_GROUP):
         files = [inv.raw(host, name) for name in ("littlehorse_server_cert_file", "littlehorse_server_key_file")]
@@ -1444,7 +1444,6 @@ def given_server_certs(inv, plan, tls):
                             "host's servers' certificate and its key, PEM files on the controller) or neither (the "
                             "collection issues their certificates)" % host)
         servers = [s for s in plan["servers"] if s["host"] == host]
-        keystore = bool(servers[0]["kafka_tls"] and servers[0]["kafka_tls"].get("kafka_keystore_file"))
         secure = any(l["protocol"] in ("TLS", "MTLS") for l in servers[0]["listeners"])
         if not (secure or tls["internal"] or keystore):
             raise PlanError("host %s: littlehorse_server_cert_file is set, but no listener of littlehorse_listeners "
