@@ -117,7 +117,6 @@ def kafka_store_problems(plan, truststore_password=None, keystore_password=None)
     return ["host %s: %s" % (host, problem) for problem in problems]
 
 
-
 class FilterModule(object):
     def filters(self):
         return {"user_ca_problems": user_ca_problems, "server_cert_problems": server_cert_problems,
