@@ -27,7 +27,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
-from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import with_mechanism
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
@@ -523,7 +523,7 @@ def _kafka_listeners(host, security, port, controller_port, tools_port, reach):
         if tools_port in (port, controller_port):
             raise PlanError("host %s: littlehorse_kafka_tools_port %d is the broker or controller port; give it a port "
                             "of its own" % (host, tools_port))
-        listeners.append({"name": "LOCAL", "port": tools_port, "protocol": "PLAINTEXT", "bind_host": "127.0.0.1",
+        listeners.append({"name": KAFKA_TOOLS_LISTENER, "port": tools_port, "protocol": "PLAINTEXT", "bind_host": "127.0.0.1",
                           "advertised_host": "localhost", "advertised_port": tools_port})
     return listeners
 
@@ -592,7 +592,7 @@ def kafka_plan(inv, first, single, prefix):
             "listeners": listeners,
             "controller_listener_name": "CONTROLLER",
             "inter_broker_listener_name": security["protocol"],
-            "tools_listener_name": "LOCAL" if security["tls"] else None,
+            "tools_listener_name": KAFKA_TOOLS_LISTENER if security["tls"] else None,
             "external_advertised_host": inv.advertised_host(host) if external_port is not None else None,
             "offsets_topic_replication_factor": min(count, 3),
             "transaction_state_log_replication_factor": min(count, 3),
