@@ -97,8 +97,14 @@ done
 
 # 0. The external Kafka of step 3, mutual TLS required, with stores made here as a user's would be: the
 # server containers reach it on the Docker bridge's gateway, where it listens on the host network.
+# A freshly started engine (docker.io 20.10) may leave the bridge network's IPAM gateway empty
+# ({"Subnet": ...} only) while its interface (docker0) holds the address: read the interface then.
 gateway=$(docker network inspect bridge --format '{{ (index .IPAM.Config 0).Gateway }}')
-[ -n "$gateway" ] || fail "the Docker bridge network has no gateway address for the external Kafka"
+if [ -z "$gateway" ]; then
+  bridge_interface=$(docker network inspect bridge --format '{{ index .Options "com.docker.network.bridge.name" }}')
+  gateway=$(ip -4 -o addr show dev "${bridge_interface:-docker0}" 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
+fi
+[ -n "$gateway" ] || fail "the Docker bridge network has no gateway address for the external Kafka (neither in its IPAM configuration nor on its interface)"
 stores=$WORK/stores
 mkdir -m 0700 "$stores"
 kafka_uid=$(docker run --rm --entrypoint id "$KAFKA_IMAGE" -u)
@@ -240,8 +246,8 @@ all:
     littlehorse_kafka_keystore_password: $(cat "$stores/client/keystore.password")
     server_image: $SERVER_IMAGE
     server_heap: 384m
-    # the serial collector and the client compiler only: less CPU on a 2-core test machine
-    server_java_opts: "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false"
+    # the test bed's JVM options (tests/testbed/jvm.yml, one place for every test)
+    server_java_opts: "$(sed -n 's/^server_java_opts: *"\(.*\)"$/\1/p' "$ROOT/tests/testbed/jvm.yml")"
     client_config_path: $WORK/$PREFIX-client.properties
     client_config_prometheus_targets_path: $WORK/$PREFIX-prometheus-targets.json
   hosts:
