@@ -7,6 +7,7 @@ import pytest
 
 from conftest import (DASHBOARD_DOUBLE_IMAGE, KAFKA_IMAGE, PREFIX, SERVER_IMAGE, docker, four_times,
                       run_module)
+from lhtest.testbed import server_java_opts
 from lhtest.workflow import Worker, client_config, register, run_workflows, wf_run_status, wf_spec_exists
 
 NETWORK = PREFIX + "-net"
@@ -32,8 +33,7 @@ def server_args(**extra):
                 listeners=[{"name": "PLAIN", "port": 2023, "advertised_host": "127.0.0.1", "advertised_port": API_PORT}],
                 internal_advertised_host=name, kafka_bootstrap_servers=PREFIX + "-kafka:9092", partitions=3,
                 volume=name + "-data", heap="512m", stop_timeout=30, wait=True, wait_timeout=180,
-                # the serial collector and the client compiler only: less CPU on a 2-core test machine
-                java_opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false")
+                java_opts=server_java_opts())
     args.update(extra)
     return args
 

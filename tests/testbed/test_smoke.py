@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from lhtest.testbed import server_java_opts
 from lhtest.workflow import Worker, client_config, register, run_workflows
 
 KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
@@ -79,7 +80,7 @@ def cluster():
            "-e", "LHS_CLUSTER_PARTITIONS=6",
            "-e", "LHS_ADVERTISED_LISTENERS=PLAIN://127.0.0.1:%d" % API_PORT,
            "-e", "LHS_INTERNAL_ADVERTISED_HOST=%s-server" % PREFIX,
-           "-e", "JAVA_OPTS=-Xmx512m -Xms512m -XX:+UseSerialGC",
+           "-e", "JAVA_OPTS=-Xmx512m -Xms512m " + server_java_opts(),
            SERVER_IMAGE)
     try:
         yield client_config("127.0.0.1", API_PORT)
