@@ -15,8 +15,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help prereqs engine venv collection images up down test test-unit test-smoke \
-        test-integration test-bad-input sanity lint docs-lint package ee-context test-package \
+.PHONY: help prereqs engine venv collection images up down test test-fast test-unit test-smoke \
+        test-integration test-bad-input test-bad-input-plan sanity lint docs-lint package ee-context test-package \
         molecule molecule-default molecule-seed molecule-secure molecule-multi-host bench clean-testbed
 
 help: ## list the targets
@@ -51,8 +51,13 @@ up: venv collection images ## bring the default cluster (inventories/local) up o
 down: venv collection ## tear the default cluster down (keeps its volumes)
 	ansible-playbook playbooks/teardown.yml
 
-test: venv collection images ## run every test: unit, smoke, integration, bad input, sanity, lint, package, Molecule
+# The engine and the images come after the gate (tests/run-all.sh makes them): a gate that fails
+# stops the run before any image is built.
+test: venv collection ## run every test: the engine-free gate first, then smoke, integration, bad input, package, Molecule
 	tests/run-all.sh
+
+test-fast: venv collection ## the engine-free gate alone: unit, the bad-input plan tier, lint, sanity
+	@$(MAKE) --no-print-directory test-unit test-bad-input-plan lint sanity
 
 test-unit: venv collection ## unit tests
 	$(BIN)/pytest -q tests/unit
