@@ -15,6 +15,7 @@ machine_lane=(
   "unit:make --no-print-directory test-unit"
   "smoke:make --no-print-directory test-smoke"
   "integration:INTEGRATION_SELECT='not remote_engine' make --no-print-directory test-integration"
+  "bad-input-plan:make --no-print-directory test-bad-input-plan"
   "bad-input:make --no-print-directory test-bad-input"
   "sanity:make --no-print-directory sanity"
   "lint:make --no-print-directory lint"
