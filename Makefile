@@ -68,8 +68,11 @@ test-smoke: venv images ## the test bed's smoke test on plain docker
 test-integration: venv collection images ## the modules against the real engine and images
 	tests/integration/run.sh
 
+test-bad-input-plan: venv collection ## bad inventories the plan or a role's argument spec refuses: in-process, no engine
+	tests/badinput/run.sh plan
+
 test-bad-input: venv collection images ## bad inventories and host states: site.yml refuses each, names it, changes nothing
-	tests/badinput/run.sh
+	tests/badinput/run.sh e2e
 
 sanity: venv collection ## ansible-test sanity, no ignores
 	tests/sanity/run.sh

@@ -259,6 +259,18 @@ class _Inventory(object):
                         "publish them on every address, which exposes the plaintext internal port)"
                         % (host, values.get("ansible_host") or "unset", self.advertised_host(host)))
 
+    def cluster_address_source(self, host):
+        """The setting cluster_address(host) comes from, as messages name it."""
+        values = self.hostvars.get(host) or {}
+        values = values if isinstance(values, Mapping) else {}
+        if values.get("littlehorse_cluster_address"):
+            return "littlehorse_cluster_address"
+        if self.bind(host) != "0.0.0.0":
+            return "littlehorse_bind_address"
+        if values.get("ansible_host") and _is_ipv4(str(values.get("ansible_host"))):
+            return "ansible_host"
+        return self.advertised_source(host)
+
     def cluster_reach(self, host):
         """Where the other hosts connect to this host's internal and Kafka ports (advertised to them)."""
         address = self.cluster_address(host)
@@ -964,6 +976,25 @@ def resolve_plan(plan, inv):
     return resolve
 
 
+def address_plan(plan, inv):
+    """{host: {address: setting}}: each address (not 0.0.0.0) that the plan publishes ports on, on each host, and
+    the setting it comes from - littlehorse_bind_address, or for the ports only the other hosts use (the servers'
+    internal port, Kafka's) littlehorse_cluster_address, ansible_host or littlehorse_advertised_host. The preflight
+    names it when the address is not one of the host's own."""
+    addresses = dict((host, {}) for host in plan["cluster"]["hosts"])
+    entries = plan["servers"] + plan["kafka"]["nodes"] + [
+        entry for entry in (plan.get("dashboard"), plan.get("load_balancer")) if entry]
+    for entry in entries:
+        host = entry["host"]
+        for spec in entry.get("published_ports") or []:
+            address = str(spec).rsplit(":", 2)[0] if str(spec).count(":") == 2 else ""
+            if address in ("", "0.0.0.0") or address in addresses[host]:
+                continue
+            addresses[host][address] = ("littlehorse_bind_address" if address == inv.bind(host)
+                                        else inv.cluster_address_source(host))
+    return addresses
+
+
 def _port_spaces(inv, hosts):
     """Hosts at the same address are one machine, one port space: host -> (first host there, the address)."""
     owner, spaces = {}, {}
@@ -1184,6 +1215,7 @@ def cluster_plan(groups, hostvars):
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
+    plan["addresses"] = address_plan(plan, inv)
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
                          for host in all_hosts)

@@ -222,13 +222,20 @@ def container_name(listed):
     return names[0].lstrip("/")
 
 
+# A bind that fails with EADDRNOTAVAIL: the address is not one of this host's, so nothing can hold the port there.
+NOT_AN_ADDRESS_HERE = os.strerror(errno.EADDRNOTAVAIL)
+
+
 def classify_port(planned, holders, bind_error):
-    """One planned port: free, ours (held by the planned container: a re-run), or taken."""
+    """One planned port: free, ours (held by the planned container: a re-run), taken, or on an address that is not
+    one of the host's (state 'address': the bind said EADDRNOTAVAIL)."""
     result = dict(planned)
     if planned["container"] in holders:
         result.update(state="ours", held_by=planned["container"])
     elif holders:
         result.update(state="container", held_by=", ".join(holders))
+    elif bind_error == NOT_AN_ADDRESS_HERE:
+        result.update(state="address", held_by=None)
     elif bind_error:
         result.update(state="process", held_by="a process on the host (%s)" % bind_error)
     else:
@@ -246,6 +253,47 @@ def port_problem(port, host):
             "littlehorse_health_port_base, littlehorse_dashboard_port, littlehorse_load_balancer_port, "
             "littlehorse_kafka_port, or pin littlehorse_server_ports)."
             % (host, port["port"], port["protocol"], port["bind"], port["container"], what))
+
+
+# What to change when an address of the plan is not one of the host's, by the setting it comes from (the plan's
+# `addresses`); %(host)s is the host.
+ADDRESS_FIXES = {
+    "littlehorse_bind_address": "Set littlehorse_bind_address to one of %(host)s's own IPv4 addresses, or leave it "
+                                "unset to publish on all addresses (0.0.0.0).",
+    "littlehorse_cluster_address": "Set littlehorse_cluster_address to %(host)s's own IPv4 address that the other "
+                                   "hosts reach, or to 0.0.0.0 to publish them on every address.",
+}
+ADDRESS_FIX_ADVERTISED = ("Set %(setting)s to an IPv4 address of %(host)s itself; or, when the other hosts reach "
+                          "%(host)s at an address it does not have (NAT), set littlehorse_cluster_address to 0.0.0.0 "
+                          "(every address of %(host)s) and keep %(setting)s.")
+ADDRESS_FIX_UNKNOWN = ("Set the setting that puts it there (littlehorse_bind_address, littlehorse_cluster_address, "
+                       "or ansible_host / littlehorse_advertised_host) to an IPv4 address of %(host)s itself.")
+
+
+def address_problems(ports, host, sources=None):
+    """One message per planned address that is not one of the host's (the ports of state 'address'), naming the
+    address, the setting it comes from (`sources`: {address: setting}, the plan's addresses of this host), the ports
+    planned there and the fix."""
+    problems = []
+    by_address = {}
+    for port in ports or []:
+        if port.get("state") == "address":
+            by_address.setdefault(port["bind"], []).append(port)
+    for address in sorted(by_address):
+        setting = (sources or {}).get(address)
+        if setting in ("littlehorse_bind_address", "littlehorse_cluster_address"):
+            what, fix = "%s %s" % (setting, address), ADDRESS_FIXES[setting]
+        elif setting:
+            what = ("%s (from %s: the address the other hosts reach %s at, where the ports only they use are "
+                    "published)" % (address, setting, host))
+            fix = ADDRESS_FIX_ADVERTISED
+        else:
+            what, fix = "%s, where the plan publishes ports," % address, ADDRESS_FIX_UNKNOWN
+        listed = ", ".join("%d/%s (%s)" % (p["port"], p["protocol"], p["container"]) for p in by_address[address])
+        problems.append("host %s: %s is not an address of %s (%s), so the ports planned there cannot be published: "
+                        "%s. %s" % (host, what, host, NOT_AN_ADDRESS_HERE, listed,
+                                    fix % {"host": host, "setting": setting}))
+    return problems
 
 
 def bind_test(bind, port, protocol="tcp"):
@@ -455,17 +503,18 @@ def _not_found(err):
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
          bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
-         resolve=(), lookup=resolve_test, protocols=None):
+         resolve=(), lookup=resolve_test, protocols=None, addresses=None):
     """Read the host once through `client`; returns (result, problems, changed).
 
     problems: [{kind, msg}], kind one of engine, disk, resolve, reach, destructive, protocol, unplanned_server,
-    unplanned_kafka, image, port. `resolve` ({name, host, source}) are the names this host must resolve, each
-    looked up with `lookup`; a peer at a name that does not resolve is not dialled. `identity`
+    unplanned_kafka, image, port, address. `resolve` ({name, host, source}) are the names this host must resolve,
+    each looked up with `lookup`; a peer at a name that does not resolve is not dialled. `identity`
     ({container: {env: value}}) is what each existing container must hold; `protocols` ({container: {protocols,
-    setting, value}}) are the protocols each existing Kafka node's listeners must run on; `members` recognise the
-    cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port on this machine (used
-    only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers` ({to, address, port,
-    purpose}) from here."""
+    setting, value}}) are the protocols each existing Kafka node's listeners must run on; `addresses` ({address:
+    setting}) name where each planned address comes from, for an address that is not the host's; `members`
+    recognise the cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port
+    on this machine (used only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers`
+    ({to, address, port, purpose}) from here."""
     problems = []
     changed = False
     version = client.version()
@@ -517,6 +566,7 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
         if message:
             problems.append({"kind": "port", "msg": message})
     result["ports"] = checked
+    problems.extend({"kind": "address", "msg": m} for m in address_problems(checked, host, addresses))
 
     seen = []
     result["images"] = []

@@ -23,7 +23,8 @@ description:
     answer, an existing container holds data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
     the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
-    is taken by something else. The problems are also returned as data (RV(problems)).
+    is taken by something else or planned on an address that is not one of the host's. The problems are also
+    returned as data (RV(problems)).
   - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
     prefix C(lh-testbed/) are never pulled (no registry has them), nor images that come from image archives
     (O(images[].archive)).
@@ -50,6 +51,16 @@ options:
         modules' C(published_ports) form (C([bind:]host_port:container_port[/protocol])).
       - A port is free, held by that very container (a re-run), or taken; taken ports are problems.
       - Ports are tested with a bind on the managed host, when the engine runs there (a C(unix://) O(docker_host)).
+        A bind address that is not one of the host's own addresses is a problem of its own (kind C(address)), once
+        per address, naming where it comes from (O(addresses)) and the fix.
+    type: dict
+    default: {}
+  addresses:
+    description:
+      - Where each address of O(ports) other than C(0.0.0.0) comes from - each address mapped to the setting that
+        puts it there (the plan's C(addresses) of this host - C(littlehorse_bind_address),
+        C(littlehorse_cluster_address), C(ansible_host) or C(littlehorse_advertised_host)); named, with its fix, when
+        the address is not one of the host's.
     type: dict
     default: {}
   images:
@@ -259,7 +270,8 @@ networks:
 ports:
   description:
     - One entry per planned port. C(state) is C(free), C(ours) (held by its planned container), C(container)
-      (published by another container, C(held_by) names it) or C(process) (held by a process on the host).
+      (published by another container, C(held_by) names it), C(process) (held by a process on the host) or
+      C(address) (its bind address is not one of the host's addresses, so nothing can hold it there).
   returned: success
   type: list
   elements: dict
@@ -300,7 +312,7 @@ unplanned:
 problems:
   description:
     - Every problem found, each C({kind, msg}); kind is C(sdk), C(engine), C(disk), C(resolve), C(reach), C(destructive),
-      C(protocol), C(unplanned_server), C(unplanned_kafka), C(image) or C(port).
+      C(protocol), C(unplanned_server), C(unplanned_kafka), C(image), C(port) or C(address).
   returned: always
   type: list
   elements: dict
@@ -321,6 +333,7 @@ def main():
         host=dict(type="str"),
         containers=dict(type="list", elements="str", default=[]),
         ports=dict(type="dict", default={}),
+        addresses=dict(type="dict", default={}),
         images=dict(type="list", elements="dict", default=[], options=dict(
             image=dict(type="str", required=True),
             variable=dict(type="str", default="image"),
@@ -370,7 +383,8 @@ def main():
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
             min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
-            members=params["members"], resolve=params["resolve"], protocols=params["protocols"])
+            members=params["members"], resolve=params["resolve"], protocols=params["protocols"],
+            addresses=params["addresses"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

@@ -1,6 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bad inventories and bad host states against a running cluster: the harness.
+"""Bad inventories and bad host states against a running cluster: the end-to-end tier's harness (the cases are in
+cases.py; the plan tier, test_plan_tier.py, uses none of the fixtures here that touch the engine).
 
 The session deploys a small baseline cluster on the local engine (prefix lhbad, ports 35xxx: one
 Kafka node, two servers, no dashboard) with the real site.yml. Every case then runs the real
@@ -15,8 +16,9 @@ unix socket under build/badinput/ that answers the read-only calls of the prefli
 change and records it; the test asserts it saw no change.
 
 Everything this suite makes is named lhbad* (containers, volumes, the network; the foreign test
-container lhbadforeign); leftovers of an earlier run are removed at the start, and the baseline
-is removed at the end (containers, volumes and network of lhbad*, through the SDK).
+container lhbadforeign; the interface lhbad0 and the unreachable route of `testnet`); leftovers of an
+earlier run are removed at the start, and the baseline is removed at the end (containers, volumes and
+network of lhbad*, through the SDK).
 """
 import json
 import os
@@ -31,92 +33,12 @@ from http.server import BaseHTTPRequestHandler
 
 import docker
 import pytest
-import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, "build", "badinput")
+from cases import (BASELINE_CONTAINERS, BUILD, FOREIGN, HEALTH, HOME_ADDRESS, IDLE_IMAGE, KAFKA_IMAGE, OLD_SDK, PREFIX,
+                   PUBLIC, ROOT, SERVER_IMAGE, TESTNET_LINK, UNREACHABLE_ADDRESS, baseline, tier_counts,
+                   write_inventory)
+
 BIN = os.path.dirname(sys.executable)
-PREFIX = "lhbad"
-FOREIGN = PREFIX + "foreign"  # the foreign test container: made by the test, left out of the snapshots
-IDLE_IMAGE = "lh-testbed/debian:%s" % os.environ.get("DEBIAN_SUITE", "trixie")
-KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
-SERVER_IMAGE = "lh-testbed/lh-server:%s" % os.environ.get("LH_VERSION", "1.2.1")
-OLD_SDK = "docker==6.1.3"
-
-# The baseline's port layout (single engine, everything on 127.0.0.1; never 2024):
-#   lhbad-server-1  public 35023  health 35822  internal 35011 (not published)
-#   lhbad-server-2  public 35033  health 35832  internal 35021 (not published)
-#   lhbad-kafka-1   35092 / controller 35093 (not published)
-PUBLIC, INTERNAL, HEALTH, KAFKA, CONTROLLER = 35023, 35011, 35822, 35092, 35093
-BASELINE_CONTAINERS = ("lhbad-kafka-1", "lhbad-server-1", "lhbad-server-2")
-
-BASELINE_HOST = "lhbad1"
-
-BASE_VARS = {
-    "ansible_connection": "local",
-    "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-    "littlehorse_prefix": PREFIX,
-    "littlehorse_cluster_id": PREFIX,
-    "littlehorse_kafka_cluster_id": "bGhiYWRrYWZrYWNsdXN0ZQ",
-    "littlehorse_partitions": 6,
-    "littlehorse_single_engine": True,
-    "littlehorse_advertised_host": "127.0.0.1",
-    "littlehorse_bind_address": "127.0.0.1",
-    "littlehorse_server_count": 2,
-    "littlehorse_server_id_base": 0,
-    "littlehorse_kafka_node_id": 1,
-    "littlehorse_standby_replicas": 1,
-    "littlehorse_public_port_base": PUBLIC,
-    "littlehorse_internal_port_base": INTERNAL,
-    "littlehorse_health_port_base": HEALTH,
-    "littlehorse_kafka_port": KAFKA,
-    "littlehorse_kafka_controller_port": CONTROLLER,
-    "littlehorse_reserved_ports": [2024],
-    "kafka_image": KAFKA_IMAGE,
-    "server_image": SERVER_IMAGE,
-    # the test bed's servers: the serial collector and the client compiler only (less CPU on 2 cores)
-    "server_java_opts": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false",
-    "client_config_path": os.path.join(BUILD, "lhbad-client.properties"),
-    "client_config_prometheus_targets_path": os.path.join(BUILD, "lhbad-prometheus-targets.json"),
-}
-
-
-class Inventory(object):
-    """An inventory as data: the variables of all, each host's own variables, the groups."""
-
-    def __init__(self, variables, hosts, groups):
-        self.vars = dict(variables)
-        self.hosts = dict((name, dict(values)) for name, values in hosts.items())
-        self.groups = dict((group, list(members)) for group, members in groups.items())
-
-    def host(self, name):
-        return self.hosts.setdefault(name, {})
-
-    def render(self):
-        children = dict((group, {"hosts": dict((host, None) for host in members)})
-                        for group, members in self.groups.items())
-        data = {"all": {"vars": self.vars, "hosts": dict((name, values or None) for name, values in self.hosts.items()),
-                        "children": children}}
-        return yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
-
-
-def baseline():
-    """The baseline: the running cluster's own inventory."""
-    return Inventory(BASE_VARS, {BASELINE_HOST: {}}, {"kafka": [BASELINE_HOST], "littlehorse_servers": [BASELINE_HOST]})
-
-
-def multi(count=3, kafka=None):
-    """A cluster over several inventory hosts lhbad1..N (each ansible_connection local, at 203.0.113.N, an
-    address of TEST-NET-3 that nothing here uses): server ids 100*N+1, Kafka node id N on the first `kafka`
-    hosts (all by default), the baseline's ports. Plan refusals stop the run before any connection."""
-    variables = dict((k, v) for k, v in BASE_VARS.items() if k not in (
-        "littlehorse_single_engine", "littlehorse_advertised_host", "littlehorse_bind_address",
-        "littlehorse_server_count", "littlehorse_server_id_base", "littlehorse_kafka_node_id"))
-    names = ["%s%d" % (PREFIX, i) for i in range(1, count + 1)]
-    hosts = dict((name, {"ansible_host": "203.0.113.%d" % i, "littlehorse_server_id_base": 100 * i,
-                         "littlehorse_kafka_node_id": i}) for i, name in enumerate(names, 1))
-    kafka_hosts = names if kafka is None else names[:kafka]
-    return Inventory(variables, hosts, {"kafka": kafka_hosts, "littlehorse_servers": names})
 
 
 # ---- running site.yml
@@ -184,12 +106,6 @@ def run_playbook(playbook, inventory_path, *extra, timeout=900):
     return Run(command, proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started)
 
 
-def write_inventory(inventory, path):
-    with open(path, "w") as handle:
-        handle.write(inventory.render())
-    return path
-
-
 # ---- the engine, seen through the Docker SDK
 
 def ours(name):
@@ -237,22 +153,6 @@ def snapshot_difference(before, after):
 
 def docker_cli(*args, check=True):
     return subprocess.run(("docker",) + args, check=check, capture_output=True, text=True).stdout.strip()
-
-
-def local_address():
-    """This machine's own non-loopback IPv4 address (the source address of its default route; a UDP connect sends
-    nothing). Hosts placed there are dialled by the preflight's reach check without any packet leaving the machine."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        sock.connect(("203.0.113.1", 9))
-        address = sock.getsockname()[0]
-    except OSError:
-        address = None
-    finally:
-        sock.close()
-    if not address or address.startswith("127."):
-        address = docker_cli("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}", check=False)
-    return address or None
 
 
 def remove_ours(client):
@@ -377,6 +277,7 @@ TIMES = {}  # what the session took, printed at its end
 
 
 def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line("[bad-input] " + tier_counts())
     if TIMES:
         terminalreporter.write_line("[bad-input] baseline deploy %.0fs, cases %.0fs, baseline removal %.0fs" % (
             TIMES.get("deploy", 0), TIMES.get("cases", 0), TIMES.get("removal", 0)))
@@ -500,13 +401,62 @@ def fakes():
         fake.stop()
 
 
+def _ip(*args):
+    return subprocess.run(("ip",) + args, capture_output=True, text=True, check=False)
+
+
+def _remove_testnet():
+    """The test bed's interface and unreachable route, gone (each only if there: an earlier session's leftovers)."""
+    if _ip("route", "show", "type", "unreachable", UNREACHABLE_ADDRESS + "/32").stdout.strip():
+        _ip("route", "del", "unreachable", UNREACHABLE_ADDRESS + "/32")
+    if _ip("link", "show", "dev", TESTNET_LINK).returncode == 0:
+        _ip("link", "del", "dev", TESTNET_LINK)
+
+
+def _testnet_made():
+    """Why the addresses are not as the cases need them, or '' (`ip route get` only: nothing is sent)."""
+    home = _ip("route", "get", HOME_ADDRESS)
+    if home.returncode != 0 or not home.stdout.startswith("local "):
+        return "%s is not an address of this machine: %s" % (HOME_ADDRESS, (home.stdout + home.stderr).strip())
+    unreachable = _ip("route", "get", UNREACHABLE_ADDRESS)
+    if unreachable.returncode == 0 or "No route to host" not in unreachable.stderr:
+        return "%s is routed (%s), not refused by an unreachable route" % (
+            UNREACHABLE_ADDRESS, (unreachable.stdout + unreachable.stderr).strip())
+    return ""
+
+
 @pytest.fixture(scope="session")
-def local():
-    """This machine's own non-loopback address, for hosts the preflight's reach check dials."""
-    address = local_address()
-    if not address:
-        pytest.skip("this machine has no non-loopback IPv4 address to place a host at")
-    return address
+def testnet():
+    """The addresses of the cases whose hosts the preflight dials, made on this machine and removed at the end (even
+    when the session fails): HOME_ADDRESS on an interface of the test bed (TESTNET_LINK, a dummy interface, or a
+    bridge with no port where the kernel has no dummy driver: either way no packet leaves it), and an `unreachable`
+    route to UNREACHABLE_ADDRESS. Needs root (ip link, ip route). Yields {home, unreachable, link}."""
+    if os.geteuid() != 0:
+        pytest.fail("the cases that dial hosts need root: they add the interface %s and a route (ip link, ip route)"
+                    % TESTNET_LINK)
+    _remove_testnet()
+    for address in (HOME_ADDRESS, UNREACHABLE_ADDRESS):
+        taken = _ip("-o", "addr", "show", "to", address + "/32").stdout.strip()
+        if taken:
+            pytest.fail("%s is already an address of this machine (%s); the test bed makes it itself"
+                        % (address, taken))
+    try:
+        kind = "dummy"
+        if _ip("link", "add", TESTNET_LINK, "type", "dummy").returncode != 0:
+            kind = "bridge"  # no dummy driver (a container's kernel): a bridge without ports holds an address as well
+            made = _ip("link", "add", TESTNET_LINK, "type", "bridge")
+            assert made.returncode == 0, "ip link add %s: %s" % (TESTNET_LINK, made.stderr.strip())
+        _ip("link", "set", "dev", TESTNET_LINK, "addrgenmode", "none")  # no IPv6 link-local address either
+        for args in (("addr", "add", HOME_ADDRESS + "/32", "dev", TESTNET_LINK),
+                     ("link", "set", "dev", TESTNET_LINK, "up"),
+                     ("route", "add", "unreachable", UNREACHABLE_ADDRESS + "/32")):
+            done = _ip(*args)
+            assert done.returncode == 0, "ip %s: %s" % (" ".join(args), done.stderr.strip())
+        problem = _testnet_made()
+        assert not problem, problem
+        yield {"home": HOME_ADDRESS, "unreachable": UNREACHABLE_ADDRESS, "link": "%s (%s)" % (TESTNET_LINK, kind)}
+    finally:
+        _remove_testnet()
 
 
 @pytest.fixture(scope="session")

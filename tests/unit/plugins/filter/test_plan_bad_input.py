@@ -291,6 +291,25 @@ def test_one_engine_needs_no_reach_between_hosts():
     assert cluster_plan(groups, hostvars)["reach"] == {"local": []}
 
 
+# ---- where each address the ports are published on comes from (the preflight names it when the host lacks it)
+
+def test_each_published_address_names_the_setting_it_comes_from():
+    groups, hostvars = hosts(4, kafka=1)
+    hostvars["h2"]["littlehorse_bind_address"] = "10.0.0.2"  # every port of h2 there
+    hostvars["h3"]["littlehorse_cluster_address"] = "10.0.9.3"  # the internal port; the public ones on all addresses
+    hostvars["h4"] = {"littlehorse_advertised_host": "10.0.0.4", "littlehorse_server_id_base": 400}  # no ansible_host
+    assert cluster_plan(groups, hostvars)["addresses"] == {
+        "h1": {"10.0.0.1": "ansible_host"}, "h2": {"10.0.0.2": "littlehorse_bind_address"},
+        "h3": {"10.0.9.3": "littlehorse_cluster_address"}, "h4": {"10.0.0.4": "littlehorse_advertised_host"}}
+
+
+def test_one_engine_publishes_on_its_bind_address_alone():
+    assert cluster_plan(*one_host())["addresses"] == {"local": {"127.0.0.1": "littlehorse_bind_address"}}
+    groups, hostvars = one_host()
+    del hostvars["local"]["littlehorse_bind_address"]
+    assert cluster_plan(groups, hostvars)["addresses"] == {"local": {}}
+
+
 # ---- the names each host must resolve (the preflight looks them up on that host)
 
 def test_each_host_resolves_its_own_advertised_name_and_the_names_it_dials_each_once_with_their_source():

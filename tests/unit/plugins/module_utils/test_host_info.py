@@ -8,8 +8,9 @@ import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
-    binds_overlap, classify_port, disk_free, disk_problem, engine_problem, local_engine_path, look, planned_ports,
-    port_holders, port_problem, reach_test, resolve_names, resolve_problem, resolve_test, sdk_problem, version_tuple)
+    NOT_AN_ADDRESS_HERE, address_problems, binds_overlap, classify_port, disk_free, disk_problem,
+    engine_problem, local_engine_path, look, planned_ports, port_holders, port_problem, reach_test, resolve_names,
+    resolve_problem, resolve_test, sdk_problem, version_tuple)
 
 
 class NotFound(Exception):
@@ -141,6 +142,62 @@ def test_a_port_is_free_ours_or_taken(holders, bind_error, state):
     assert (problem is not None) is (state in ("container", "process"))
     if problem:
         assert "host h1: port 2023/tcp" in problem and "planned for c" in problem and "littlehorse_" in problem
+
+
+def test_an_address_that_is_not_the_hosts_is_no_port_held_by_a_process():
+    """A bind that says EADDRNOTAVAIL: nothing holds the port, the address is wrong (its own message, not a port's)."""
+    port = classify_port({"container": "c", "bind": "192.0.2.77", "port": 2023, "protocol": "tcp"}, [],
+                         NOT_AN_ADDRESS_HERE)
+    assert port["state"] == "address" and port["held_by"] is None
+    assert port_problem(port, "h1") is None
+    assert NOT_AN_ADDRESS_HERE == "Cannot assign requested address"
+
+
+ADDRESS_PORTS = [{"container": "lh-server-1", "bind": "192.0.2.7", "port": 2023, "protocol": "tcp", "state": "address"},
+                 {"container": "lh-server-1", "bind": "192.0.2.7", "port": 1822, "protocol": "tcp", "state": "address"},
+                 {"container": "lh-server-1", "bind": "192.0.2.8", "port": 2011, "protocol": "tcp", "state": "address"},
+                 {"container": "lh-kafka-1", "bind": "192.0.2.8", "port": 9092, "protocol": "tcp", "state": "address"},
+                 {"container": "lh-server-2", "bind": "127.0.0.1", "port": 2033, "protocol": "tcp", "state": "free"}]
+
+
+def test_an_address_that_is_not_the_hosts_names_the_host_the_setting_the_ports_and_the_fix():
+    problems = address_problems(ADDRESS_PORTS, "h1", {"192.0.2.7": "littlehorse_bind_address",
+                                                      "192.0.2.8": "ansible_host"})
+    assert problems == [
+        "host h1: littlehorse_bind_address 192.0.2.7 is not an address of h1 (Cannot assign requested address), so "
+        "the ports planned there cannot be published: 2023/tcp (lh-server-1), 1822/tcp (lh-server-1). Set "
+        "littlehorse_bind_address to one of h1's own IPv4 addresses, or leave it unset to publish on all addresses "
+        "(0.0.0.0).",
+        "host h1: 192.0.2.8 (from ansible_host: the address the other hosts reach h1 at, where the ports only they use "
+        "are published) is not an address of h1 (Cannot assign requested address), so the ports planned there cannot "
+        "be published: 2011/tcp (lh-server-1), 9092/tcp (lh-kafka-1). Set ansible_host to an IPv4 address of h1 "
+        "itself; or, when the other hosts reach h1 at an address it does not have (NAT), set "
+        "littlehorse_cluster_address to 0.0.0.0 (every address of h1) and keep ansible_host."]
+
+
+def test_an_address_of_littlehorse_cluster_address_or_of_no_known_setting():
+    cluster, unknown = address_problems(ADDRESS_PORTS, "h2", {"192.0.2.7": "littlehorse_cluster_address"})
+    assert cluster.startswith("host h2: littlehorse_cluster_address 192.0.2.7 is not an address of h2 (")
+    assert cluster.endswith("Set littlehorse_cluster_address to h2's own IPv4 address that the other hosts reach, or "
+                            "to 0.0.0.0 to publish them on every address.")
+    assert unknown.startswith("host h2: 192.0.2.8, where the plan publishes ports, is not an address of h2 (")
+    assert unknown.endswith("(littlehorse_bind_address, littlehorse_cluster_address, or ansible_host / "
+                            "littlehorse_advertised_host) to an IPv4 address of h2 itself.")
+    assert address_problems(ADDRESS_PORTS[4:], "h2", {}) == []
+
+
+def test_one_look_reports_an_address_that_is_not_the_hosts_once_and_a_held_port_as_held():
+    def bind(address, port, protocol):
+        return NOT_AN_ADDRESS_HERE if address == "192.0.2.7" else ("Address already in use" if port == 2033 else "")
+    result, problems, dummy = look(
+        FakeClient(), "h1", ports={"c1": ["192.0.2.7:2023:2023", "192.0.2.7:1822:1822"], "c2": ["2033:2033"]},
+        bind=bind, addresses={"192.0.2.7": "littlehorse_bind_address"})
+    assert [p["kind"] for p in problems] == ["port", "address"]
+    assert "held by a process on the host (Address already in use)" in problems[0]["msg"]
+    assert problems[1]["msg"].startswith("host h1: littlehorse_bind_address 192.0.2.7 is not an address of h1")
+    assert "1822/tcp (c1), 2023/tcp (c1)" in problems[1]["msg"]
+    states = [(p["port"], p["state"]) for p in result["ports"]]
+    assert states == [(1822, "address"), (2023, "address"), (2033, "process")]
 
 
 def test_only_a_unix_socket_is_a_local_engine():
