@@ -57,7 +57,7 @@ test: venv collection ## run every test: the engine-free gate first, then smoke,
 	tests/run-all.sh
 
 test-fast: venv collection ## the engine-free gate alone: unit, the bad-input plan tier, lint, sanity
-	@$(MAKE) --no-print-directory test-unit test-bad-input-plan lint sanity
+	tests/run-all.sh --gate-only
 
 test-unit: venv collection ## unit tests
 	$(BIN)/pytest -q tests/unit
