@@ -62,6 +62,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._health import
     caught_up, describe, server_health, wait_servers)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import (  # noqa: E402
     TERMINAL_FAILURES, start_runs, wait_runs)
+import littlehorse.worker  # noqa: E402
 from littlehorse.model import LHStatus, RunWfRequest, VariableValue, WfRunId  # noqa: E402
 
 TASK_RETRIES = 5
@@ -593,6 +594,12 @@ def cmd_underload(args):
     load = SteadyLoad(config, wf, args.rate, args.min_runs, watch.add)
     watched = [name for name in args.watch.split(",") if name]
     events = EngineEvents(args.engines.split(","), time.time()) if watched else None
+    # The Python client's task worker asks the cluster for its servers every 60 s and only then opens a
+    # poll stream again to a server that was re-created: the tasks of that server's partitions wait until
+    # then (40 s of waiting after the upgrade's last server, in a trial). The drill's worker asks every
+    # --worker-heartbeat seconds, so the runs end as soon as the cluster serves them; every accepted run
+    # must complete all the same.
+    littlehorse.worker.HEARTBEAT_INTERVAL_SECONDS = args.worker_heartbeat
     with Worker(client_config(*split(args.bootstrap)), task):
         watch.start()
         load.start()
@@ -808,9 +815,9 @@ def main():
     p.add_argument("--victim-containers", required=True)
     p.add_argument("--victim-host", type=int, required=True)
     # 120 runs at 4/s is a 30 s schedule. The host goes down after 20 runs (5 s in, runs in flight),
-    # and the failover takes 20-30 s here (the servers' and Kafka's session timeouts): the schedule
-    # has run out by the time the cluster serves again, so the other ~100 runs are sent from then
-    # on, one after the other, all while host2 is down. A longer schedule adds only more of the same.
+    # and the failover takes 15-30 s here (the servers' and Kafka's session timeouts): the schedule
+    # has all but run out by the time the cluster serves again, so the other ~100 runs are sent from
+    # then on, one after the other, all while host2 is down. A longer schedule adds only more of that.
     p.add_argument("--runs", type=int, default=120)
     p.add_argument("--rate", type=float, default=4.0)
     p.add_argument("--kill-after", type=int, default=20)
@@ -843,6 +850,8 @@ def main():
     p.add_argument("--timeout", type=int, default=600)
     p.add_argument("--log", help="the operation's output (default: underload-NAME.log in the ephemeral folder)")
     p.add_argument("--engines", default="", help="the engines of --watch: SOCK,...")
+    p.add_argument("--worker-heartbeat", type=int, default=5,
+                   help="seconds between the task worker's requests for its servers (the client's own: 60)")
     p.add_argument("--watch", default="", help="containers the operation takes down one at a time: C1,C2,...")
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p = sub.add_parser("rolling")
