@@ -5,10 +5,11 @@
     drills.py assign  --bootstrap ADDR:PORT --expect A:P,B:P,... [--runs 30]
         a worker that bootstraps from ADDR:PORT is assigned exactly the expected servers; runs complete
     drills.py outage  --bootstrap ADDR:PORT --victim-engine SOCK --victim-containers C1,C2 --victim-host N
-        while >= 200 runs are submitted, simulated host N goes down as a whole: its containers are
+        while --runs runs are submitted, simulated host N goes down as a whole: its containers are
         killed with SIGKILL, then its engine is stopped (tests/hosts/engine.sh N stop). Every run the
-        client was told was accepted must complete; refused ones are retried until accepted. Prints
-        the unavailability window, the refused requests and the retried runs.
+        client was told was accepted must complete; refused ones are retried until accepted; at
+        least --after-runs of them must be accepted after the failover, with the host's engine
+        stopped. Prints the unavailability window, the refused requests and the retried runs.
     drills.py settle  --health A:P,B:P,...
         every server's /status says RUNNING with no active restorations
     drills.py lb      --lb ADDR:PORT --kill-engine SOCK --kill-container C --expect A:P,B:P
@@ -17,12 +18,23 @@
     drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...] [--allow-removed C,...]
         record every container's start time on the engines, or compare with a record: nothing that
         existed was restarted; exactly the named containers are new, or gone
-    drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5] -- ARGV...
+    drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5]
+                        [--engines SOCK,... --watch C1,C2,...] -- ARGV...
         a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
         submits workflow runs at a steady rate (a refused RunWf is retried with the same run id) until
         ARGV ended and at least --min-runs runs were accepted; then every accepted run must COMPLETE.
         Prints the operation's duration and exit code, the runs submitted, completed and lost (ERROR),
         the refused requests and the longest stall; fails when ARGV failed or a run did not complete.
+        With --watch: each named container must go down (SIGTERM) and start again during ARGV, never
+        two at once (the engines' events); prints, for each, the runs accepted while it was down and
+        those in flight when it went down.
+    drills.py rolling --name OP --engines SOCK,... --servers C1=ADDR:HEALTHPORT,... -- ARGV...
+        a one-at-a-time change of the servers (e.g. playbooks/restart.yml), without load: while ARGV
+        runs, every server's health is read once a second and the engines' events are recorded. Each
+        server must go down (SIGTERM) and start again exactly once, never two at once, and before each
+        went down - and before ARGV ended - a reading must show every server caught up (ready, core
+        RUNNING, no restorations) after the one before it had started again: the rolling gate, seen
+        from outside. Prints each server's time down and how long it took to catch up.
     drills.py images  --engines SOCK,... --expect C1,C2=IMAGE [--expect ...] [--restarted-since FILE]
         each named container runs IMAGE (the engine's current image id of that name), and with a
         record of `started --out`, was started again since
@@ -47,9 +59,10 @@ PROJECT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(PROJECT, "tests"))
 from lhtest.workflow import Worker, client_config, register  # noqa: E402
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402
-    describe, server_health, wait_servers)
+    caught_up, describe, server_health, wait_servers)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import (  # noqa: E402
     TERMINAL_FAILURES, start_runs, wait_runs)
+import littlehorse.worker  # noqa: E402
 from littlehorse.model import LHStatus, RunWfRequest, VariableValue, WfRunId  # noqa: E402
 
 TASK_RETRIES = 5
@@ -173,27 +186,43 @@ def cmd_outage(args):
         down["killed_at"] = t
         subprocess.run([os.path.join(PROJECT, "tests", "hosts", "engine.sh"), str(args.victim_host), "stop"],
                        check=True)
+        down["stopped_at"] = time.monotonic()
         say("host %s down: %s killed (SIGKILL), engine stopped, in %.1fs"
             % (args.victim_host, args.victim_containers, time.monotonic() - t))
 
+    taking_down = threading.Thread(target=take_host_down, daemon=True)
+
     def on_submitted(index):
         if index == args.kill_after:
-            threading.Thread(target=take_host_down, daemon=True).start()
+            taking_down.start()
 
     with Worker(client_config(*split(args.bootstrap)), task):
         load = Load(config, wf, args.runs, args.rate, args.stall)
         load.run(on_submitted)
+        if taking_down.ident is not None:  # started
+            taking_down.join(timeout=120)
         figures = load.figures()
         t = time.monotonic()
         complete(config, [a[0] for a in load.accepted], args.timeout)
         figures["all_completed_s_after_submission"] = round(time.monotonic() - t, 1)
     figures["accepted_and_completed"] = len(load.accepted)
+    # The host must have gone down (its containers killed and its engine stopped, the thread above),
+    # and the cluster must have served after the failover: the runs accepted after the last refused
+    # request and after the engine stopped, all of them completed above.
+    assert "stopped_at" in down, "host %s was not taken down (see the error above)" % args.victim_host
+    refused = [a[1] for a in load.attempts if not a[2].startswith("ok")]
+    served_from = max([down["stopped_at"] - load.started] + refused)
+    after = [a for a in load.accepted if a[1] > served_from]
+    figures["host_down_at_s"] = round(down["killed_at"] - load.started, 1)
+    figures["accepted_after_failover"] = len(after)
     say("outage drill: %s" % json.dumps(figures, sort_keys=True))
     values = (figures["unavailability_window_s"], args.stall, figures["refused_requests"], figures["retried_runs"],
-              figures["submitted"], figures["accepted_and_completed"])
+              figures["submitted"], figures["accepted_and_completed"], len(after), args.victim_host)
     say("unavailability window %.1fs (first to last refused or >%.0fs request); %d refused requests; %d runs "
-        "retried; %d accepted, %d completed" % values)
-    assert figures["submitted"] >= 200, figures
+        "retried; %d accepted, %d completed; %d of them accepted after the failover, with host %d down" % values)
+    assert figures["submitted"] == args.runs, figures
+    assert len(after) >= args.after_runs, "only %d runs were accepted after the failover with host %d down, " \
+        "fewer than %d: %s" % (len(after), args.victim_host, args.after_runs, figures)
 
 
 def cmd_settle(args):
@@ -256,7 +285,8 @@ def cmd_started(args):
                                       ("removed", sorted(k for k in before if k not in now), args.allow_removed)):
         allowed = set(filter(None, allowed_list.split(",")))
         found = {k.split(" ", 1)[1] for k in names}
-        assert found == allowed, "expected %s containers: %s; found: %s" % (kind, sorted(allowed) or "none", sorted(found) or "none")
+        assert found == allowed, "expected %s containers: %s; found: %s" % (
+            kind, sorted(allowed) or "none", sorted(found) or "none")
     kept = [k for k in before if k in now]
     say("none of the %d containers kept was restarted; new: %s; removed: %s"
         % (len(kept), args.allow_new or "none", args.allow_removed or "none"))
@@ -285,7 +315,8 @@ class SteadyLoad(object):
         self.requests = 0
         self.refused = {}           # gRPC code -> refused requests
         self.retried_runs = 0
-        self.longest_wait = (0.0, None, None)   # (seconds from the first try to acceptance, run id, wall time of the try)
+        # (seconds from the first try to acceptance, run id, wall time of the try)
+        self.longest_wait = (0.0, None, None)
         self.refused_at = []        # wall time of each refused request
         self.error = None
         self.span = [None, None]    # wall times of the first request and of the last acceptance
@@ -445,27 +476,136 @@ def longest_stall(accepted_at, ended, window):
     return best
 
 
-def cmd_underload(args):
+def operation_command(args, what):
     command = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
     if not command:
-        raise SystemExit("underload: give the operation's command after --")
+        raise SystemExit("%s: give the operation's command after --" % what)
+    return command
+
+
+def operation_log(args, what):
+    return args.log or os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"),
+                                    "%s-%s.log" % (what, args.name))
+
+
+def run_operation(command, log_path):
+    """Run the operation's command; its output, without colours (molecule forces them on), goes to
+    log_path, each line with the seconds since it started. Returns (exit code, began, finished), wall times."""
+    began = time.time()
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   errors="replace")
+        for line in process.stdout:
+            log.write("[%6.1fs] %s" % (time.time() - began, re.sub("\x1b\\[[0-9;]*m", "", line)))
+        rc = process.wait()
+    return rc, began, time.time()
+
+
+def operation_outcome(name, command, rc, log_path, problems):
+    """The operation's recap lines, or its last lines and a problem when it failed."""
+    if rc != 0:
+        with open(log_path) as log:
+            tail = log.read().splitlines()[-60:]
+        print("\n".join(["--- last lines of %s (%s)" % (log_path, " ".join(command))] + tail), flush=True)
+        problems.append("the operation %s failed (exit code %d; its output: %s)" % (name, rc, log_path))
+        return
+    with open(log_path) as log:
+        recap = [line.split("] ", 1)[-1] for line in log.read().splitlines() if re.search(r"\] \S+\s+: ok=", line)]
+    for line in recap:
+        say("%s recap: %s" % (name, " ".join(line.split())))
+
+
+class EngineEvents(object):
+    """The kill, die and start events of the containers on several engines, from `since` (wall time)
+    until stop(), streamed as they happen: (wall time, engine, container name, action, signal)."""
+
+    def __init__(self, engines, since):
+        self.since = since
+        self.lock = threading.Lock()
+        self.events = []
+        self.errors = []
+        self.streams = []
+        self._stopped = threading.Event()
+        for url in engines:
+            api = docker.APIClient(base_url=url)
+            stream = api.events(since=int(since), decode=True,
+                                filters={"type": "container", "event": ["kill", "die", "start"]})
+            self.streams.append(stream)
+            threading.Thread(target=self._read, args=(url, stream), daemon=True).start()
+
+    def _read(self, url, stream):
+        try:
+            for event in stream:
+                when = event["timeNano"] / 1e9 if event.get("timeNano") else float(event.get("time", 0))
+                attributes = (event.get("Actor") or {}).get("Attributes") or {}
+                if when >= self.since:
+                    with self.lock:
+                        self.events.append((when, url, attributes.get("name"),
+                                            event.get("Action") or event.get("status"), attributes.get("signal")))
+        except Exception as err:  # pylint: disable=broad-except  # closed by stop(), or the engine went away
+            if not self._stopped.is_set():
+                self.errors.append("%s: %s" % (url, err))
+
+    def stop(self):
+        time.sleep(1.0)  # the engines' last events of the operation
+        self._stopped.set()
+        for stream in self.streams:
+            try:
+                stream.close()
+            except Exception:  # pylint: disable=broad-except
+                pass
+        with self.lock:
+            return sorted(self.events)
+
+
+def down_windows(events, names):
+    """Each named container's times down: (went down, started again) - from the first kill (the
+    SIGTERM of a stop or restart) to the next start - and those still down at the end. A start
+    with no kill before it (a crash the engine restarted) has None as its first time."""
+    windows = dict((name, []) for name in names)
+    down = {}
+    for when, dummy, name, action, dummy2 in events:
+        if name not in windows:
+            continue
+        if action == "kill":
+            down.setdefault(name, when)
+        elif action == "start":
+            windows[name].append((down.pop(name, None), when))
+    return windows, down
+
+
+def one_at_a_time(windows, still_down):
+    """Problems: a container that did not go down and start again, and two down at once."""
+    problems = ["%s did not go down and start again" % name for name, pairs in sorted(windows.items())
+                if not pairs and name not in still_down]
+    problems += ["%s started without being stopped first" % name for name, pairs in sorted(windows.items())
+                 if any(kill is None for kill, dummy in pairs)]
+    problems += ["%s was not started again" % name for name in sorted(still_down)]
+    spans = sorted((kill, start, name) for name, pairs in windows.items() for kill, start in pairs if kill is not None)
+    problems += ["%s went down while %s was still down" % (b[2], a[2]) for a, b in zip(spans, spans[1:]) if b[0] < a[1]]
+    return problems, spans
+
+
+def cmd_underload(args):
+    command = operation_command(args, "underload")
     config, task, wf = setup(args.bootstrap)
-    log_path = args.log or os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"),
-                                        "underload-%s.log" % args.name)
+    log_path = operation_log(args, "underload")
     watch = RunWatch(client_config(*split(args.bootstrap)))
     load = SteadyLoad(config, wf, args.rate, args.min_runs, watch.add)
+    watched = [name for name in args.watch.split(",") if name]
+    events = EngineEvents(args.engines.split(","), time.time()) if watched else None
+    # The Python client's task worker asks the cluster for its servers every 60 s and only then opens a
+    # poll stream again to a server that was re-created: the tasks of that server's partitions wait until
+    # then (40 s of waiting after the upgrade's last server, in a trial). The drill's worker asks every
+    # --worker-heartbeat seconds, so the runs end as soon as the cluster serves them; every accepted run
+    # must complete all the same.
+    littlehorse.worker.HEARTBEAT_INTERVAL_SECONDS = args.worker_heartbeat
     with Worker(client_config(*split(args.bootstrap)), task):
         watch.start()
         load.start()
         time.sleep(args.lead)  # the load runs before the operation starts
-        began = time.time()
-        with open(log_path, "w") as log:  # each line with the seconds since the operation started
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                       errors="replace")
-            for line in process.stdout:  # without colours (molecule forces them on)
-                log.write("[%6.1fs] %s" % (time.time() - began, re.sub("\x1b\\[[0-9;]*m", "", line)))
-            rc = process.wait()
-        finished = time.time()
+        rc, began, finished = run_operation(command, log_path)
+        recorded = events.stop() if events is not None else None
         load.stop()
         load.thread.join(timeout=args.timeout)
         waited = time.monotonic()
@@ -497,23 +637,18 @@ def cmd_underload(args):
         "submitted_per_s": round(len(accepted_at) / max(1e-9, (load.span[1] or 0) - (load.span[0] or 0)), 2),
     }
     say("underload %s: %s" % (args.name, json.dumps(figures, sort_keys=True)))
-    say("%s under load: operation %.1fs, exit code %d; %d runs submitted (%.1f/s), %d completed, %d lost (ERROR), %d stuck; "
-        "%d refused requests (%s), %d runs retried; longest stall %.1fs (no run completed while runs were "
-        "outstanding, %.0fs into the operation), longest submission wait %.2fs (%.0fs into it); all ended %.1fs after the operation"
-        % (args.name, finished - began, rc, len(accepted_at), figures["submitted_per_s"], completed, len(lost), len(stuck),
+    say("%s under load: operation %.1fs, exit code %d; %d runs submitted (%.1f/s), %d completed, %d lost (ERROR), "
+        "%d stuck; %d refused requests (%s), %d runs retried; longest stall %.1fs (no run completed while runs were "
+        "outstanding, %.0fs into the operation), longest submission wait %.2fs (%.0fs into it); all ended %.1fs after "
+        "the operation"
+        % (args.name, finished - began, rc, len(accepted_at), figures["submitted_per_s"], completed, len(lost),
+           len(stuck),
            figures["refused_requests"], ", ".join("%s %d" % kv for kv in sorted(load.refused.items())) or "none",
            load.retried_runs, stall, stall_at - began, wait, wait_at, drained))
     problems = []
-    if rc != 0:
-        with open(log_path) as log:
-            tail = log.read().splitlines()[-60:]
-        print("\n".join(["--- last lines of %s (%s)" % (log_path, " ".join(command))] + tail), flush=True)
-        problems.append("the operation %s failed (exit code %d; its output: %s)" % (args.name, rc, log_path))
-    else:
-        with open(log_path) as log:
-            recap = [line.split("] ", 1)[-1] for line in log.read().splitlines() if re.search(r"\] \S+\s+: ok=", line)]
-        for line in recap:
-            say("%s recap: %s" % (args.name, " ".join(line.split())))
+    operation_outcome(args.name, command, rc, log_path, problems)
+    if events is not None:
+        problems.extend(watched_windows(args.name, recorded, events.errors, watched, began, accepted_at, ended))
     if load.error is not None:
         problems.append("the load stopped: %s" % load.error)
     if len(accepted_at) < args.min_runs:
@@ -526,6 +661,108 @@ def cmd_underload(args):
                         % (len(stuck), args.timeout, ", ".join(stuck[:20])))
     if problems:
         raise SystemExit("%s under load: %s" % (args.name, "; ".join(problems)))
+
+
+def watched_windows(name, recorded, errors, watched, began, accepted_at, ended):
+    """The operation took each watched container down and up again, one at a time; for each, the
+    runs accepted while it was down and those in flight (accepted, not ended) when it went down."""
+    windows, still_down = down_windows(recorded, watched)
+    problems, spans = one_at_a_time(windows, still_down)
+    problems += ["the engines' events could not be read: %s" % "; ".join(errors)] if errors else []
+    for kill, start, container in spans:
+        meanwhile = sum(1 for when in accepted_at.values() if kill <= when <= start)
+        in_flight = sum(1 for run_id, when in accepted_at.items()
+                        if when <= kill and (run_id not in ended or ended[run_id][1] > kill))
+        say("%s: %s down %.1fs (%.0fs into the operation): %d runs accepted meanwhile, %d in flight when it went down"
+            % (name, container, start - kill, kill - began, meanwhile, in_flight))
+    return problems
+
+
+class HealthWatch(object):
+    """Reads every server's health once a second, in a thread, until stop(): each reading is
+    (began, ended, {server: caught up}), wall times."""
+
+    def __init__(self, servers):
+        self.servers = servers          # name -> (host, health port)
+        self.readings = []
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(servers))
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _caught_up(self, name):
+        try:
+            return caught_up(server_health(*self.servers[name], timeout=2))
+        except Exception:  # pylint: disable=broad-except  # no answer: not caught up
+            return False
+
+    def _run(self):
+        names = sorted(self.servers)
+        while not self._stop.is_set():
+            began = time.time()
+            states = dict(zip(names, self.pool.map(self._caught_up, names)))
+            self.readings.append((began, time.time(), states))
+            self._stop.wait(max(0.0, 1.0 - (time.time() - began)))
+
+    def start(self):
+        self.thread.start()
+        deadline = time.time() + 30
+        while not self.readings and time.time() < deadline:
+            time.sleep(0.2)
+
+    def stop(self):
+        self._stop.set()
+        self.thread.join(timeout=30)
+        self.pool.shutdown(wait=False)
+        return list(self.readings)
+
+
+def cmd_rolling(args):
+    command = operation_command(args, "rolling")
+    servers = dict((item.split("=", 1)[0], split(item.split("=", 1)[1])) for item in args.servers.split(","))
+    names = sorted(servers)
+    log_path = operation_log(args, "rolling")
+    events = EngineEvents(args.engines.split(","), time.time())
+    health = HealthWatch(servers)
+    health.start()
+    rc, began, finished = run_operation(command, log_path)
+    readings = health.stop()
+    windows, still_down = down_windows(events.stop(), names)
+    problems = []
+    operation_outcome(args.name, command, rc, log_path, problems)
+    problems += ["the engines' events could not be read: %s" % "; ".join(events.errors)] if events.errors else []
+    problems += ["%s went down and started again %d times, expected once" % (name, len(windows[name]))
+                 for name in names if len(windows[name]) > 1]
+    overlaps, spans = one_at_a_time(windows, still_down)
+    problems += overlaps
+
+    def all_caught_up(after, before):
+        return [r for r in readings if r[0] >= after and r[1] <= before and all(r[2].values())]
+
+    # The gate, seen from outside: after the one before it had started again (for the first: since
+    # the operation began), a reading showed every server caught up before this one went down.
+    previous = began
+    for kill, start, name in spans:
+        gate = all_caught_up(previous, kill)
+        back = [r[0] for r in readings if r[0] >= start and r[2][name]]
+        if not gate:
+            problems.append("%s went down %.1fs into the operation with no reading of every server caught up "
+                            "since %.1fs" % (name, kill - began, previous - began))
+        say("%s: %s down %.1fs (SIGTERM %.0fs into it, started again %.0fs), caught up %s after its start; before "
+            "it went down %d readings showed every server caught up" % (
+                args.name, name, start - kill, kill - began, start - began,
+                "%.1fs" % (back[0] - start) if back else "never", len(gate)))
+        previous = start
+    final = all_caught_up(previous, finished)
+    if spans and not final:
+        problems.append("no reading of every server caught up between the last start (%.1fs) and the end of the "
+                        "operation (%.1fs)" % (previous - began, finished - began))
+    say("%s without load: operation %.1fs, exit code %d; %d servers went down and started again; one at a time, "
+        "each after every server was caught up: %s; %d readings of every server's health, %d of them showing every "
+        "server caught up after the last one started again" % (
+            args.name, finished - began, rc, len(spans), "no (below)" if problems else "yes", len(readings),
+            len(final)))
+    if problems:
+        raise SystemExit("%s: %s" % (args.name, "; ".join(problems)))
 
 
 def cmd_images(args):
@@ -577,9 +814,15 @@ def main():
     p.add_argument("--victim-engine", required=True)
     p.add_argument("--victim-containers", required=True)
     p.add_argument("--victim-host", type=int, required=True)
-    p.add_argument("--runs", type=int, default=240)
+    # 120 runs at 4/s is a 30 s schedule. The host goes down after 20 runs (5 s in, runs in flight),
+    # and the failover takes 15-30 s here (the servers' and Kafka's session timeouts): the schedule
+    # has all but run out by the time the cluster serves again, so the other ~100 runs are sent from
+    # then on, one after the other, all while host2 is down. A longer schedule adds only more of that.
+    p.add_argument("--runs", type=int, default=120)
     p.add_argument("--rate", type=float, default=4.0)
-    p.add_argument("--kill-after", type=int, default=40)
+    p.add_argument("--kill-after", type=int, default=20)
+    # served after the failover: 10 s of the rate's runs at least (about 100 are, above)
+    p.add_argument("--after-runs", type=int, default=40)
     p.add_argument("--stall", type=float, default=2.0)
     p.add_argument("--timeout", type=int, default=600)
     p = sub.add_parser("settle")
@@ -606,6 +849,16 @@ def main():
     p.add_argument("--lead", type=float, default=3.0, help="seconds of load before the operation starts")
     p.add_argument("--timeout", type=int, default=600)
     p.add_argument("--log", help="the operation's output (default: underload-NAME.log in the ephemeral folder)")
+    p.add_argument("--engines", default="", help="the engines of --watch: SOCK,...")
+    p.add_argument("--worker-heartbeat", type=int, default=5,
+                   help="seconds between the task worker's requests for its servers (the client's own: 60)")
+    p.add_argument("--watch", default="", help="containers the operation takes down one at a time: C1,C2,...")
+    p.add_argument("argv", nargs=argparse.REMAINDER)
+    p = sub.add_parser("rolling")
+    p.add_argument("--name", required=True, help="the operation's name in the figures")
+    p.add_argument("--engines", required=True)
+    p.add_argument("--servers", required=True, help="C1=ADDR:HEALTHPORT,...")
+    p.add_argument("--log", help="the operation's output (default: rolling-NAME.log in the ephemeral folder)")
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p = sub.add_parser("images")
     p.add_argument("--engines", required=True)
