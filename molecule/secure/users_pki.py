@@ -7,7 +7,9 @@ nothing of the collection): a CA, and a certificate it signs for one host's Litt
 
 FOLDER (made 0700) gets ca.crt and ca.key, kept when they are there, and NAME.crt and NAME.key, issued anew on
 every call (a user's renewal: a new key, the same names), for server and client use (serverAuth and clientAuth:
-the servers present it on the internal port's mutual TLS too). Keys are 0600. Prints one '[pki]' line with the
+the servers present it on the internal port's mutual TLS too), with the key identifiers that the usual tools add
+(Subject and Authority Key Identifier: a strict verifier, such as Python's default since 3.13, refuses a certificate
+without the Authority Key Identifier). Keys are 0600. Prints one '[pki]' line with the
 new certificate's SHA-256 fingerprint.
 """
 import argparse
@@ -49,6 +51,7 @@ def the_ca(folder, now):
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
                                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
                                          crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256()))
     write(key_path, key_pem(key), 0o600)
     write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
@@ -77,6 +80,8 @@ def main():
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
                            critical=False)
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256()))
     write(os.path.join(args.folder, args.server + ".key"), key_pem(key), 0o600)
     write(os.path.join(args.folder, args.server + ".crt"), cert.public_bytes(serialization.Encoding.PEM), 0o644)

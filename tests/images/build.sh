@@ -110,7 +110,7 @@ build_haproxy() {
   build_image "$NAMESPACE/haproxy:$HAPROXY_VERSION" haproxy "" --build-arg "HAPROXY_VERSION=$HAPROXY_VERSION"
 }
 
-# Keycloak, the OAuth identity provider of the test bed (Molecule default), from Maven Central's
+# Keycloak, the OAuth identity provider of the test bed (Molecule secure), from Maven Central's
 # keycloak-quarkus-dist tarball (downloaded once into the cache), on the JRE 21 image.
 build_keycloak() {
   local dist=$CACHE/keycloak-$KEYCLOAK_VERSION
