@@ -7,7 +7,9 @@ site.yml under a prefix and ports of its own (lhheal, 44xxx on 127.0.0.1; never 
 task worker runs and workflow runs are being submitted, SIGKILLs containers (`docker kill`):
 - two of the three servers;
 - the Kafka node together with two servers.
-- every container of the host, as its engine's restart leaves them (all exited).
+- every container of the host, as its engine's restart leaves them (all exited);
+- two servers again, then playbooks/restart.yml instead of site.yml: the killed ones start first, together,
+  and only the Kafka node and the server that ran are restarted, the server behind the gates.
 Each time `site.yml` alone must succeed (a run that starts one server and waits for the other, which it
 has yet to start, fails after server_wait_timeout whatever it is), start the killed
 containers again (the same containers: their settings did not change), leave the server that kept
@@ -92,14 +94,14 @@ def inventory():
                                  "littlehorse_servers": {"hosts": {"lhheal1": None}}}}}
 
 
-def site(inventory_path, *extra, timeout=900):
-    """ansible-playbook site.yml; (returncode, output, seconds)."""
+def site(inventory_path, *extra, timeout=900, playbook="site.yml"):
+    """ansible-playbook site.yml (or another playbook); (returncode, output, seconds)."""
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
                ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_FORCE_COLOR="0", PATH=BIN + os.pathsep + os.environ.get("PATH", ""), PYTHONUNBUFFERED="1")
     env.pop("ANSIBLE_INVENTORY", None)
     started = time.monotonic()
-    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", inventory_path, os.path.join(ROOT, "site.yml")]
+    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", inventory_path, os.path.join(ROOT, playbook)]
                           + list(extra), cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     seconds = time.monotonic() - started
     output = proc.stdout + proc.stderr
@@ -201,8 +203,9 @@ def cluster():
         remove_ours()
 
 
-def kill_under_load(cluster_path, victims):
-    """Runs submitted while `victims` are SIGKILLed, then site.yml alone; returns what the test checks."""
+def kill_under_load(cluster_path, victims, playbook="site.yml"):
+    """Runs submitted while `victims` are SIGKILLed, then site.yml (or playbook) alone; returns what the test
+    checks."""
     config = client_config("127.0.0.1", PUBLIC)
     wf_name = "heal-%s" % uuid.uuid4().hex[:6]
     task_name = wf_name + "-greet"
@@ -218,11 +221,11 @@ def kill_under_load(cluster_path, victims):
             time.sleep(8)
         killed = dict((name, state(name)) for name in victims)
         assert not any(s["running"] for s in killed.values()), killed
-        code, output, seconds = site(cluster_path, "-e", "server_wait_timeout=%d" % WAIT_TIMEOUT)
-        print("[heal] %s killed: site.yml %s in %.0fs; %d runs accepted, %d refused while they died"
-              % (", ".join(victims), "passed" if code == 0 else "FAILED", seconds, len(submitter.accepted),
+        code, output, seconds = site(cluster_path, "-e", "server_wait_timeout=%d" % WAIT_TIMEOUT, playbook=playbook)
+        print("[heal] %s killed: %s %s in %.0fs; %d runs accepted, %d refused while they died"
+              % (", ".join(victims), playbook, "passed" if code == 0 else "FAILED", seconds, len(submitter.accepted),
                  len(submitter.refused)))
-        assert code == 0, "site.yml did not heal %s (%.0fs):\n%s" % (", ".join(victims), seconds, output[-8000:])
+        assert code == 0, "%s did not heal %s (%.0fs):\n%s" % (playbook, ", ".join(victims), seconds, output[-8000:])
         after = dict((name, state(name)) for name in SERVERS + [KAFKA_NODE])
         answers = wait_running(SERVERS, 240)
         # a second worker, bootstrapped now: the first one's connections may not outlive every server going down
@@ -273,3 +276,26 @@ def test_a_host_with_every_container_down_is_healed_like_after_an_engine_restart
     victims = [KAFKA_NODE] + SERVERS
     result = kill_under_load(cluster, victims)
     check_healed(result, victims)
+
+
+def test_restart_yml_starts_the_killed_servers_first_and_restarts_only_the_running_ones(cluster):
+    # restart.yml on a host that lost two servers: they start together first (restart.yml's 'new' plays), then the
+    # Kafka node and the one server that ran are restarted, the server behind the gates - which then find every server
+    # up, instead of the first killed one's gate waiting on the second
+    victims = SERVERS[1:]
+    result = kill_under_load(cluster, victims, playbook="playbooks/restart.yml")
+    before, after, output = result["before"], result["after"], result["output"]
+    for name in victims:
+        assert after[name]["running"] and after[name]["id"] == before[name]["id"], (name, before[name], after[name])
+        assert after[name]["started_at"] != before[name]["started_at"], (name, after[name])
+    for name in (SERVERS[0], KAFKA_NODE):  # restarted (the same container), once
+        assert after[name]["id"] == before[name]["id"] and after[name]["started_at"] != before[name]["started_at"], name
+    # the one restarted server went behind both gates, and they opened with every server up
+    assert re.search(r"TASK \[littlehorse.cluster.server : The other servers are caught up before this one goes down - "
+                     r"%s\] \**\nok: " % SERVERS[0], output), output[-6000:]
+    assert re.search(r"TASK \[littlehorse.cluster.server : Every server is caught up again after %s\] \**\nok: "
+                     % SERVERS[0], output), output[-6000:]
+    for name in victims:  # never restarted one at a time: started together before
+        assert "caught up before this one goes down - %s]" % name not in output
+    short = dict((r, s) for r, s in result["statuses"].items() if s != "COMPLETED")
+    assert len(result["accepted"]) >= ACCEPTED_BEFORE and not short, (result["accepted"], short)
