@@ -212,6 +212,8 @@ def kill_under_load(cluster_path, victims, playbook="site.yml"):
     register(config, task_name, wf_name, timeout=120, task_retries=5)
     survivors = [s for s in SERVERS if s not in victims]
     before = dict((name, state(name)) for name in SERVERS + [KAFKA_NODE])
+    down = sorted(name for name, current in before.items() if not current["running"])
+    assert not down, "%s already down before the kill: an earlier test left the cluster so" % ", ".join(down)
     with Worker(client_config("127.0.0.1", PUBLIC), task_name):
         with Submitter(config, wf_name) as submitter:
             deadline = time.monotonic() + 120  # a few runs in before the kill, however loaded the machine is
