@@ -95,9 +95,13 @@ options:
     elements: dict
   change_existing:
     description:
-      - V(false) creates the containers that do not exist yet and leaves every existing container as it is;
-        one that differs from its settings is listed in C(pending) (looked at as in check mode). A playbook
-        can then change those one at a time, for example in a play with C(serial).
+      - V(false) creates the containers that do not exist yet and leaves every existing container that runs as
+        it is; one that differs from its settings is listed in C(pending) (looked at as in check mode). A
+        playbook can then change those one at a time, for example in a play with C(serial).
+      - An existing container that does not run (created, exited, killed, or stopped by an engine restart) serves
+        nothing, so even with V(false) it is brought to its settings and started at once, as a new one is. The
+        containers of a host that lost several start together, and a play that changes the others one at a time
+        never has to start one that is down (its gates would wait on it).
     type: bool
     default: true
 notes:

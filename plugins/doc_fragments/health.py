@@ -27,4 +27,9 @@ options:
       name:
         description: The name to report the server by (its container).
         type: str
+      instance_id:
+        description:
+          - The server's C(LHS_INSTANCE_ID). When given, the answer counts only if the C(instanceId) of the health
+            port's C(/status) is this id; an answer from another server is reported naming both.
+        type: int
 '''

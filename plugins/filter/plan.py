@@ -14,6 +14,8 @@ over unchanged:
 - servers[]      -> littlehorse.cluster.lh_server (listeners, internal, health_port, ...)
 - dashboard      -> littlehorse.cluster.lh_dashboard (options: api_host, api_port, TLS files, OAuth settings)
 - load_balancer  -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one
+- probes[host]   -> littlehorse.cluster.lh_server_info (servers): every server's health port as a check that runs
+                    for that host reaches it - loopback only for the host's own servers
 """
 
 from __future__ import absolute_import, division, print_function
@@ -292,6 +294,16 @@ class _Inventory(object):
         if bind != "0.0.0.0":
             return bind
         return self.advertised_host(host) if self.remote_engine(host) else "127.0.0.1"
+
+    def probe_from_others(self, host, single):
+        """Where a check that runs on another host of the cluster (or on the controller, for a host whose engine it
+        reaches from there) reaches this host's published health ports: the bind address, or, published on every
+        address, the address the other hosts reach this host at (cluster_reach). Never loopback, which is the
+        checking host itself. One engine: there is no other host, the host's own probe address."""
+        if single:
+            return self.probe_host(host)
+        bind = self.bind(host)
+        return bind if bind != "0.0.0.0" else self.cluster_reach(host)
 
     def remote_engine(self, host):
         return bool(self.raw(host, "littlehorse_docker_host"))
@@ -741,6 +753,7 @@ def server_plan(inv, first, single, prefix):
         advertised = inv.advertised_host(host)
         bind = inv.bind(host)
         probe = inv.probe_host(host)
+        probe_other = inv.probe_from_others(host, single)
         rack = inv.raw(host, "littlehorse_rack_id")
         for index, instance_id in enumerate(ids):
             ports = {}
@@ -784,7 +797,11 @@ def server_plan(inv, first, single, prefix):
                              "advertised_port": ports["internal"]},
                 "health_port": ports["health"],
                 "health_host": probe,
-                "probe": {"name": container, "host": probe, "health_port": ports["health"]},
+                # the server's health port, for littlehorse.cluster.lh_server_info: read from its own host, and from
+                # any other (plan["probes"] gives each host the one it must use for every server)
+                "probe": {"name": container, "host": probe, "health_port": ports["health"], "instance_id": instance_id},
+                "probe_from_others": {"name": container, "host": probe_other, "health_port": ports["health"],
+                                      "instance_id": instance_id},
                 "wait_host": inv.wait_host(host),
                 "rack_id": None if rack is None else str(rack),
                 "published_ports": published,
@@ -916,6 +933,15 @@ def load_balancer_plan(inv, servers, single, prefix):
             "advertised_host": inv.advertised_host(host), "backends": backends}
 
 
+def probe_plan(servers, hosts):
+    """{host: [probe of every server, as a check that runs on that host reaches it]}: a server of that host at its
+    own probe address (loopback when it publishes on every address), every other server at the address that
+    reaches it from another host (probe_from_others). The rolling gates of a host hand their list to
+    littlehorse.cluster.lh_server_info unchanged; each probe names its instance id, which the answer must carry."""
+    return dict((host, [s["probe"] if s["host"] == host else s["probe_from_others"] for s in servers])
+                for host in hosts)
+
+
 def reach_plan(plan, inv):
     """{host: [{to, address, port, purpose}]}: what each host must reach on the others (Kafka's broker
     and controller ports, the servers' internal ports, the public and health ports behind the load
@@ -943,6 +969,10 @@ def reach_plan(plan, inv):
     for server in servers:
         need(server_hosts, server["host"], server["internal"]["advertised_host"], server["internal"]["advertised_port"],
              "the internal port of %s" % server["container"])
+    for server in servers:
+        # the rolling gates of every server host read every server's health port (plan["probes"])
+        need(server_hosts, server["host"], server["probe_from_others"]["host"], server["health_port"],
+             "the health port of %s, read by the rolling gates of the other hosts" % server["container"])
     balancer = plan.get("load_balancer")
     for server in servers if balancer else []:
         listener = server["listeners"][0]
@@ -1213,6 +1243,7 @@ def cluster_plan(groups, hostvars):
         raise PlanError("host %s: the load balancer advertises %s, which clients on other hosts cannot reach; set "
                         "ansible_host or littlehorse_advertised_host to an address the clients reach"
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
+    plan["probes"] = probe_plan(servers, all_hosts)
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)

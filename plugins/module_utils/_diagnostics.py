@@ -28,6 +28,7 @@ import time
 from ansible.module_utils.six import string_types
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._health import answered_as, identity_problem
 
 SECRET_NAME_PATTERN = "PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|KEY"
 REDACTED = "<redacted>"
@@ -229,6 +230,13 @@ def collect(client, containers=(), name_prefix="", servers=(), log_lines=500, re
             entry[path.lstrip("/")] = {"status_code": code,
                                        "body": redactor.data(_parse(body)) if code is not None else None,
                                        "error": "" if code is not None else redactor.text(body)}
+        # who answered: /status names its instanceId (another server's answer would mislead whoever reads the bundle)
+        body = entry["status"]["body"]
+        entry["instance_id"] = server.get("instance_id")
+        entry["answered_as"] = answered_as(body)
+        entry["identity_problem"] = identity_problem(
+            {"name": entry["name"], "host": server["host"], "health_port": server["health_port"], "status": body},
+            server.get("instance_id"))
         read.append(entry)
     return {"engine": redactor.data(engine), "containers": found, "servers": read,
             "redaction": {"pattern": redactor.pattern.pattern, "redacted_env": dict(

@@ -458,6 +458,23 @@ def summarise_container(attrs):
     }
 
 
+def container_states(look, names):
+    """What a host look (lh_host_info's result) saw of the containers `names` (the plan's on that host):
+    {looked, missing, down, running} - each a list of names in the order given. `down`: the container exists but
+    does not run (created, exited, killed, dead, stopped by an engine restart). Without a look (a result without
+    containers, e.g. a role run outside site.yml) looked is false and every name is counted as running, so that
+    nothing is taken for down that was not seen down."""
+    listed = (look or {}).get("containers") if hasattr(look, "get") else None
+    names = list(names or [])
+    if listed is None:
+        return {"looked": False, "missing": [], "down": [], "running": names}
+    seen = dict((c.get("name"), c) for c in listed)
+    return {"looked": True,
+            "missing": [n for n in names if n not in seen],
+            "down": [n for n in names if n in seen and not seen[n].get("running")],
+            "running": [n for n in names if n in seen and seen[n].get("running")]}
+
+
 def missing_image_problem(entry, host, reason):
     return ("host %s: image %s (%s) is not on the Docker engine %s. Load the image on that host with 'docker load' "
             "(from a 'docker save' archive), or set %s to an image the host can pull."

@@ -93,13 +93,21 @@ def prepare(params, build_spec, required, check_mode):
     return build_spec(params, check_mode)
 
 
+def is_running(attrs):
+    """An existing container (inspect data) that runs; one that is created, exited or dead serves nothing."""
+    return bool(attrs and (attrs.get("State") or {}).get("Running"))
+
+
 def reconcile(client, params, spec, extra, check_mode, change_existing=True):
     """Apply one container; returns (result, diff). With change_existing false, an existing
-    container that differs is only looked at (check mode) and its result says pending."""
+    container that runs and differs is only looked at (check mode) and its result says pending;
+    one that does not run serves nothing, so it is changed and started at once like a new one
+    (a rolling play must never be left to start a container that is down: its gates would wait
+    on the very containers it has yet to start)."""
     written_paths = extra.pop("files_written", [])
     reloadable = set(m.host_path for m in spec.mounts if m.reloadable)
     engine = Reconciler(client, check_mode=check_mode)
-    if not change_existing and params["state"] != "absent" and engine.find(spec.name) is not None:
+    if not change_existing and params["state"] != "absent" and is_running(engine.find(spec.name)):
         engine = Reconciler(client, check_mode=True)
     result = engine.apply(spec, state=params["state"], force_recreate=params["force_recreate"],
                           wait=params["wait"], wait_timeout=params["wait_timeout"],

@@ -90,14 +90,18 @@ containers:
     - {name: lh-server-1, planned: true, exists: true, state: {status: running, exit_code: 0},
        inspect: {}, logs: "2026-11-26T01:00:00.000Z ...", logs_error: "", redacted_env: []}
 servers:
-  description: One entry per server of O(servers), with C(status) and C(diskUsage) - each C(status_code) (null when
-    nothing answered), C(body) (parsed JSON when it is JSON) and C(error).
+  description:
+    - One entry per server of O(servers), with C(status) and C(diskUsage) - each C(status_code) (null when nothing
+      answered), C(body) (parsed JSON when it is JSON) and C(error).
+    - C(answered_as) is the C(instanceId) the C(/status) answer names; C(identity_problem) says so when it is not the
+      server's O(servers[].instance_id) (the address reached another server), else null.
   returned: success
   type: list
   elements: dict
   sample:
     - {name: lh-server-1, url: "http://127.0.0.1:1822", status: {status_code: 200, body: {coreState: RUNNING}, error: ""},
-       diskUsage: {status_code: 200, body: {diskUsageBytes: 455603}, error: ""}}
+       diskUsage: {status_code: 200, body: {diskUsageBytes: 455603}, error: ""}, instance_id: 1, answered_as: "1",
+       identity_problem: null}
 redaction:
   description: The pattern used, and by container the environment variables whose values were removed.
   returned: success
@@ -120,6 +124,7 @@ def main():
             host=dict(type="str", required=True),
             health_port=dict(type="int", default=1822),
             name=dict(type="str"),
+            instance_id=dict(type="int"),
         )),
         log_lines=dict(type="int", default=500),
         secret_name_pattern=dict(type="str", default=SECRET_NAME_PATTERN, no_log=False),

@@ -174,7 +174,9 @@ instances:
   type: list
   elements: dict
 pending:
-  description: The containers that exist and differ from their item but were left as they are (O(change_existing=false)).
+  description:
+    - The containers that run and differ from their item but were left as they are (O(change_existing=false)); one
+      that does not run is changed and started all the same.
   returned: when O(instances) is given
   type: list
   elements: str

@@ -15,6 +15,10 @@ description:
     managed host, and returns them as data for gates and checks. Changes nothing.
   - With O(wait_ready=true) it polls until every server is ready (and, with O(wait_no_restorations=true), until no
     server restores state), or fails after O(timeout) seconds naming the servers that were not.
+  - A server given with O(servers[].instance_id) is read only as that server - the C(instanceId) of its C(/status)
+    answer must be that id. An answer from another server (an address that leads to another server, such as
+    loopback on another host) is reported naming both, counts as neither ready nor caught up, and with
+    O(wait_ready) or O(gate_for) fails the module at once, without waiting.
 author: littlehorse.cluster contributors (!UNKNOWN)
 extends_documentation_fragment:
   - littlehorse.cluster.attributes
@@ -76,8 +80,8 @@ EXAMPLES = r'''
 - name: Gate on every server being ready
   littlehorse.cluster.lh_server_info:
     servers:
-      - {name: lh-server-1, host: 127.0.0.1, health_port: 1822}
-      - {name: lh-server-2, host: 127.0.0.1, health_port: 1832}
+      - {name: lh-server-1, host: 127.0.0.1, health_port: 1822, instance_id: 1}
+      - {name: lh-server-2, host: 127.0.0.1, health_port: 1832, instance_id: 2}
     wait_ready: true
   register: health
 '''
@@ -90,9 +94,10 @@ servers:
   elements: dict
   sample:
     - {name: lh-server-1, host: 127.0.0.1, health_port: 1822, reachable: true, liveness: 200, readiness: 200,
-       ready: true, restorations: 0, caught_up: true, status: {coreState: RUNNING}}
+       ready: true, restorations: 0, caught_up: true, status: {coreState: RUNNING, instanceId: "1"}, instance_id: 1,
+       answered_as: "1", identity_problem: null}
 all_ready:
-  description: Whether every server answered C(/readiness) with 200.
+  description: Whether every server answered C(/readiness) with 200, each as the server it was meant for.
   returned: always
   type: bool
 gate_opened_at_once:
@@ -104,17 +109,7 @@ gate_opened_at_once:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
-    caught_up, server_health, stuck_report, wait_servers)
-
-
-def read_all(servers):
-    results = []
-    for server in servers:
-        health = server_health(server["host"], server["health_port"])
-        health["name"] = server["name"] or "%s:%d" % (server["host"], server["health_port"])
-        health["caught_up"] = caught_up(health)
-        results.append(health)
-    return results
+    failure_message, is_ready, read_servers, wait_servers)
 
 
 def last_logs(names, docker_host, lines):
@@ -140,6 +135,7 @@ def main():
             host=dict(type="str", required=True),
             health_port=dict(type="int", default=1822),
             name=dict(type="str"),
+            instance_id=dict(type="int"),
         )),
         wait_ready=dict(type="bool", default=False),
         wait_no_restorations=dict(type="bool", default=False),
@@ -152,19 +148,16 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     results, opened_at_once, waiting = wait_servers(
-        lambda: read_all(params["servers"]), ready=params["wait_ready"] or bool(params["gate_for"]),
+        lambda: read_servers(params["servers"]), ready=params["wait_ready"] or bool(params["gate_for"]),
         no_restorations=params["wait_no_restorations"], timeout=params["timeout"], gate_for=params["gate_for"],
         stable_for=params["stable_for"])
-    all_ready = all(r["ready"] for r in results)
+    all_ready = all(is_ready(r) for r in results)
     if waiting:
         logs = last_logs([r["name"] for r in waiting if r["name"] in params["logs_from"]], params["docker_host"],
                          params["log_lines"])
-        module.fail_json(msg="servers not %s after %ss%s; the run stops here and the other servers are left as they "
-                         "are:\n%s" % (
-                             "caught up (ready, core RUNNING, no restorations)"
-                             if params["wait_no_restorations"] or params["gate_for"] else "ready", params["timeout"],
-                             " (before %s goes down)" % params["gate_for"] if params["gate_for"] else "",
-                             stuck_report(waiting, logs)), servers=results, all_ready=all_ready)
+        module.fail_json(msg=failure_message(waiting, logs, params["timeout"],
+                                             params["wait_no_restorations"] or bool(params["gate_for"]),
+                                             params["gate_for"]), servers=results, all_ready=all_ready)
     module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once)
 
 

@@ -148,7 +148,9 @@ def test_many_hosts_advertise_their_own_address_and_publish_internal_ports_on_it
     assert second["internal"] == {"port": 2011, "advertised_host": "10.0.0.2", "advertised_port": 2011}
     assert second["published_ports"] == ["0.0.0.0:2023:2023", "0.0.0.0:1822:1822", "10.0.0.2:2011:2011"]
     assert second["health_host"] == "127.0.0.1"
-    assert second["probe"] == {"name": "lh-server-201", "host": "127.0.0.1", "health_port": 1822}
+    assert second["probe"] == {"name": "lh-server-201", "host": "127.0.0.1", "health_port": 1822, "instance_id": 201}
+    assert second["probe_from_others"] == {"name": "lh-server-201", "host": "10.0.0.2", "health_port": 1822,
+                                           "instance_id": 201}
     assert plan["kafka"]["bootstrap"] == "10.0.0.1:9092,10.0.0.2:9092,10.0.0.3:9092"
     node = plan["kafka"]["nodes"][2]
     assert node["published_ports"] == ["10.0.0.3:9092:9092", "10.0.0.3:9093:9093"]

@@ -279,9 +279,12 @@ def test_each_host_must_reach_the_other_hosts_kafka_and_internal_ports_and_the_l
     groups["littlehorse_load_balancer"] = ["h3"]
     hostvars["h3"]["littlehorse_load_balancer_port"] = 2100
     reach = cluster_plan(groups, hostvars)["reach"]
-    expected = [("h2", 9092), ("h2", 9093), ("h3", 9092), ("h3", 9093), ("h2", 2011), ("h3", 2011)]
+    expected = [("h2", 9092), ("h2", 9093), ("h3", 9092), ("h3", 9093), ("h2", 2011), ("h3", 2011), ("h2", 1822),
+                ("h3", 1822)]
     assert [(p["to"], p["port"]) for p in reach["h1"]] == expected
     assert reach["h1"][1]["purpose"] == "the Kafka controller port of lh-kafka-2"
+    assert reach["h1"][6] == {"to": "h2", "address": "10.0.0.2", "port": 1822,
+                              "purpose": "the health port of lh-server-201, read by the rolling gates of the other hosts"}
     assert ("h1", 1822) in [(p["to"], p["port"]) for p in reach["h3"]]
     assert all(p["to"] != host for host, peers in reach.items() for p in peers)
 

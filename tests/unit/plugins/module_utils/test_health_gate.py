@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The rolling gate before a server goes down: the others caught up, unless it serves nothing itself."""
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
-    caught_up, describe, stuck_report, wait_servers)
+    answered_as, caught_up, describe, failure_message, identity_problem, is_ready, read_servers, stuck_report,
+    wait_servers)
 
 
 def reading(name, core="RUNNING", ready=True, restorations=0):
@@ -81,3 +82,77 @@ def test_stable_for_waits_out_a_rebalance_the_servers_learn_of_late():
     readings, at_once, waiting = wait_servers(read, no_restorations=True, stable_for=5, timeout=60,
                                               sleep=clock.sleep, clock=clock)
     assert waiting == [] and state["round"] == 9 and clock.now == 8
+
+
+# ---- who answered: /status names its instanceId
+
+def health_double(answers):
+    """health(host, port) as server_health returns it, /status answering as answers[(host, port)] (an instanceId)."""
+    def health(host, port):
+        status = {"coreState": "RUNNING", "restorations": []}
+        if answers.get((host, port)) is not None:
+            status["instanceId"] = answers[(host, port)]
+        return {"host": host, "health_port": port, "reachable": True, "liveness": 200, "readiness": 200, "ready": True,
+                "status": status, "restorations": 0}
+    return health
+
+
+# What host h2's gate read before the fix: every server of the plan at 127.0.0.1 and its health port - with one
+# server per host and one health port, each address is h2's own server.
+CROSSED = [{"name": "lh-server-101", "host": "127.0.0.1", "health_port": 1822, "instance_id": 101},
+           {"name": "lh-server-201", "host": "127.0.0.1", "health_port": 1822, "instance_id": 201}]
+
+
+def test_an_answer_from_another_server_names_both_and_is_neither_ready_nor_caught_up():
+    readings = read_servers(CROSSED, health=health_double({("127.0.0.1", 1822): "201"}))
+    crossed, own = readings
+    assert crossed["answered_as"] == "201" and crossed["instance_id"] == 101
+    assert crossed["identity_problem"] == (
+        "lh-server-101 (instance 101): its health port 127.0.0.1:1822 answered as instance 201 (lh-server-201), "
+        "another server: that address does not reach lh-server-101 from where this check runs")
+    assert not is_ready(crossed) and not caught_up(crossed) and crossed["caught_up"] is False
+    assert describe(crossed) == crossed["identity_problem"]
+    assert own["identity_problem"] is None and own["caught_up"] is True
+
+
+def test_the_answer_counts_when_it_names_the_server_or_nothing_says_who_answered():
+    servers = [{"name": "lh-server-101", "host": "10.0.0.1", "health_port": 1822, "instance_id": 101},
+               {"name": "lh-server-201", "host": "127.0.0.1", "health_port": 1822, "instance_id": 201},
+               {"name": "old-release", "host": "10.0.0.3", "health_port": 1822, "instance_id": 301},
+               {"name": "no-id-given", "host": "10.0.0.4", "health_port": 1822, "instance_id": None}]
+    answers = {("10.0.0.1", 1822): "101", ("127.0.0.1", 1822): "201", ("10.0.0.4", 1822): "7"}
+    readings = read_servers(servers, health=health_double(answers))
+    assert [r["identity_problem"] for r in readings] == [None, None, None, None]
+    assert [r["caught_up"] for r in readings] == [True, True, True, True]
+    assert answered_as({"instanceId": 3}) == "3" and answered_as(None) is None and answered_as({"instanceId": ""}) is None
+    unnamed = identity_problem({"name": "s1", "host": "h", "health_port": 1, "status": {"instanceId": "9"}}, 1)
+    assert "answered as instance 9, another server" in unnamed
+
+
+def test_a_gate_never_opens_on_the_wrong_servers_answer_and_stops_at_once():
+    clock = Clock()
+    readings = read_servers(CROSSED, health=health_double({("127.0.0.1", 1822): "201"}))
+    # the server to take down is lh-server-101, its reading is lh-server-201's: not "not caught up, go at once"
+    result, at_once, waiting = wait_servers(lambda: readings, gate_for="lh-server-101", timeout=300,
+                                            sleep=clock.sleep, clock=clock)
+    assert not at_once and [r["name"] for r in waiting] == ["lh-server-101"] and clock.now == 0
+    # and a gate for the other one does not pass on it either
+    result, at_once, waiting = wait_servers(lambda: readings, gate_for="lh-server-201", timeout=300,
+                                            sleep=clock.sleep, clock=clock)
+    assert not at_once and [r["name"] for r in waiting] == ["lh-server-101"] and clock.now == 0
+    message = failure_message(waiting, {}, 300, True, "lh-server-201")
+    assert message.startswith("the health port of lh-server-101 answered as another server, so its state is unknown")
+    assert "answered as instance 201 (lh-server-201)" in message
+
+
+def test_a_plain_read_reports_the_crossed_answer_without_failing():
+    readings = read_servers(CROSSED, health=health_double({("127.0.0.1", 1822): "201"}))
+    result, at_once, waiting = wait_servers(lambda: readings, ready=False)
+    assert waiting == [] and result[0]["identity_problem"]
+
+
+def test_the_timeout_message_names_the_servers_short_of_the_gate():
+    stuck = [reading("lh-server-2", core="REBALANCING")]
+    assert failure_message(stuck, {}, 90, True, "lh-server-1").startswith(
+        "servers not caught up (ready, core RUNNING, no restorations) after 90s (before lh-server-1 goes down)")
+    assert failure_message(stuck, {}, 90, False).startswith("servers not ready after 90s; the run stops here")

@@ -73,3 +73,37 @@ def test_a_missing_container_is_created_even_when_existing_ones_must_not_change(
 def test_an_unchanged_container_is_neither_changed_nor_pending():
     result = run(FakeClient(matching_attrs(spec())), spec(), change_existing=False)
     assert not result["changed"] and not result["pending"]
+
+
+def stopped(attrs):
+    attrs["State"] = {"Running": False, "Status": "exited", "ExitCode": 137}
+    return attrs
+
+
+def test_a_stopped_container_is_started_at_once_even_when_existing_ones_must_not_change():
+    # killed (SIGKILL) or stopped by an engine restart, settings unchanged: started now, not left to a rolling play
+    client = FakeClient(stopped(matching_attrs(spec())))
+    result = run(client, spec(), change_existing=False)
+    assert result["changed"] and not result["pending"] and result["actions"] == ["start"]
+    assert client.api.calls == ["start"]
+
+
+def test_a_stopped_container_that_differs_is_re_created_and_started_at_once():
+    client = FakeClient(stopped(matching_attrs(spec())))
+    result = run(client, spec(env={"A": "2", "SECRET": "s"}), change_existing=False)
+    assert result["changed"] and not result["pending"] and result["actions"] == ["recreate", "start"]
+    assert "create_container" in client.api.calls and "start" in client.api.calls
+
+
+def test_a_created_container_that_never_ran_is_started_too():
+    attrs = matching_attrs(spec())
+    attrs["State"] = {"Running": False, "Status": "created"}
+    result = run(FakeClient(attrs), spec(), change_existing=False)
+    assert result["changed"] and not result["pending"] and result["actions"] == ["start"]
+
+
+def test_a_running_container_that_differs_stays_pending_while_a_stopped_one_of_the_run_starts():
+    running, down = FakeClient(matching_attrs(spec())), FakeClient(stopped(matching_attrs(spec())))
+    assert run(running, spec(env={"A": "2", "SECRET": "s"}), change_existing=False)["pending"]
+    assert not run(down, spec(env={"A": "2", "SECRET": "s"}), change_existing=False)["pending"]
+    assert running.api.calls == []

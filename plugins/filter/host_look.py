@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the host look (littlehorse.cluster.lh_host_info, once per host in check.yml) saw, for the roles' decisions.
+
+preflight_host | littlehorse.cluster.container_states(names) -> {looked, missing, down, running}: the roles' restart
+entry point restarts only the containers the look saw running (the ones that were down were started, together, by
+the play before it) without asking the engine again.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import container_states
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"container_states": container_states}
