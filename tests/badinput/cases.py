@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from lhtest.testbed import server_java_opts
+from lhtest.testbed import single_engine_vars
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build", "badinput")
@@ -67,32 +67,8 @@ TESTNET_LINK = "lhbad0"
 HOME_ADDRESS = "198.18.0.1"
 UNREACHABLE_ADDRESS = "198.18.0.99"
 
-BASE_VARS = {
-    "ansible_connection": "local",
-    "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-    "littlehorse_prefix": PREFIX,
-    "littlehorse_cluster_id": PREFIX,
-    "littlehorse_kafka_cluster_id": "bGhiYWRrYWZrYWNsdXN0ZQ",
-    "littlehorse_partitions": 6,
-    "littlehorse_single_engine": True,
-    "littlehorse_advertised_host": "127.0.0.1",
-    "littlehorse_bind_address": "127.0.0.1",
-    "littlehorse_server_count": 2,
-    "littlehorse_server_id_base": 0,
-    "littlehorse_kafka_node_id": 1,
-    "littlehorse_standby_replicas": 1,
-    "littlehorse_public_port_base": PUBLIC,
-    "littlehorse_internal_port_base": INTERNAL,
-    "littlehorse_health_port_base": HEALTH,
-    "littlehorse_kafka_port": KAFKA,
-    "littlehorse_kafka_controller_port": CONTROLLER,
-    "littlehorse_reserved_ports": [2024],
-    "kafka_image": KAFKA_IMAGE,
-    "server_image": SERVER_IMAGE,
-    "server_java_opts": server_java_opts(),  # the test bed's (tests/testbed/jvm.yml)
-    "client_config_path": os.path.join(BUILD, "lhbad-client.properties"),
-    "client_config_prometheus_targets_path": os.path.join(BUILD, "lhbad-prometheus-targets.json"),
-}
+BASE_VARS = single_engine_vars(PREFIX, "bGhiYWRrYWZrYWNsdXN0ZQ", 2, (PUBLIC, INTERNAL, HEALTH, KAFKA, CONTROLLER),
+                               (KAFKA_IMAGE, SERVER_IMAGE), BUILD)
 
 
 class Inventory(object):

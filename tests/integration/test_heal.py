@@ -30,6 +30,7 @@ import pytest
 import yaml
 
 from conftest import KAFKA_IMAGE, ROOT, SERVER_IMAGE
+from lhtest.testbed import single_engine_vars
 from lhtest.workflow import Worker, client_config, register, remove
 
 import grpc
@@ -62,33 +63,8 @@ def remove_ours():
 
 
 def inventory():
-    host = {
-        "ansible_connection": "local",
-        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "littlehorse_prefix": PREFIX,
-        "littlehorse_cluster_id": PREFIX,
-        "littlehorse_kafka_cluster_id": "bGhoZWFsa2Fma2FjbHVzdA",
-        "littlehorse_partitions": 6,
-        "littlehorse_single_engine": True,
-        "littlehorse_advertised_host": "127.0.0.1",
-        "littlehorse_bind_address": "127.0.0.1",
-        "littlehorse_server_count": 3,
-        "littlehorse_server_id_base": 0,
-        "littlehorse_kafka_node_id": 1,
-        "littlehorse_standby_replicas": 1,
-        "littlehorse_public_port_base": PUBLIC,
-        "littlehorse_internal_port_base": INTERNAL,
-        "littlehorse_health_port_base": HEALTH,
-        "littlehorse_kafka_port": KAFKA,
-        "littlehorse_kafka_controller_port": CONTROLLER,
-        "littlehorse_reserved_ports": [2024],
-        "kafka_image": KAFKA_IMAGE,
-        "server_image": SERVER_IMAGE,
-        # the serial collector and the client compiler only (less CPU on 2 cores), as the other suites
-        "server_java_opts": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.shutdownHookEnabled=false",
-        "client_config_path": os.path.join(BUILD, "client.properties"),
-        "client_config_prometheus_targets_path": os.path.join(BUILD, "prometheus-targets.json"),
-    }
+    host = single_engine_vars(PREFIX, "bGhoZWFsa2Fma2FjbHVzdA", 3, (PUBLIC, INTERNAL, HEALTH, KAFKA, CONTROLLER),
+                              (KAFKA_IMAGE, SERVER_IMAGE), BUILD)
     return {"all": {"hosts": {"lhheal1": host},
                     "children": {"kafka": {"hosts": {"lhheal1": None}},
                                  "littlehorse_servers": {"hosts": {"lhheal1": None}}}}}

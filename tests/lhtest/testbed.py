@@ -13,3 +13,36 @@ def server_java_opts():
     """The servers' JVM options every test of the test bed runs with (tests/testbed/jvm.yml)."""
     with open(JVM_SETTINGS) as handle:
         return yaml.safe_load(handle)["server_java_opts"]
+
+
+def single_engine_vars(prefix, kafka_cluster_id, server_count, ports, images, build):
+    """The inventory variables of a cluster on this machine's engine that a test deploys with the real site.yml:
+    everything on 127.0.0.1 under `prefix`, `server_count` servers, one Kafka node. ports: (public, internal,
+    health, kafka, controller) bases; images: (kafka, server); build: the test's folder for the client files."""
+    public, internal, health, kafka, controller = ports
+    return {
+        "ansible_connection": "local",
+        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        "littlehorse_prefix": prefix,
+        "littlehorse_cluster_id": prefix,
+        "littlehorse_kafka_cluster_id": kafka_cluster_id,
+        "littlehorse_partitions": 6,
+        "littlehorse_single_engine": True,
+        "littlehorse_advertised_host": "127.0.0.1",
+        "littlehorse_bind_address": "127.0.0.1",
+        "littlehorse_server_count": server_count,
+        "littlehorse_server_id_base": 0,
+        "littlehorse_kafka_node_id": 1,
+        "littlehorse_standby_replicas": 1,
+        "littlehorse_public_port_base": public,
+        "littlehorse_internal_port_base": internal,
+        "littlehorse_health_port_base": health,
+        "littlehorse_kafka_port": kafka,
+        "littlehorse_kafka_controller_port": controller,
+        "littlehorse_reserved_ports": [2024],
+        "kafka_image": images[0],
+        "server_image": images[1],
+        "server_java_opts": server_java_opts(),
+        "client_config_path": os.path.join(build, "%s-client.properties" % prefix),
+        "client_config_prometheus_targets_path": os.path.join(build, "%s-prometheus-targets.json" % prefix),
+    }
