@@ -205,8 +205,7 @@ class _Inventory(object):
         values = self.hostvars.get(host) or {}
         value = values.get("littlehorse_advertised_host") or values.get("ansible_host") or host
         value = str(value)
-        setting = "littlehorse_advertised_host" if values.get("littlehorse_advertised_host") else (
-            "ansible_host" if values.get("ansible_host") else "the inventory name")
+        setting = self.advertised_source(host)
         if "_" in value:
             raise PlanError("host %s: the advertised host '%s' (from %s) contains '_', which LittleHorse refuses in "
                             "advertised listeners; set littlehorse_advertised_host to a name without '_' or an IP "
@@ -239,6 +238,13 @@ class _Inventory(object):
         servers' internal port, Kafka's broker and controller ports) are published there and nowhere
         else: littlehorse_cluster_address, else the bind address when it is one address, else
         ansible_host or the advertised host when it is an IPv4 address."""
+        return self._cluster_address_and_source(host)[0]
+
+    def cluster_address_source(self, host):
+        """The setting cluster_address(host) comes from, as messages name it."""
+        return self._cluster_address_and_source(host)[1]
+
+    def _cluster_address_and_source(self, host):
         values = self.hostvars.get(host) or {}
         values = values if isinstance(values, Mapping) else {}
         explicit = values.get("littlehorse_cluster_address")
@@ -248,30 +254,19 @@ class _Inventory(object):
                 raise PlanError("host %s: littlehorse_cluster_address '%s' is not an IPv4 address (the internal and "
                                 "Kafka ports are published on it); set it to the host's IPv4 address that the other "
                                 "hosts reach, or to 0.0.0.0 to publish them on every address" % (host, value))
-            return value
+            return value, "littlehorse_cluster_address"
         bind = self.bind(host)
         if bind != "0.0.0.0":
-            return bind
-        for candidate in (values.get("ansible_host"), self.advertised_host(host)):
+            return bind, "littlehorse_bind_address"
+        for candidate, source in ((values.get("ansible_host"), "ansible_host"),
+                                  (self.advertised_host(host), self.advertised_source(host))):
             if candidate and _is_ipv4(str(candidate)):
-                return str(candidate)
+                return str(candidate), source
         raise PlanError("host %s: the servers' internal port and Kafka's ports are published only on the address the "
                         "other hosts reach this host at, and neither ansible_host (%s) nor the advertised host (%s) is "
                         "an IPv4 address; set littlehorse_cluster_address to that IPv4 address (or to 0.0.0.0 to "
                         "publish them on every address, which exposes the plaintext internal port)"
                         % (host, values.get("ansible_host") or "unset", self.advertised_host(host)))
-
-    def cluster_address_source(self, host):
-        """The setting cluster_address(host) comes from, as messages name it."""
-        values = self.hostvars.get(host) or {}
-        values = values if isinstance(values, Mapping) else {}
-        if values.get("littlehorse_cluster_address"):
-            return "littlehorse_cluster_address"
-        if self.bind(host) != "0.0.0.0":
-            return "littlehorse_bind_address"
-        if values.get("ansible_host") and _is_ipv4(str(values.get("ansible_host"))):
-            return "ansible_host"
-        return self.advertised_source(host)
 
     def cluster_reach(self, host):
         """Where the other hosts connect to this host's internal and Kafka ports (advertised to them)."""
