@@ -17,7 +17,7 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: help prereqs engine venv collection images up down test test-fast test-unit test-smoke \
         test-integration test-bad-input test-bad-input-plan sanity lint docs-lint package ee-context test-package \
-        molecule molecule-default molecule-seed molecule-secure molecule-multi-host bench clean-testbed
+        molecule molecule-default molecule-seed molecule-secure molecule-multi-host bench bench-sustained clean-testbed
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -118,3 +118,6 @@ molecule-multi-host: venv collection images ## three simulated hosts: outage dri
 
 bench: venv collection images ## deploy benchmark: site.yml against docker compose, then growth on 3 simulated hosts; prints figures
 	bench/run.sh
+
+bench-sustained: venv collection images ## sustained load on 3 simulated hosts with restart.yml in the middle, per session timeout; prints figures (about 45 min)
+	$(BIN)/python bench/sustained.py
