@@ -19,8 +19,9 @@ description:
     data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
-    O(min_free_disk_mb), the memory limits of O(memory) add up to more than the engine's memory, a name of O(resolve) does not resolve on the host, another host of O(peers) does not
-    answer, an existing container holds data of another
+    O(min_free_disk_mb), the memory limits of O(memory) add up to more than the engine's memory, a name of
+    O(resolve) does not resolve on the host, another host of O(peers) does not answer, an existing container holds
+    data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
     the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
     is taken by something else or planned on an address that is not one of the host's. The problems are also
