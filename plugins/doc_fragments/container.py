@@ -56,6 +56,23 @@ options:
       - Labels of the container. Only the labels given here are compared (the image's are not); a label dropped
         from this option is noticed on the next run.
     type: dict
+  memory:
+    description:
+      - The container's memory limit, a size such as V(768m) or V(2g) (HostConfig C(Memory)); its memory and swap
+        together are held to the same size (C(MemorySwap)), so it never swaps beyond it. The engine stops a process
+        of the container that needs more (C(State.OOMKilled)).
+      - Unset, the container has no limit and its limit is not compared. A change re-creates the container.
+    type: str
+  log_max_size:
+    description:
+      - With O(log_max_files), the container logs through Docker's C(json-file) driver in files of at most this size
+        (C(max-size)), such as V(50m); the oldest file is dropped when O(log_max_files) are full. Give both or neither;
+        neither leaves the engine's log settings (whose C(json-file) default keeps every line).
+      - A change re-creates the container (the engine cannot change it in place); the logs so far go with it.
+    type: str
+  log_max_files:
+    description: With O(log_max_size), how many log files are kept (C(max-file)), 1 or more.
+    type: int
   wait:
     description:
       - After the container was started or re-created (and on every run where it should run), wait until it

@@ -29,7 +29,10 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
+    LOG_DEFAULTS, container_memory, kafka_memory, log_options, server_memory)
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
@@ -87,6 +90,9 @@ CLUSTER_DEFAULTS = {
     "littlehorse_oauth_worker_client_id": None,
     "littlehorse_oauth_worker_client_secret": None,
     "littlehorse_oauth_worker_client_secret_file": None,
+    # Every container's log: Docker's json-file driver, files of littlehorse_log_max_size, littlehorse_log_max_files kept.
+    "littlehorse_log_max_size": LOG_DEFAULTS["littlehorse_log_max_size"],
+    "littlehorse_log_max_files": LOG_DEFAULTS["littlehorse_log_max_files"],
 }
 # Cluster-wide settings whose values are secrets: no message ever shows them.
 SECRET_SETTINGS = ("littlehorse_oauth_client_secret", "littlehorse_oauth_worker_client_secret",
@@ -1251,7 +1257,44 @@ def cluster_plan(groups, hostvars):
         server["options"] = server_options(server)
     for node in kafka["nodes"]:
         node["options"] = kafka_node_options(node)
+    limits_plan(inv, first, plan)
     return plan
+
+
+def _host_limit(host, compute, *settings):
+    """compute(*values of settings on host), its LHClusterError named after the host."""
+    try:
+        return compute(*settings)
+    except LHClusterError as err:
+        raise PlanError("host %s: %s" % (host, err.message))
+
+
+def limits_plan(inv, first, plan):
+    """Bounded memory and logs (plugins/module_utils/_limits.py): each container's memory limit (and the servers'
+    and Kafka nodes' heap and the servers' RocksDB caps, split from it unless given) from the role variables of its
+    host, in its entry (`memory`, bytes: the preflight adds them up per host) and its module options; the log
+    settings of every container in cluster.log."""
+    max_size, max_files = inv.raw(first, "littlehorse_log_max_size"), inv.raw(first, "littlehorse_log_max_files")
+    log = _host_limit(first, log_options, max_size, max_files, ("littlehorse_log_max_size", "littlehorse_log_max_files"))
+    plan["cluster"]["log"] = {"max_size": log["max-size"], "max_files": int(log["max-file"])}
+    for server in plan["servers"]:
+        host = server["host"]
+        split = _host_limit(host, server_memory, *(inv.raw(host, name) for name in (
+            "server_memory", "server_heap", "server_rocksdb_block_cache", "server_rocksdb_memtable")))
+        server["memory"] = split["memory"]
+        server["options"].update(memory=split["memory_text"], heap=split["heap_text"],
+                                 rocksdb_block_cache=split["block_cache_text"], rocksdb_memtable=split["memtable_text"])
+    for node in plan["kafka"]["nodes"]:
+        split = _host_limit(node["host"], kafka_memory, inv.raw(node["host"], "kafka_memory"),
+                            inv.raw(node["host"], "kafka_heap"))
+        node["memory"] = split["memory"]
+        node["options"].update(memory=split["memory_text"], heap=split["heap_text"])
+    for role in ("dashboard", "load_balancer"):
+        entry = plan.get(role)
+        if entry:
+            limit = _host_limit(entry["host"], container_memory, role, inv.raw(entry["host"], role + "_memory"))
+            entry["memory"] = limit["memory"]
+            entry["memory_text"] = limit["memory_text"]
 
 
 def _named_listener(inv, host, setting, names):

@@ -20,6 +20,7 @@ import time
 from ansible.module_utils.six.moves.urllib.error import HTTPError
 from ansible.module_utils.urls import open_url
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import LOG_DRIVER
 
 MANAGED_ENV_LABEL = "io.littlehorse.cluster.managed-env"
 MANAGED_LABELS_LABEL = "io.littlehorse.cluster.managed-labels"
@@ -59,7 +60,7 @@ class ContainerSpec(object):
     def __init__(self, name, image, env=None, mounts=None, published_ports=None, network=None,
                  network_aliases=None, restart_policy="unless-stopped", stop_timeout=None,
                  labels=None, command=None, secret_env=(), health=None, reload_signal=None, settle=None,
-                 after_start=None, entrypoint=None, wrap_entrypoint=None):
+                 after_start=None, entrypoint=None, wrap_entrypoint=None, memory=None, log_options=None):
         self.name = name
         self.image = image
         self.env = dict(env or {})
@@ -69,6 +70,10 @@ class ContainerSpec(object):
         self.network_aliases = sorted(network_aliases or [])
         self.restart_policy = restart_policy
         self.stop_timeout = stop_timeout
+        # memory: the container's limit in bytes (HostConfig Memory, and MemorySwap alike: no swap beyond it).
+        # log_options: the json-file driver's {max-size, max-file}. Both None: left as the engine has them.
+        self.memory = memory
+        self.log_options = dict(log_options) if log_options else None
         # settle(run) -> (ok, detail): after an existing container was re-created or restarted and is
         # healthy, whether it has caught up with its peers; run(argv) -> (exit code, output) in the container.
         self.settle = settle
@@ -244,6 +249,11 @@ def desired_settings(spec, image_id):
         settings["command"] = list(spec.command)
     if spec.entrypoint is not None:
         settings["entrypoint"] = list(spec.entrypoint)
+    if spec.memory is not None:
+        settings["memory"] = int(spec.memory)
+        settings["memory_swap"] = int(spec.memory)
+    if spec.log_options is not None:
+        settings["log"] = {"driver": LOG_DRIVER, "options": dict((k, str(v)) for k, v in spec.log_options.items())}
     return settings
 
 
@@ -296,6 +306,12 @@ def running_settings(attrs, desired):
         running["command"] = config.get("Cmd")
     if "entrypoint" in desired:
         running["entrypoint"] = config.get("Entrypoint")
+    if "memory" in desired:
+        running["memory"] = host_config.get("Memory") or None
+        running["memory_swap"] = host_config.get("MemorySwap") or None
+    if "log" in desired:
+        log_config = host_config.get("LogConfig") or {}
+        running["log"] = {"driver": log_config.get("Type"), "options": dict(log_config.get("Config") or {})}
     return running
 
 
@@ -468,10 +484,15 @@ class Reconciler(object):
         for port in spec.published_ports:
             host_ip, host_port, rest = port.split(":")
             port_bindings.setdefault(rest, []).append((host_ip, int(host_port)))
+        limits = {}
+        if spec.memory is not None:
+            limits.update(mem_limit=int(spec.memory), memswap_limit=int(spec.memory))
+        if spec.log_options is not None:
+            limits["log_config"] = {"type": LOG_DRIVER, "config": desired["log"]["options"]}
         host_config = api.create_host_config(
             binds=binds or None, port_bindings=port_bindings or None,
             restart_policy={"Name": spec.restart_policy} if spec.restart_policy != "no" else None,
-            network_mode=spec.network or None)
+            network_mode=spec.network or None, **limits)
         networking = None
         if spec.network and spec.network_aliases:
             networking = api.create_networking_config(

@@ -20,6 +20,7 @@ import time
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, named_volumes, normalise_port)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import memory_budget_problem
 
 MINIMUM_SDK = (7, 1)
 # Docker 20.10 (API 1.41) is the oldest engine the modules are tested against (Debian's docker.io).
@@ -520,10 +521,10 @@ def _not_found(err):
 
 def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
          bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
-         resolve=(), lookup=resolve_test, protocols=None, addresses=None):
+         resolve=(), lookup=resolve_test, protocols=None, addresses=None, memory=None):
     """Read the host once through `client`; returns (result, problems, changed).
 
-    problems: [{kind, msg}], kind one of engine, disk, resolve, reach, destructive, protocol, unplanned_server,
+    problems: [{kind, msg}], kind one of engine, disk, memory, resolve, reach, destructive, protocol, unplanned_server,
     unplanned_kafka, image, port, address. `resolve` ({name, host, source}) are the names this host must resolve,
     each looked up with `lookup`; a peer at a name that does not resolve is not dialled. `identity`
     ({container: {env: value}}) is what each existing container must hold; `protocols` ({container: {protocols,
@@ -531,18 +532,21 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
     setting}) name where each planned address comes from, for an address that is not the host's; `members`
     recognise the cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port
     on this machine (used only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers`
-    ({to, address, port, purpose}) from here."""
+    ({to, address, port, purpose}) from here. `memory` ({container: bytes}) are the limits planned here, which
+    must fit in the engine's memory together."""
     problems = []
     changed = False
     version = client.version()
     info = client.info()
     result = {
         "engine": {"version": version.get("Version"), "api_version": version.get("ApiVersion"),
-                   "os": info.get("OperatingSystem")},
+                   "os": info.get("OperatingSystem"), "memory_bytes": info.get("MemTotal")},
         "disk": disk_free(info.get("DockerRootDir"), readable=local),
     }
     for kind, message in (("engine", engine_problem(version.get("Version"), host)),
-                          ("disk", disk_problem(result["disk"], min_free_disk_mb, host))):
+                          ("disk", disk_problem(result["disk"], min_free_disk_mb, host)),
+                          ("memory", memory_budget_problem(host, dict((name, int(size)) for name, size in
+                                                                      (memory or {}).items()), info.get("MemTotal")))):
         if message:
             problems.append({"kind": kind, "msg": message})
     result["resolve"] = resolve_names(list(resolve or []), lookup)

@@ -12,6 +12,7 @@ import re
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     ContainerSpec, Mount, host_files_dir, tcp_probe, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import kafka_memory, size_bytes
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
@@ -20,7 +21,6 @@ DATA_DIR = "/var/lib/kafka/data"
 KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
-HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 # The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.
 IMAGE_UID = 1000
@@ -37,6 +37,15 @@ JAAS_UNSAFE = re.compile(r'["\\\n\r;]')
 # Variables from `properties` that hold secrets (ssl.keystore.password, sasl.jaas.config, ...): masked in what
 # the module returns and in its diff, as the other container modules mask theirs.
 SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL", re.IGNORECASE)
+
+
+def kafka_heap(params):
+    """The heap: as given, else with `memory` half of it (_limits.kafka_memory), else None (the image's default)."""
+    if params["memory"]:
+        return kafka_memory(params["memory"], params["heap"], names={"memory": "memory", "heap": "heap"})["heap_text"]
+    if params["heap"]:
+        size_bytes(params["heap"], "heap")
+    return params["heap"]
 
 
 def argument_spec():
@@ -135,8 +144,7 @@ def validate(params):
     for voter in params["controller_quorum_voters"]:
         check_port("controller_quorum_voters[%s].port" % voter["node_id"], voter["port"])
         check_advertised_host("controller_quorum_voters[%s].host" % voter["node_id"], voter["host"])
-    if params["heap"] and not HEAP.match(params["heap"]):
-        raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
+    kafka_heap(params)
     for prop in params["properties"]:
         if not re.match(r"^[a-z0-9._-]+$", prop):
             raise LHClusterError("properties: '%s' is not a Kafka server property name (lower-case, dots)" % prop)
@@ -205,8 +213,9 @@ def render_env(params):
                    "transaction_state_log_min_isr", "min_insync_replicas"):
         if params[option] is not None:
             env[property_env_name(option.replace("_", "."))] = str(params[option])
-    if params["heap"]:
-        env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (params["heap"], params["heap"])
+    heap = kafka_heap(params)
+    if heap:
+        env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (heap, heap)
     env.update(security_env(params))
     for prop, value in sorted(params["properties"].items()):
         name = property_env_name(prop)

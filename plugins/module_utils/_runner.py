@@ -12,6 +12,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._container imp
     RESTART_POLICIES, STATES, ContainerSpec, Reconciler)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._docker_client import connect, docker_host_default
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import log_options, size_bytes
 
 
 def container_argument_spec(stop_timeout_default=None):
@@ -34,6 +35,9 @@ def container_argument_spec(stop_timeout_default=None):
         purge_volumes=dict(type="bool", default=False),
         instances=dict(type="list", elements="dict"),
         change_existing=dict(type="bool", default=True),
+        memory=dict(type="str"),
+        log_max_size=dict(type="str"),
+        log_max_files=dict(type="int"),
     )
 
 
@@ -47,7 +51,19 @@ def container_kwargs(params):
         name=params["name"], image=params["image"], network=params["network"],
         network_aliases=params["network_aliases"], published_ports=params["published_ports"],
         restart_policy=params["restart_policy"], stop_timeout=params["stop_timeout"],
-        labels=params["labels"])
+        labels=params["labels"], memory=size_bytes(params["memory"], "memory") if params.get("memory") else None,
+        log_options=container_log_options(params))
+
+
+def container_log_options(params):
+    """The json-file driver's options from log_max_size and log_max_files (both or neither), else None."""
+    size, files = params.get("log_max_size"), params.get("log_max_files")
+    if size is None and files is None:
+        return None
+    if size is None or files is None:
+        raise LHClusterError("log_max_size, log_max_files: give both (the size of one log file and how many are "
+                             "kept), or neither to leave the engine's log settings")
+    return log_options(size, files)
 
 
 def missing_required(params, required):

@@ -9,11 +9,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     ContainerSpec, Mount, host_files_dir, http_probe, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import server_memory, size_bytes
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
@@ -23,7 +23,6 @@ CONFIG_DIR = "/lh/config"
 PROTOCOLS = ("PLAIN", "TLS", "MTLS")
 AUTHENTICATIONS = ("NONE", "OAUTH", "MTLS")
 KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
-HEAP = re.compile(r"^[0-9]+[kKmMgG]$")
 # The image's start script uses these only when JAVA_OPTS is unset; setting a heap must not lose them.
 START_SCRIPT_JAVA_OPTS = "-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false"
 PER_INSTANCE, CLUSTER_WIDE = "instance", "cluster"
@@ -112,6 +111,8 @@ def argument_spec():
         secrets_dir=dict(type="path"),
         volume=dict(type="str"),
         heap=dict(type="str"),
+        rocksdb_block_cache=dict(type="str"),
+        rocksdb_memtable=dict(type="str"),
         java_opts=dict(type="str"),
         env=dict(type="dict", default={}),
     )
@@ -180,11 +181,10 @@ def validate(params):
     if params["kafka_security_protocol"] == "SASL_SSL" and not (
             params["kafka_sasl_mechanism"] and (params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
         raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
-    if params["heap"] and not HEAP.match(params["heap"]):
-        raise LHClusterError("heap: '%s' is not a JVM size such as 512m or 2g" % params["heap"])
+    memory_split(params)
     typed = set(s.variable for s in SCALARS + FILES)
     typed.update(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP", "LHS_LISTENERS_AUTHENTICATION_MAP",
-                  "LHS_ADVERTISED_LISTENERS", "LHS_STATE_DIR"])
+                  "LHS_ADVERTISED_LISTENERS", "LHS_STATE_DIR", BLOCK_CACHE_ENV, MEMTABLE_ENV])
     for key in params["env"]:
         if not key.startswith("LHS_"):
             raise LHClusterError("env: '%s' does not start with LHS_ (the server reads only LHS_* variables); JVM "
@@ -194,6 +194,24 @@ def validate(params):
         if key.endswith("_FILE") or any(word in key for word in ("PASSWORD", "SECRET", "JAAS")):
             raise LHClusterError("env: '%s' looks like a secret; use the module's *_file options so it does not "
                                  "show in docker inspect" % key)
+
+
+BLOCK_CACHE_ENV = "LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES"
+MEMTABLE_ENV = "LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES"
+MEMORY_OPTIONS = {"memory": "memory", "heap": "heap", "block_cache": "rocksdb_block_cache",
+                  "memtable": "rocksdb_memtable"}
+
+
+def memory_split(params):
+    """{heap, block_cache, memtable: text or bytes, or None}: with `memory`, what is unset follows the split of
+    _limits.server_memory; without, each as given (checked to be a size)."""
+    if params["memory"]:
+        split = server_memory(params["memory"], params["heap"], params["rocksdb_block_cache"],
+                              params["rocksdb_memtable"], names=MEMORY_OPTIONS)
+        return {"heap": split["heap_text"], "block_cache": split["block_cache"], "memtable": split["memtable"]}
+    sizes = dict((key, size_bytes(params[option], option) if params[option] else None)
+                 for key, option in MEMORY_OPTIONS.items() if key != "memory")
+    return {"heap": params["heap"], "block_cache": sizes["block_cache"], "memtable": sizes["memtable"]}
 
 
 def secret_file_path(params, inline):
@@ -237,12 +255,16 @@ def render(params, check_mode=False):
         if item["cert_file"]:
             mount_file("LHS_LISTENER_%s_CERT" % item["name"], item["cert_file"], "listener-%s.crt" % item["name"].lower())
             mount_file("LHS_LISTENER_%s_KEY" % item["name"], item["key_file"], "listener-%s.key" % item["name"].lower())
-    if params["heap"] or params["java_opts"]:
+    split = memory_split(params)
+    if split["heap"] or params["java_opts"]:
         # JAVA_OPTS replaces the start script's defaults: java_opts stands in for them, else keep them.
         java_opts = [params["java_opts"] or START_SCRIPT_JAVA_OPTS]
-        if params["heap"]:
-            java_opts.append("-Xmx%s -Xms%s" % (params["heap"], params["heap"]))
+        if split["heap"]:
+            java_opts.append("-Xmx%s -Xms%s" % (split["heap"], split["heap"]))
         env["JAVA_OPTS"] = " ".join(java_opts)
+    for variable, key in ((BLOCK_CACHE_ENV, "block_cache"), (MEMTABLE_ENV, "memtable")):
+        if split[key] is not None:
+            env[variable] = str(split[key])
     env["LHS_STATE_DIR"] = STATE_DIR
     env.update((k, str(v)) for k, v in params["env"].items())
     if params["volume"]:

@@ -111,7 +111,9 @@ options:
     description: Named volume that holds the node's log directories (mounted at C(/var/lib/kafka/data)).
     type: str
   heap:
-    description: JVM heap (C(-Xmx) and C(-Xms)), such as C(512m).
+    description:
+      - JVM heap (C(-Xmx) and C(-Xms)), such as C(512m).
+      - Unset with O(memory) given, it is half of O(memory); it must stay below O(memory).
     type: str
   properties:
     description:

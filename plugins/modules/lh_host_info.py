@@ -19,8 +19,9 @@ description:
     data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
-    O(min_free_disk_mb), a name of O(resolve) does not resolve on the host, another host of O(peers) does not
-    answer, an existing container holds data of another
+    O(min_free_disk_mb), the memory limits of O(memory) add up to more than the engine's memory, a name of
+    O(resolve) does not resolve on the host, another host of O(peers) does not answer, an existing container holds
+    data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
     the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
     is taken by something else or planned on an address that is not one of the host's. The problems are also
@@ -103,6 +104,13 @@ options:
       - Read only when the engine runs on the managed host (a C(unix://) O(docker_host)).
     type: int
     default: 0
+  memory:
+    description:
+      - The memory limit (bytes) of each container the plan puts on the host, by container name. When they add up
+        to more than the memory the engine reports (C(docker info) C(MemTotal)) that is a problem naming every
+        container, its limit, the sum and the engine's memory.
+    type: dict
+    default: {}
   identity:
     description:
       - What each existing container of O(containers) must hold for the plan to keep its data, by container and
@@ -222,7 +230,7 @@ engine:
   description: The engine's version, API version and operating system.
   returned: success
   type: dict
-  sample: {version: 26.1.5, api_version: "1.45", os: Debian GNU/Linux 12 (bookworm)}
+  sample: {version: 26.1.5, api_version: "1.45", os: Debian GNU/Linux 12 (bookworm), memory_bytes: 8218382336}
 sdk_version:
   description: Version of the Docker SDK for Python on the managed host.
   returned: when the SDK is installed
@@ -344,6 +352,7 @@ def main():
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),
         min_free_disk_mb=dict(type="int", default=0),
+        memory=dict(type="dict", default={}),
         identity=dict(type="dict", default={}),
         protocols=dict(type="dict", default={}),
         peers=dict(type="list", elements="dict", default=[], options=dict(
@@ -384,7 +393,7 @@ def main():
             volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
             min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
             members=params["members"], resolve=params["resolve"], protocols=params["protocols"],
-            addresses=params["addresses"])
+            addresses=params["addresses"], memory=params["memory"])
     except LHClusterError as err:
         module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     except Exception as err:  # the SDK's errors while reading: name the host and the engine

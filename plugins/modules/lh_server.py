@@ -179,7 +179,22 @@ options:
     description: Named volume for the server's state (C(LHS_STATE_DIR=/lh-data)); one per server, never shared.
     type: str
   heap:
-    description: JVM heap (C(-Xmx) and C(-Xms)) in C(JAVA_OPTS), such as C(512m). Set it when several servers share a host.
+    description:
+      - JVM heap (C(-Xmx) and C(-Xms)) in C(JAVA_OPTS), such as C(512m).
+      - Unset with O(memory) given, it is half of O(memory); it must stay below O(memory).
+    type: str
+  rocksdb_block_cache:
+    description:
+      - C(LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES), a size such as C(192m) - the one RocksDB cache every state store of
+        the server shares; the memtables are charged to it, so RocksDB as a whole stays within it.
+      - Unset with O(memory) given, it is a quarter of O(memory); O(heap) and it together must leave room in
+        O(memory) for the JVM beside its heap. Unset without O(memory), RocksDB is unbounded (the server's default).
+    type: str
+  rocksdb_memtable:
+    description:
+      - C(LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES), a size such as C(96m) - the memtables of every state store together,
+        within O(rocksdb_block_cache).
+      - Unset with O(memory) given, it is an eighth of O(memory) (half of the block cache).
     type: str
   java_opts:
     description:
@@ -211,7 +226,9 @@ EXAMPLES = r'''
     partitions: 12
     standby_replicas: 1
     volume: lh-server-1-data
-    heap: 512m
+    memory: 768m              # heap 384m, RocksDB block cache 192m of which memtables 96m
+    log_max_size: 50m
+    log_max_files: 5
     wait: true
 
 - name: A TLS listener and Kafka over SASL_SSL, secrets passed as files

@@ -1062,6 +1062,58 @@ CASES = [
           "IPv4 addresses, or leave it unset to publish on all addresses (0.0.0.0)." % UNREACHABLE_ADDRESS],
          uses=("testnet",), tier=E2E),
 
+    # ---- bounded memory and logs (plugins/module_utils/_limits.py): the plan splits and checks each container's
+    # limit from the role variables of its host; the host look adds a host's limits up against its engine's memory.
+    Case("server-memory-not-a-size", "limits: a size that is not a size",
+         base(server_memory="1 GB"),
+         ["host lhbad1: server_memory: '1 GB' is not a size; give a whole number with k, m or g, such as 768m or 2g"],
+         tier=PLAN),
+    Case("server-heap-not-below-the-limit", "limits: heap >= memory limit",
+         base(server_memory="768m", server_heap="1g"),
+         ["host lhbad1: server_heap: 1024 MiB is not below server_memory (768 MiB), and the JVM needs memory beside "
+          "its heap; lower server_heap or leave it unset (then it is half of server_memory), or raise server_memory"],
+         tier=WIRING),
+    Case("server-heap-and-rocksdb-over-the-limit", "limits: heap + RocksDB caps > memory limit",
+         base(server_memory="1g", server_heap="800m"),
+         ["host lhbad1: server_heap (800 MiB) and server_rocksdb_block_cache (256 MiB, the memtables included) add up "
+          "to 1056 MiB, which leaves nothing of server_memory (1024 MiB) for the JVM beside its heap; lower them or "
+          "raise server_memory"], tier=PLAN),
+    Case("server-memtables-over-the-block-cache", "limits: memtables > block cache",
+         base(server_rocksdb_block_cache="64m", server_rocksdb_memtable="128m"),
+         ["host lhbad1: server_rocksdb_memtable: 128 MiB is more than server_rocksdb_block_cache (64 MiB); the server "
+          "charges its memtables to the block cache, so they must fit in it: lower server_rocksdb_memtable or raise "
+          "server_rocksdb_block_cache"], tier=PLAN),
+    Case("server-memory-below-the-floor", "limits: below what the JVM needs",
+         base(server_memory="200m"),
+         ["host lhbad1: server_memory: 200 MiB is below 256 MiB, the least a server container needs to start and "
+          "serve; raise it to 256m or more"], tier=PLAN),
+    Case("kafka-heap-not-below-the-limit", "limits: Kafka heap >= memory limit",
+         base(kafka_memory="512m", kafka_heap="512m"),
+         ["host lhbad1: kafka_heap: 512 MiB is not below kafka_memory (512 MiB), and the JVM needs memory beside its "
+          "heap; lower kafka_heap or leave it unset (then it is half of kafka_memory), or raise kafka_memory"],
+         tier=PLAN),
+    Case("dashboard-memory-below-the-floor", "limits: dashboard below its floor",
+         lambda ctx: edit(baseline(), {"dashboard_memory": "32m", "dashboard_image": DASHBOARD_DOUBLE},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: dashboard_memory: 32 MiB is below 64 MiB, the least a dashboard container needs to start and "
+          "serve; raise it to 64m or more"], tier=PLAN),
+    Case("log-size-not-a-size", "limits: a log size that is not a size",
+         base(littlehorse_log_max_size="50 megabytes"),
+         ["host lhbad1: littlehorse_log_max_size: '50 megabytes' is not a size; give a whole number with k, m or g, "
+          "such as 768m or 2g"], tier=PLAN),
+    Case("log-files-not-a-count", "limits: no log file kept",
+         base(littlehorse_log_max_files=0),
+         ["host lhbad1: littlehorse_log_max_files: 0 is not a number of files; give a whole number of 1 or more, such "
+          "as 5"], tier=PLAN),
+    Case("memory-limits-over-the-engines-memory", "host: memory limits over the engine's memory",
+         # Two servers of 4096 GiB each: more than any engine here has (docker info's MemTotal).
+         base(server_memory="4096g"),
+         ["host lhbad1: the memory limits of the containers planned here (lhbad-kafka-1 768 MiB, lhbad-server-1 "
+          "4194304 MiB, lhbad-server-2 4194304 MiB) add up to 8389376 MiB, more than the ",
+          " MiB its Docker engine has (docker info: MemTotal); lower server_memory, kafka_memory, dashboard_memory or "
+          "load_balancer_memory for this host (they are each container's limit), or move containers to another host"],
+         tier=E2E),
+
     # ---- names that do not resolve: each host looks up its own advertised name and those it dials (the preflight's
     # resolve). The load balancer's host is the one no other host dials, so only its own look sees its name. Names
     # under .invalid are refused without a lookup (RFC 6761), so no query leaves the machine: the inventory name of the

@@ -55,6 +55,16 @@ def test_kafka_node_lifecycle_four_times_each():
     assert checked["diff"]["before"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx384m -Xms384m"}
     assert checked["diff"]["after"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx256m -Xms256m"}
 
+    # a memory limit (no swap beyond it) and a bounded log: re-created, then read back equal from the engine
+    limited = dict(args, heap="256m", memory="640m", log_max_size="10m", log_max_files=2)
+    checked = four_times("kafka_node", limited)[0]
+    assert checked["actions"] == ["recreate", "start"]
+    assert (checked["diff"]["after"]["memory"], checked["diff"]["after"]["memory_swap"]) == (640 * 2 ** 20, 640 * 2 ** 20)
+    assert checked["diff"]["after"]["log"] == {"driver": "json-file", "options": {"max-size": "10m", "max-file": "2"}}
+    assert docker("inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{json .HostConfig.LogConfig}}",
+                  name) == '%d %d {"Type":"json-file","Config":{"max-file":"2","max-size":"10m"}}' % (
+                      640 * 2 ** 20, 640 * 2 ** 20)
+
     checked = four_times("kafka_node", dict(args, heap="256m", state="stopped", wait=False))[0]
     assert checked["actions"] == ["stop"]
     assert docker("inspect", "-f", "{{.State.Running}}", name) == "false"

@@ -44,7 +44,7 @@ def test_three_servers_on_one_host():
     assert plan["servers"][0]["published_ports"] == ["127.0.0.1:2023:2023", "127.0.0.1:1822:1822"]
     assert plan["cluster"] == {"id": "lh", "partitions": 12, "replication_factor": 1, "standby_replicas": 1,
                                "prefix": "lh", "network": "lh-net", "single_engine": True, "hosts": ["local"],
-                               "allow_destructive_changes": False}
+                               "allow_destructive_changes": False, "log": {"max_size": "50m", "max_files": 5}}
     assert plan["dashboard"]["api_host"] == "lh-server-1"
     assert plan["dashboard"]["published_ports"] == ["127.0.0.1:8080:3000"]
     assert plan["clients"]["bootstrap"] == "127.0.0.1:2023"
@@ -307,7 +307,7 @@ def test_load_balancer_on_one_engine_reaches_the_servers_by_container_name():
     assert plan["load_balancer"] == {
         "host": "local", "container": "lh-lb", "port": 2000, "bind": "127.0.0.1",
         "published_ports": ["127.0.0.1:2000:2000"], "health_host": "127.0.0.1", "wait_host": None,
-        "advertised_host": "127.0.0.1",
+        "advertised_host": "127.0.0.1", "memory": 128 * 1024 * 1024, "memory_text": "128m",
         "backends": [{"name": "lh-server-1", "host": "lh-server-1", "port": 2023, "health_port": 1822},
                      {"name": "lh-server-2", "host": "lh-server-2", "port": 2033, "health_port": 1832},
                      {"name": "lh-server-3", "host": "lh-server-3", "port": 2043, "health_port": 1842}]}

@@ -68,7 +68,7 @@ class FakeClient(object):
         return {"Version": "26.1.5", "ApiVersion": "1.45"}
 
     def info(self):
-        return {"DockerRootDir": "/nonexistent/docker", "OperatingSystem": "Debian"}
+        return {"DockerRootDir": "/nonexistent/docker", "OperatingSystem": "Debian", "MemTotal": 4 * 1024 ** 3}
 
 
 def inspected(name, running=True):
@@ -222,7 +222,8 @@ def test_one_look_reports_containers_volumes_networks_and_free_ports():
         client, "h1", containers=["c1", "c2"], ports={"c1": ["127.0.0.1:2023:2023"], "c2": ["127.0.0.1:2033:2033"]},
         images=[{"image": "img:1", "variable": "server_image"}], volumes=["v1", "v2"], bind=no_bind)
     assert problems == [] and changed is False
-    assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian"}
+    assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian",
+                                "memory_bytes": 4 * 1024 ** 3}
     assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
                                      "running": True, "status": "running", "started_at": "2026-11-25T14:00:00Z",
                                      "labels": {"a": "b"}, "identity": {}, "listener_protocols": None,
@@ -552,3 +553,18 @@ def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed
     assert result["images"][1]["missing_because"] == (
         "image lh/server:1 (server_image) is not on the Docker engine of h1 and no archive of littlehorse_image_archives "
         "holds it")
+
+
+def test_memory_limits_over_the_engines_memory_are_one_problem_naming_every_container():
+    mib = 1024 * 1024
+    fitting = {"lh-server-1": 768 * mib, "lh-server-2": 768 * mib, "lh-kafka-1": 768 * mib}
+    dummy, problems, dummy2 = look(FakeClient(), "h1", memory=fitting, bind=no_bind)
+    assert problems == []
+    over = dict(fitting, **{"lh-server-3": 2048 * mib})
+    dummy, problems, dummy2 = look(FakeClient(), "h1", memory=over, bind=no_bind)
+    assert [p["kind"] for p in problems] == ["memory"]
+    message = problems[0]["msg"]
+    assert message.startswith("host h1: the memory limits of the containers planned here (lh-kafka-1 768 MiB, "
+                              "lh-server-1 768 MiB, lh-server-2 768 MiB, lh-server-3 2048 MiB) add up to 4352 MiB, "
+                              "more than the 4096 MiB its Docker engine has (docker info: MemTotal)")
+    assert "lower server_memory, kafka_memory, dashboard_memory or load_balancer_memory for this host" in message

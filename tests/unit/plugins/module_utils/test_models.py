@@ -149,6 +149,33 @@ def test_java_opts_stand_in_for_the_start_script_defaults():
     assert "JAVA_OPTS" not in _server_config.render(server_params())[0]
 
 
+def test_with_a_memory_limit_the_server_renders_the_split_heap_and_bounds_rocksdb():
+    spec, dummy = _server_config.build_spec(server_params(memory="768m", java_opts="-XX:+UseSerialGC",
+                                                          log_max_size="50m", log_max_files=5), check_mode=True)
+    assert spec.memory == 768 * 1024 * 1024
+    assert spec.log_options == {"max-size": "50m", "max-file": "5"}
+    assert spec.env["JAVA_OPTS"] == "-XX:+UseSerialGC -Xmx384m -Xms384m"
+    assert spec.env["LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES"] == str(192 * 1024 * 1024)
+    assert spec.env["LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES"] == str(96 * 1024 * 1024)
+    given = _server_config.render(server_params(memory="2g", heap="1g", rocksdb_block_cache="256m",
+                                                rocksdb_memtable="64m"))[0]
+    assert (given["JAVA_OPTS"].endswith("-Xmx1g -Xms1g"), given["LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES"]) == (
+        True, str(64 * 1024 * 1024))
+    unbounded = _server_config.render(server_params(heap="512m"))[0]
+    assert not [k for k in unbounded if k.startswith("LHS_ROCKSDB_")], "without memory, only what is given"
+    with pytest.raises(LHClusterError, match="heap: 1024 MiB is not below memory"):
+        _server_config.render(server_params(memory="1g", heap="1g"))
+    with pytest.raises(LHClusterError, match="env: 'LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES' is set by a typed option"):
+        _server_config.render(server_params(env={"LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES": "1"}))
+
+
+def test_kafka_heap_is_half_of_its_memory_unless_given():
+    assert _kafka_config.render_env(kafka_params(memory="768m"))["KAFKA_HEAP_OPTS"] == "-Xmx384m -Xms384m"
+    assert _kafka_config.render_env(kafka_params(memory="1g", heap="600m"))["KAFKA_HEAP_OPTS"] == "-Xmx600m -Xms600m"
+    with pytest.raises(LHClusterError, match="heap: 1024 MiB is not below memory"):
+        _kafka_config.render_env(kafka_params(memory="1g", heap="1g"))
+
+
 def test_check_mode_writes_no_secret_but_reports_it(tmp_path):
     env, mounts, written = _server_config.render(server_params(
         secrets_dir=str(tmp_path / "s"), oauth_client_secret="shh"), check_mode=True)
