@@ -174,10 +174,18 @@ def tls_files(folder, name):
     now = datetime.datetime.now(datetime.timezone.utc)
 
     def issue(subject, key, issuer, issuer_key, ca):
+        # what Python's strict verification (3.13+, the double's) asks of a chain: key identifiers, key usage
         builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
                    .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                                  critical=False)
+                   .add_extension(x509.KeyUsage(digital_signature=not ca, key_cert_sign=ca, crl_sign=ca,
+                                                content_commitment=False, key_encipherment=False,
+                                                data_encipherment=False, key_agreement=False, encipher_only=False,
+                                                decipher_only=False), critical=True))
         if not ca:
             builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
         return builder.sign(issuer_key, hashes.SHA256())
