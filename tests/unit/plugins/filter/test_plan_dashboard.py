@@ -9,8 +9,8 @@ from ansible_collections.littlehorse.cluster.plugins.filter.plan import PlanErro
 LOCAL = {"littlehorse_single_engine": True, "littlehorse_server_count": 3, "littlehorse_server_id_base": 0,
          "littlehorse_kafka_node_id": 1, "littlehorse_advertised_host": "127.0.0.1",
          "littlehorse_reserved_ports": [2024]}
-OAUTH = {"littlehorse_listeners": [{"name": "PLAIN"}, {"name": "OAUTH", "protocol": "TLS", "authentication": "OAUTH",
-                                                         "port_offset": 2}],
+OAUTH_LISTENERS = [{"name": "PLAIN"}, {"name": "OAUTH", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 2}]
+OAUTH = {"littlehorse_listeners": OAUTH_LISTENERS,
          "littlehorse_oauth_introspect_url": "http://idp:8080/realms/lh/protocol/openid-connect/token/introspect",
          "littlehorse_oauth_client_id": "lh-server", "littlehorse_oauth_client_secret": "server-s3cret",
          "littlehorse_oauth_access_token_url": "https://idp.example.com/realms/lh/protocol/openid-connect/token",
