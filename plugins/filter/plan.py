@@ -126,6 +126,8 @@ HOST_DEFAULTS = {
     "littlehorse_dashboard_oauth_encrypt_secret": None,
     "littlehorse_dashboard_oauth_encrypt_secret_file": None,
     "littlehorse_dashboard_oauth_callback_url": None,
+    # Without OAuth the dashboard has no login and can run workflows: it is published on loopback unless this is true.
+    "littlehorse_dashboard_allow_unauthenticated": False,
     "littlehorse_load_balancer_port": 2023,
     "littlehorse_bind_address": "",
     "littlehorse_cluster_address": None,
@@ -862,11 +864,13 @@ def dashboard_oauth(inv, host, listener):
     return values
 
 
-def dashboard_plan(inv, first, servers, single, prefix):
-    """The dashboard on the one host of its group, or None. It talks to a server on its host (else the first) on
-    littlehorse_dashboard_listener (default: littlehorse_client_listener, else the first listener): PLAINTEXT on a
-    PLAIN listener, TLS with the cluster's CA on a TLS one, and with a client certificate of its own on an MTLS one
-    (tls_plan adds them); on an OAUTH listener its OAuth settings (dashboard_oauth)."""
+def dashboard_plan(inv, first, servers, balancer, single, prefix):
+    """The dashboard on the one host of its group, or None. It uses littlehorse_dashboard_listener (default:
+    littlehorse_client_listener, else the first listener): PLAINTEXT on a PLAIN listener, TLS with the cluster's CA on
+    a TLS one, and with a client certificate of its own on an MTLS one (tls_plan adds them); on an OAUTH listener its
+    OAuth settings (dashboard_oauth). It reaches the cluster through the load balancer when that fronts its listener
+    (dashboard_target), else through a server on its host (else the first); it is published where
+    dashboard_bind says."""
     hosts = inv.hosts(DASHBOARD_GROUP)
     if not hosts:
         return None
@@ -874,20 +878,70 @@ def dashboard_plan(inv, first, servers, single, prefix):
         raise PlanError("inventory: group '%s' has %d hosts (%s); the dashboard runs on one host"
                         % (DASHBOARD_GROUP, len(hosts), ", ".join(hosts)))
     host = hosts[0]
-    target = next((s for s in servers if s["host"] == host), servers[0])
-    names = [l["name"] for l in target["listeners"]]
+    server = next((s for s in servers if s["host"] == host), servers[0])
+    names = [l["name"] for l in server["listeners"]]
     chosen = (_named_listener(inv, host, "littlehorse_dashboard_listener", names)
               or _named_listener(inv, first, "littlehorse_client_listener", names) or names[0])
-    listener = next(l for l in target["listeners"] if l["name"] == chosen)
+    listener = next(l for l in server["listeners"] if l["name"] == chosen)
     port = inv.int(host, "littlehorse_dashboard_port", 1)
-    bind = inv.bind(host)
+    bind = dashboard_bind(inv, host, listener)
+    target = dashboard_target(server, listener, balancer, single)
     return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
-            "health_host": inv.probe_host(host), "wait_host": inv.wait_host(host),
+            "health_host": inv.probe_host(host) if bind == "0.0.0.0" else bind, "wait_host": inv.wait_host(host),
             "published_ports": ["%s:%d:3000" % (bind, port)],
             "listener": chosen, "protocol": listener["protocol"], "authentication": listener["authentication"],
-            "api_host": target["container"] if single else listener["advertised_host"],
-            "api_port": listener["port"] if single else listener["advertised_port"],
+            "api_host": target["api_host"], "api_port": target["api_port"], "target": target,
             "oauth": dashboard_oauth(inv, host, listener), "tls": None}
+
+
+def dashboard_bind(inv, host, listener):
+    """Where the dashboard is published. Behind an OAUTH listener (its users sign in) or with
+    littlehorse_dashboard_allow_unauthenticated, where the host publishes its ports (littlehorse_bind_address, every
+    address by default). Otherwise it has no login and runs workflows for anyone who reaches it: on loopback -
+    littlehorse_bind_address when that is a loopback address, else 127.0.0.1 - and a public littlehorse_bind_address
+    is refused rather than overridden, so the host's one bind setting never means two things."""
+    if listener["authentication"] == "OAUTH" or inv.bool(host, "littlehorse_dashboard_allow_unauthenticated"):
+        return inv.bind(host)
+    if not str(inv.raw(host, "littlehorse_bind_address") or "").strip():
+        address = "127.0.0.1"
+    elif _is_loopback(inv.bind(host)):
+        address = inv.bind(host)
+    else:
+        raise PlanError("host %s: the dashboard uses listener %s (authentication %s), so it has no login and anyone "
+                        "who reaches it can run workflows, and littlehorse_bind_address %s would publish it there; put "
+                        "the dashboard on an OAUTH listener (littlehorse_dashboard_listener, with its "
+                        "littlehorse_dashboard_oauth_* settings), or set littlehorse_dashboard_allow_unauthenticated: "
+                        "true on %s to publish it on %s without a login"
+                        % (host, listener["name"], listener["authentication"], inv.bind(host), host, inv.bind(host)))
+    if inv.remote_engine(host):
+        raise PlanError("host %s: the dashboard uses listener %s (authentication %s), so it has no login and is "
+                        "published on %s only, but littlehorse_docker_host has the collection reach this host's engine "
+                        "from elsewhere, where that address is not this host and the dashboard cannot be checked; put "
+                        "the dashboard on an OAUTH listener (littlehorse_dashboard_listener), or set "
+                        "littlehorse_dashboard_allow_unauthenticated: true on %s to publish it on %s without a login"
+                        % (host, listener["name"], listener["authentication"], address, host, inv.bind(host)))
+    return address
+
+
+def dashboard_target(server, listener, balancer, single):
+    """Where the dashboard reaches the cluster: {api_host, api_port, via, host, container} - `host` and `container`
+    the machine and container that answer at api_host:api_port (the reach check dials them). Through the load
+    balancer when it fronts the dashboard's listener (each server's first), so the loss of one server leaves the
+    dashboard up: across hosts at the balancer's advertised address, which every server's certificate names (TCP
+    passthrough: the dashboard checks the server's certificate against it), on one engine at its container name on the
+    cluster network - there for a PLAIN listener only, as the servers' certificates do not name the balancer's
+    container (naming it would re-issue them). Otherwise the server: by container name on one engine, else at its
+    advertised address."""
+    fronted = balancer and listener["name"] == server["listeners"][0]["name"]
+    if fronted and not single:
+        return {"via": "load_balancer", "host": balancer["host"], "container": balancer["container"],
+                "api_host": balancer["advertised_host"], "api_port": balancer["port"]}
+    if fronted and listener["protocol"] == "PLAIN":
+        return {"via": "load_balancer", "host": balancer["host"], "container": balancer["container"],
+                "api_host": balancer["container"], "api_port": balancer["port"]}
+    return {"via": "server", "host": server["host"], "container": server["container"],
+            "api_host": server["container"] if single else listener["advertised_host"],
+            "api_port": listener["port"] if single else listener["advertised_port"]}
 
 
 def dashboard_options(dashboard):
@@ -983,10 +1037,10 @@ def reach_plan(plan, inv):
              "the health port of %s, checked by the load balancer" % server["container"])
     dashboard = plan.get("dashboard")
     if dashboard:
-        target = next(s for s in servers if s["listeners"][0]["advertised_host"] == dashboard["api_host"]
-                      or s["container"] == dashboard["api_host"])
-        need([dashboard["host"]], target["host"], dashboard["api_host"], dashboard["api_port"],
-             "the public port of %s, the dashboard's server" % target["container"])
+        target = dashboard["target"]
+        need([dashboard["host"]], target["host"], target["api_host"], target["api_port"],
+             "the %s port of %s, the dashboard's way to the cluster"
+             % ("listen" if target["via"] == "load_balancer" else "public", target["container"]))
     return reach
 
 
@@ -1019,7 +1073,9 @@ def address_plan(plan, inv):
         host = entry["host"]
         for spec in entry.get("published_ports") or []:
             address = str(spec).rsplit(":", 2)[0] if str(spec).count(":") == 2 else ""
-            if address in ("", "0.0.0.0") or address in addresses[host]:
+            # loopback (the unauthenticated dashboard's default) is an address of every host: nothing to check
+            if address in ("", "0.0.0.0") or address in addresses[host] or (
+                    _is_loopback(address) and address != inv.bind(host)):
                 continue
             addresses[host][address] = ("littlehorse_bind_address" if address == inv.bind(host)
                                         else inv.cluster_address_source(host))
@@ -1237,8 +1293,8 @@ def cluster_plan(groups, hostvars):
                 " and littlehorse_kafka_sasl_mechanism" if security["sasl"] else ""),
             "value": security["protocol"] + (" with %s" % security["mechanism"] if security["sasl"] else "")}
     plan["cluster"]["allow_destructive_changes"] = inv.bool(first, "littlehorse_allow_destructive_changes")
-    plan["dashboard"] = dashboard_plan(inv, first, servers, single, prefix)
     plan["load_balancer"] = load_balancer_plan(inv, servers, single, prefix)
+    plan["dashboard"] = dashboard_plan(inv, first, servers, plan["load_balancer"], single, prefix)
     if plan["load_balancer"] and not single and len(all_hosts) > 1 and _is_loopback(
             plan["load_balancer"]["advertised_host"]):
         raise PlanError("host %s: the load balancer advertises %s, which clients on other hosts cannot reach; set "

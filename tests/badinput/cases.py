@@ -314,6 +314,11 @@ def dashboard_oauth(drop=(), **changes):
     return build
 
 
+def dashboard_on_lhbad1(**values):
+    """Three hosts (multi), the dashboard on lhbad1 with `values` in its host variables."""
+    return lambda ctx: edit(multi(3), hosts={"lhbad1": values}, groups={"littlehorse_dashboard": ["lhbad1"]})
+
+
 def dashboard_secret_file_missing(ctx):
     """The dashboard's cookie key as a file that does not exist in the test's folder (<secret_file>)."""
     ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "no-such-cookie-key")
@@ -463,6 +468,24 @@ CASES = [
     Case("dashboard-on-two-hosts", "inventory: two dashboards",
          lambda ctx: edit(multi(3), groups={"littlehorse_dashboard": ["lhbad1", "lhbad2"]}),
          ["inventory: group 'littlehorse_dashboard' has 2 hosts (lhbad1, lhbad2); the dashboard runs on one host"],
+         tier=PLAN),
+    Case("dashboard-without-login-on-a-public-address", "dashboard: no login, public bind address",
+         dashboard_on_lhbad1(littlehorse_bind_address="203.0.113.1"),
+         ["host lhbad1: the dashboard uses listener PLAIN (authentication NONE), so it has no login and anyone who "
+          "reaches it can run workflows, and littlehorse_bind_address 203.0.113.1 would publish it there; put the "
+          "dashboard on an OAUTH listener (littlehorse_dashboard_listener, with its littlehorse_dashboard_oauth_* "
+          "settings), or set littlehorse_dashboard_allow_unauthenticated: true on lhbad1 to publish it on 203.0.113.1 "
+          "without a login"], tier=PLAN),
+    Case("dashboard-without-login-on-a-remote-engine", "dashboard: no login, engine reached from elsewhere",
+         dashboard_on_lhbad1(littlehorse_docker_host="tcp://203.0.113.1:2376"),
+         ["host lhbad1: the dashboard uses listener PLAIN (authentication NONE), so it has no login and is published "
+          "on 127.0.0.1 only, but littlehorse_docker_host has the collection reach this host's engine from elsewhere, "
+          "where that address is not this host and the dashboard cannot be checked; put the dashboard on an OAUTH "
+          "listener (littlehorse_dashboard_listener), or set littlehorse_dashboard_allow_unauthenticated: true on "
+          "lhbad1 to publish it on 0.0.0.0 without a login"], tier=PLAN),
+    Case("dashboard-allow-unauthenticated-not-a-boolean", "dashboard: flag not a boolean",
+         dashboard_on_lhbad1(littlehorse_dashboard_allow_unauthenticated="sometimes"),
+         ["host lhbad1: littlehorse_dashboard_allow_unauthenticated must be true or false (it is 'sometimes')"],
          tier=PLAN),
     Case("load-balancer-on-two-hosts", "inventory: two load balancers",
          lambda ctx: edit(multi(3), {"littlehorse_load_balancer_port": 35000},

@@ -130,3 +130,133 @@ def test_load_balancer_forwards_to_ready_servers_and_reloads_a_new_configuration
     checked = four_times("lh_load_balancer", dict(args, state="absent"))[0]
     assert checked["actions"] == ["remove"]
     assert docker("ps", "-aq", "--filter", "name=^%s$" % LB) == ""
+
+
+# ---- the dashboard through the load balancer (the plan's choice when the balancer fronts its listener)
+
+DASHBOARD = LB_PREFIX + "-dashboard"
+DASHBOARD_PORT = 36080
+# A TLS backend standing in for a server's TLS listener: TLS on 8443 with the certificate in /tls (it answers the
+# first bytes it reads with its name), /readiness over HTTP on 8000 for HAProxy's check.
+TLS_BACKEND = """
+import functools, http.server, os, socket, ssl, threading
+os.makedirs('/srv', exist_ok=True)
+open('/srv/readiness', 'w').write('ok')
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain('/tls/server.crt', '/tls/server.key')
+context.set_alpn_protocols(['h2'])
+listener = socket.create_server(('0.0.0.0', 8443))
+def answer(connection):
+    try:
+        with context.wrap_socket(connection, server_side=True) as tls:
+            tls.recv(4096)
+            tls.sendall(os.environ['WHO'].encode())
+    except (OSError, ssl.SSLError):
+        pass
+def accept():
+    while True:
+        threading.Thread(target=answer, args=(listener.accept()[0],), daemon=True).start()
+threading.Thread(target=accept, daemon=True).start()
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory='/srv')
+http.server.ThreadingHTTPServer(('0.0.0.0', 8000), handler).serve_forever()
+"""
+
+
+def tls_files(folder, name):
+    """A CA and a server certificate for `name` (the address the dashboard dials), PEM files in folder."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def issue(subject, key, issuer, issuer_key, ca):
+        # what Python's strict verification (3.13+, the double's) asks of a chain: key identifiers, key usage
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                                  critical=False)
+                   .add_extension(x509.KeyUsage(digital_signature=not ca, key_cert_sign=ca, crl_sign=ca,
+                                                content_commitment=False, key_encipherment=False,
+                                                data_encipherment=False, key_agreement=False, encipher_only=False,
+                                                decipher_only=False), critical=True))
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "lhlbtest CA")])
+    ca = issue(ca_name, ca_key, ca_name, ca_key, True)
+    cert = issue(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]), key, ca_name, ca_key, False)
+    files = {"ca.crt": ca.public_bytes(serialization.Encoding.PEM),
+             "server.crt": cert.public_bytes(serialization.Encoding.PEM),
+             "server.key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())}
+    for file_name, content in files.items():
+        path = os.path.join(folder, file_name)
+        with open(path, "wb") as handle:
+            handle.write(content)
+        os.chmod(path, 0o644)  # a test key, read by the backends' user in their containers
+    return os.path.join(folder, "ca.crt")
+
+
+def dashboard_page():
+    """(status, the double's JSON) of the dashboard's / (200 only when the server behind its API address answered)."""
+    import json
+    import urllib.error
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/" % DASHBOARD_PORT, timeout=15) as reply:
+            return reply.status, json.loads(reply.read().decode())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode())
+
+
+def test_a_dashboard_through_the_load_balancer_survives_one_server_and_checks_its_certificate(tmp_path):
+    remove_ours()
+    try:
+        docker("network", "create", NETWORK)
+        folder = str(tmp_path)
+        os.chmod(folder, 0o755)  # mounted at /tls: the backends' user enters it
+        os.makedirs(os.path.join(folder, "lb"))
+        ca = tls_files(folder, LB)
+        for who in ("b1", "b2"):
+            docker("run", "-d", "--name", "%s-%s" % (LB_PREFIX, who), "--network", NETWORK, "-e", "WHO=" + who,
+                   "-v", "%s:/tls:ro" % folder, "--entrypoint", "python3", DASHBOARD_DOUBLE_IMAGE, "-c", TLS_BACKEND)
+        tls_backends = [{"name": "%s-%s" % (LB_PREFIX, who), "host": "%s-%s" % (LB_PREFIX, who), "port": 8443,
+                         "health_port": 8000} for who in ("b1", "b2")]
+        run_module("lh_load_balancer", lb_args(os.path.join(folder, "lb"), backends=tls_backends))
+        wait_states({LB_PREFIX + "-b1": "UP", LB_PREFIX + "-b2": "UP"})
+        # what the plan hands lh_dashboard with a load balancer in front of a TLS listener: the balancer's address
+        run_module("lh_dashboard", dict(name=DASHBOARD, image=DASHBOARD_DOUBLE_IMAGE, network=NETWORK,
+                                        published_ports=["127.0.0.1:%d:3000" % DASHBOARD_PORT], api_host=LB,
+                                        api_port=2023, api_protocol="TLS", ca_cert_file=ca, wait=True,
+                                        wait_timeout=60))
+        status, page = dashboard_page()
+        assert status == 200 and page["api"] == "%s:2023" % LB, page
+        assert "server certificate verified" in page["api_detail"], page
+
+        # One server gone: HAProxy takes it out, and the dashboard still reaches the cluster through the other.
+        docker("rm", "-f", LB_PREFIX + "-b1")
+        deadline = time.monotonic() + 30
+        while not server_states()[LB_PREFIX + "-b1"].startswith(("DOWN", "MAINT")):
+            assert time.monotonic() < deadline, "HAProxy still sends to the removed b1"
+            time.sleep(0.5)
+        for _attempt in range(4):
+            status, page = dashboard_page()
+            assert status == 200 and "server certificate verified" in page["api_detail"], page
+
+        # The control: with no server left, the balancer alone does not make the dashboard answer.
+        docker("rm", "-f", LB_PREFIX + "-b2")
+        deadline = time.monotonic() + 30
+        while dashboard_page()[0] != 503:
+            assert time.monotonic() < deadline, "the dashboard still answers 200 with no server behind the balancer"
+            time.sleep(0.5)
+        assert not dashboard_page()[1]["api_reachable"]
+    finally:
+        remove_ours()
