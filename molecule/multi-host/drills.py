@@ -811,8 +811,8 @@ def cmd_gate(args):
     log_path = operation_log(args, "gate")
     events = EngineEvents(engines, time.time())
     # JSON results, one line each: the failure's message and the gate's readings are read from the output
-    rc, began, finished = run_operation(command, log_path, env=dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-                                                                     ANSIBLE_NOCOLOR="1"))
+    json_results = dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1")
+    rc, began, finished = run_operation(command, log_path, env=json_results)
     recorded = events.stop()
     after = started_at(args.engines)
     problems = ["the engines' events could not be read: %s" % "; ".join(events.errors)] if events.errors else []
