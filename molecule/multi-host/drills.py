@@ -14,10 +14,20 @@
         every server's /status says RUNNING with no active restorations
     drills.py lb      --lb ADDR:PORT --kill-engine SOCK --kill-container C --expect A:P,B:P
         with that server killed (SIGKILL), a new worker bootstraps through the load balancer and is
-        assigned the remaining servers; runs complete through it; the container is started again
+        assigned the remaining servers; runs complete through it; the container is left down (the
+        gate drill needs it down, and bringing it back is site.yml's job)
+    drills.py gate    --engines SOCK,... --down C=ADDR:HEALTHPORT --gated C -- ARGV...
+        with server C down (not running), ARGV (a run that must take server --gated down, on another
+        host) must fail at that server's rolling gate, before it goes down: the failure is the gate's
+        (its task, on the gated server's host), it names C with its instance id and the address it
+        was read at, which must be ADDR:HEALTHPORT (C's host's, never loopback), and no other server
+        is short of it; no container went down or started meanwhile (the engines' events) and C is
+        still down after
     drills.py started --engines SOCK,... --out FILE | --compare FILE [--allow-new C,...] [--allow-removed C,...]
+                      [--allow-restarted C,...]
         record every container's start time on the engines, or compare with a record: nothing that
-        existed was restarted; exactly the named containers are new, or gone
+        existed was restarted but the --allow-restarted ones (which must have been); exactly the named
+        containers are new, or gone
     drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5]
                         [--engines SOCK,... --watch C1,C2,...] -- ARGV...
         a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
@@ -238,28 +248,23 @@ def cmd_settle(args):
 
 def cmd_lb(args):
     engine = docker.DockerClient(base_url=args.kill_engine)
-    victim = engine.containers.get(args.kill_container)
-    victim.kill(signal="SIGKILL")
-    say("killed %s (SIGKILL)" % args.kill_container)
-    try:
-        expected = sorted(args.expect.split(","))
-        t = time.monotonic()
-        config, task, wf = setup(args.lb)
-        say("registered through the load balancer %s in %.1fs" % (args.lb, time.monotonic() - t))
-        with Worker(client_config(*split(args.lb)), task) as worker:
-            deadline = time.monotonic() + args.timeout
-            while sorted(worker.assigned_servers()) != expected and time.monotonic() < deadline:
-                time.sleep(0.5)
-            assigned = sorted(worker.assigned_servers())
-            assert assigned == expected, "worker through %s was assigned %s, expected %s" % (
-                args.lb, assigned, expected)
-            say("new worker bootstrapped through the load balancer %s with %s killed; assigned %s %.1fs after the "
-                "kill" % (args.lb, args.kill_container, assigned, time.monotonic() - t))
-            submit(config, wf, args.runs, args.timeout)
-            say("%d runs COMPLETED through the load balancer" % args.runs)
-    finally:
-        victim.start()
-        say("started %s again" % args.kill_container)
+    engine.containers.get(args.kill_container).kill(signal="SIGKILL")
+    say("killed %s (SIGKILL); it stays down" % args.kill_container)
+    expected = sorted(args.expect.split(","))
+    t = time.monotonic()
+    config, task, wf = setup(args.lb)
+    say("registered through the load balancer %s in %.1fs" % (args.lb, time.monotonic() - t))
+    with Worker(client_config(*split(args.lb)), task) as worker:
+        deadline = time.monotonic() + args.timeout
+        while sorted(worker.assigned_servers()) != expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assigned = sorted(worker.assigned_servers())
+        assert assigned == expected, "worker through %s was assigned %s, expected %s" % (
+            args.lb, assigned, expected)
+        say("new worker bootstrapped through the load balancer %s with %s killed; assigned %s %.1fs after the "
+            "kill" % (args.lb, args.kill_container, assigned, time.monotonic() - t))
+        submit(config, wf, args.runs, args.timeout)
+        say("%d runs COMPLETED through the load balancer" % args.runs)
 
 
 def started_at(engines):
@@ -279,8 +284,10 @@ def cmd_started(args):
         return
     with open(args.compare) as handle:
         before = json.load(handle)
-    restarted = sorted(k for k in before if k in now and now[k] != before[k])
-    assert not restarted, "restarted: %s" % ", ".join(restarted)
+    restarted = {k.split(" ", 1)[1] for k in before if k in now and now[k] != before[k]}
+    allowed_restarted = set(filter(None, args.allow_restarted.split(",")))
+    assert restarted == allowed_restarted, "restarted: %s; expected: %s" % (
+        ", ".join(sorted(restarted)) or "none", ", ".join(sorted(allowed_restarted)) or "none")
     for kind, names, allowed_list in (("new", sorted(k for k in now if k not in before), args.allow_new),
                                       ("removed", sorted(k for k in before if k not in now), args.allow_removed)):
         allowed = set(filter(None, allowed_list.split(",")))
@@ -288,8 +295,10 @@ def cmd_started(args):
         assert found == allowed, "expected %s containers: %s; found: %s" % (
             kind, sorted(allowed) or "none", sorted(found) or "none")
     kept = [k for k in before if k in now]
-    say("none of the %d containers kept was restarted; new: %s; removed: %s"
-        % (len(kept), args.allow_new or "none", args.allow_removed or "none"))
+    say("none of the %d containers kept was restarted%s; new: %s; removed: %s"
+        % (len(kept) - len(allowed_restarted),
+           " (started again: %s)" % args.allow_restarted if allowed_restarted else "",
+           args.allow_new or "none", args.allow_removed or "none"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,13 +497,13 @@ def operation_log(args, what):
                                     "%s-%s.log" % (what, args.name))
 
 
-def run_operation(command, log_path):
+def run_operation(command, log_path, env=None):
     """Run the operation's command; its output, without colours (molecule forces them on), goes to
     log_path, each line with the seconds since it started. Returns (exit code, began, finished), wall times."""
     began = time.time()
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                   errors="replace")
+                                   errors="replace", env=env)
         for line in process.stdout:
             log.write("[%6.1fs] %s" % (time.time() - began, re.sub("\x1b\\[[0-9;]*m", "", line)))
         rc = process.wait()
@@ -765,6 +774,98 @@ def cmd_rolling(args):
         raise SystemExit("%s: %s" % (args.name, "; ".join(problems)))
 
 
+GATE_TASK = "The other servers are caught up before this one goes down - "
+
+
+def gate_failure(log_path):
+    """The failed tasks of an ansible-playbook output (JSON results): [(task, host, result)], each with the TASK
+    header it ran under."""
+    task, failures = None, []
+    with open(log_path) as log:
+        for line in log:
+            line = line.split("] ", 1)[-1]
+            header = re.match(r"TASK \[(.*)\] \**$", line.strip())
+            if header:
+                task = header.group(1)
+            failed = re.match(r"fatal: \[([^\]]+)\]: FAILED! => (\{.*\})\s*$", line)
+            if failed:
+                try:
+                    result = json.loads(failed.group(2))
+                except ValueError:
+                    result = {"msg": failed.group(2)}
+                failures.append((task, failed.group(1), result))
+    return failures
+
+
+def cmd_gate(args):
+    command = operation_command(args, "gate")
+    down, down_at = args.down.split("=", 1)
+    down_host, down_port = split(down_at)
+    engines = args.engines.split(",")
+    state = [c.attrs["State"] for url in engines for c in docker.DockerClient(base_url=url).containers.list(all=True)
+             if c.name == down]
+    if len(state) != 1 or state[0].get("Running"):
+        raise SystemExit("gate: %s must be on one engine and down before the run (found: %s)"
+                         % (down, [s.get("Status") for s in state] or "none"))
+    before = started_at(args.engines)
+    log_path = operation_log(args, "gate")
+    events = EngineEvents(engines, time.time())
+    # JSON results, one line each: the failure's message and the gate's readings are read from the output
+    json_results = dict(os.environ, ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1")
+    rc, began, finished = run_operation(command, log_path, env=json_results)
+    recorded = events.stop()
+    after = started_at(args.engines)
+    problems = ["the engines' events could not be read: %s" % "; ".join(events.errors)] if events.errors else []
+    if rc == 0:
+        problems.append("the run succeeded with %s down: the gate before %s did not stay shut" % (down, args.gated))
+    failures = gate_failure(log_path)
+    gate = [f for f in failures if f[0] and f[0].endswith(GATE_TASK + args.gated)]
+    if len(failures) != 1 or not gate:
+        problems.append("the run must fail once, at the task '%s%s'; it failed at: %s" % (
+            GATE_TASK, args.gated, "; ".join("%s on %s: %s" % (t, h, str(r.get("msg"))[:300]) for t, h, r in failures)
+            or "no task (see %s)" % log_path))
+    message = readings = None
+    if gate:
+        dummy, gated_host, result = gate[0]
+        message, readings = str(result.get("msg", "")), result.get("servers") or []
+        meant = [r for r in readings if r.get("name") == down]
+        if not message.startswith("servers not caught up") or "(before %s goes down)" % args.gated not in message:
+            problems.append("the gate's failure is not that the servers were not caught up before %s goes down: %s"
+                            % (args.gated, message[:400]))
+        if len(meant) != 1:
+            problems.append("the gate did not read %s (it read %s)" % (down, [r.get("name") for r in readings]))
+        else:
+            reading = meant[0]
+            where = "%s:%s" % (reading.get("host"), reading.get("health_port"))
+            if (reading.get("host"), reading.get("health_port")) != (down_host, down_port):
+                problems.append("the gate read %s at %s, not at %s (its host's address)" % (down, where, down_at))
+            if reading.get("caught_up") or reading.get("instance_id") is None:
+                problems.append("the gate's reading of %s: caught up %s, instance id %s" % (
+                    down, reading.get("caught_up"), reading.get("instance_id")))
+            named = [down, "(instance %s)" % reading.get("instance_id"), where]
+            if not all(part in message for part in named):
+                problems.append("the gate's message does not name %s: %s" % (" ".join(named), message[:400]))
+        others = [r.get("name") for r in readings if r.get("name") not in (down, args.gated) and not r.get("caught_up")]
+        if others:
+            problems.append("other servers were short of the gate too (%s): the drill needs %s alone down"
+                            % (", ".join(others), down))
+    moved = ["%s %s %s" % (name, action, signal or "") for when, url, name, action, signal in recorded]
+    if moved:
+        problems.append("containers went down or started during the run: %s" % ", ".join(moved))
+    restarted = sorted(k.split(" ", 1)[1] for k in before if after.get(k) != before[k])
+    if restarted:
+        problems.append("started again or gone: %s" % ", ".join(restarted))
+    still = [c.attrs["State"].get("Running") for url in engines
+             for c in docker.DockerClient(base_url=url).containers.list(all=True) if c.name == down]
+    if still != [False]:
+        problems.append("%s is not down after the run (running: %s)" % (down, still))
+    if problems:
+        raise SystemExit("gate: %s" % "; ".join(problems))
+    say("gate: with %s down, the run failed after %.1fs at %s's gate on %s, before it went down; no container went "
+        "down or started. The gate's message: %s" % (
+            down, finished - began, args.gated, gated_host, " / ".join(message.splitlines()[:2])))
+
+
 def cmd_images(args):
     engines = [docker.DockerClient(base_url=url) for url in args.engines.split(",")]
     before = None
@@ -817,7 +918,7 @@ def main():
     # 120 runs at 4/s is a 30 s schedule. The host goes down after 20 runs (5 s in, runs in flight),
     # and the failover takes 15-30 s here (the servers' and Kafka's session timeouts): the schedule
     # has all but run out by the time the cluster serves again, so the other ~100 runs are sent from
-    # then on, one after the other, all while host2 is down. A longer schedule adds only more of that.
+    # then on, one after the other, all while the host is down. A longer schedule adds only more of that.
     p.add_argument("--runs", type=int, default=120)
     p.add_argument("--rate", type=float, default=4.0)
     p.add_argument("--kill-after", type=int, default=20)
@@ -841,6 +942,7 @@ def main():
     p.add_argument("--compare")
     p.add_argument("--allow-new", default="")
     p.add_argument("--allow-removed", default="")
+    p.add_argument("--allow-restarted", default="")
     p = sub.add_parser("underload")
     p.add_argument("--bootstrap", required=True)
     p.add_argument("--name", required=True, help="the operation's name in the figures")
@@ -859,6 +961,14 @@ def main():
     p.add_argument("--engines", required=True)
     p.add_argument("--servers", required=True, help="C1=ADDR:HEALTHPORT,...")
     p.add_argument("--log", help="the operation's output (default: rolling-NAME.log in the ephemeral folder)")
+    p.add_argument("argv", nargs=argparse.REMAINDER)
+    p = sub.add_parser("gate")
+    p.add_argument("--engines", required=True)
+    p.add_argument("--down", required=True, help="the server that is down, and where the gate must read it: "
+                   "C=ADDR:HEALTHPORT")
+    p.add_argument("--gated", required=True, help="the server the run must not take down")
+    p.add_argument("--log", help="the run's output (default: gate-NAME.log in the ephemeral folder)")
+    p.add_argument("--name", default="restart", help="the run's name in the log's file name")
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p = sub.add_parser("images")
     p.add_argument("--engines", required=True)

@@ -98,11 +98,19 @@ def caught_up(reading):
 
 
 def describe(reading):
-    """How far one server got, for messages."""
+    """How far one server got, for messages: which server (its instance id) and where it was read - on several
+    hosts a name alone does not say which host's address the check dialled."""
     if reading.get("identity_problem"):
         return reading["identity_problem"]
+    who = reading["name"]
+    if reading.get("instance_id") is not None:
+        who += " (instance %s)" % reading["instance_id"]
+    if reading.get("host"):
+        who += " at %s:%s" % (reading["host"], reading.get("health_port"))
+    if reading.get("reachable") is False:
+        return "%s: its health port did not answer" % who
     return "%s (readiness %s, core %s, %s restorations)" % (
-        reading["name"], reading["readiness"], (reading["status"] or {}).get("coreState", "?"), reading["restorations"])
+        who, reading["readiness"], (reading["status"] or {}).get("coreState", "?"), reading["restorations"])
 
 
 def stuck_report(waiting, logs, status_chars=1500):

@@ -151,6 +151,20 @@ def test_a_plain_read_reports_the_crossed_answer_without_failing():
     assert waiting == [] and result[0]["identity_problem"]
 
 
+def test_a_server_short_of_the_gate_is_named_with_its_instance_and_where_it_was_read():
+    # host h2's gate, h1's server killed: the message says which server and which host's address was dialled
+    down = {"name": "lh-server-101", "instance_id": 101, "host": "10.0.0.1", "health_port": 1822, "reachable": False,
+            "ready": False, "readiness": None, "status": None, "restorations": None}
+    assert describe(down) == "lh-server-101 (instance 101) at 10.0.0.1:1822: its health port did not answer"
+    restoring = dict(reading("lh-server-201", core="REBALANCING", restorations=2), instance_id=201, host="10.0.0.2",
+                     health_port=1822, reachable=True)
+    assert describe(restoring) == ("lh-server-201 (instance 201) at 10.0.0.2:1822 (readiness 200, core REBALANCING, "
+                                   "2 restorations)")
+    message = failure_message([down], {}, 10, True, "lh-server-201")
+    assert message.splitlines()[1] == ("lh-server-101 (instance 101) at 10.0.0.1:1822: its health port did not "
+                                       "answer; /status: no answer")
+
+
 def test_the_timeout_message_names_the_servers_short_of_the_gate():
     stuck = [reading("lh-server-2", core="REBALANCING")]
     assert failure_message(stuck, {}, 90, True, "lh-server-1").startswith(
