@@ -170,8 +170,8 @@ multi_cleanup() { # on exit of the growth phase: anything lhgrow-* left, then th
   if [ "$M_BROUGHT_UP" = 1 ] && [ -n "$M_FINGERPRINT" ] && [ "$(m_fingerprint)" != "$M_FINGERPRINT" ]; then
     say "(d) simulated hosts left alone: they are no longer the ones this run brought up ($(m_fingerprint | tr '\n' ' '))"
   elif [ "$M_BROUGHT_UP" = 1 ]; then
-    say "(d) tests/hosts/down.sh (this run brought the simulated hosts up)"
-    timeout "$STEP_TIMEOUT" tests/hosts/down.sh >"$M_DIR/down.log" 2>&1 \
+    say "(d) tests/hosts/down.sh 1-3 (this run brought the simulated hosts up)"
+    timeout "$STEP_TIMEOUT" tests/hosts/down.sh 1-3 >"$M_DIR/down.log" 2>&1 \
       || { say "down.sh failed (log $M_DIR/down.log)"; tail -n 10 "$M_DIR/down.log"; }
   else
     say "(d) simulated hosts left up (they were up before this run: ${M_KNOWN[*]/#/lhsim})"
@@ -225,8 +225,8 @@ multi_phase() {
   local -a urls=()
   mkdir -p "$M_DIR"; : >"$MULTI_FIGURES"
   rm -f "$LOG_DIR"/memory-multi-* "$LOG_DIR"/profile-multi-* "$M_DIR"/*.log "$M_DIR"/*.txt
-  for d in /var/lib/lhsim/host*; do
-    if [ -d "$d" ]; then M_KNOWN+=("${d##*/host}"); fi
+  for n in 1 2 3; do  # its range, 1-3 (other ranges' hosts may be up beside it)
+    if [ -d "/var/lib/lhsim/host$n" ]; then M_KNOWN+=("$n"); fi
   done
   [ ${#M_KNOWN[@]} -gt 0 ] || M_BROUGHT_UP=1
   trap multi_cleanup EXIT
@@ -238,7 +238,7 @@ multi_phase() {
   say "    up.sh: $(secs "$t0" "$(now)")s ($(tail -n 1 "$M_DIR/up.log" | sed 's/^\[lhsim\] //'))"
   M_FINGERPRINT=$(m_fingerprint)
   # shellcheck disable=SC1091
-  . /var/lib/lhsim/env.sh
+  . /var/lib/lhsim/range-1-3/env.sh
   for n in 1 2 3; do
     av=LHSIM${n}_ADDRESS dv=LHSIM${n}_DOCKER_HOST
     M_ADDRESSES+=("${!av}"); M_ENGINES+=("${!dv}")
@@ -246,7 +246,7 @@ multi_phase() {
   # The project's recipe (molecule/multi-host/create.yml): a copy of inventories/multi-host.example
   # with the hosts' addresses put in; the benchmark leaves the dashboard out.
   run_step "make_inventory" "$M_DIR/inventory.log" "$PY" molecule/multi-host/make_inventory.py \
-    inventories/multi-host.example/hosts.yml /var/lib/lhsim/inventory.yml "$M_INV"
+    inventories/multi-host.example/hosts.yml /var/lib/lhsim/range-1-3/inventory.yml "$M_INV"
   "$PY" - "$M_INV" <<'PYEOF'
 import sys, yaml
 path = sys.argv[1]

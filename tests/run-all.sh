@@ -7,14 +7,16 @@
 #    tier of the bad-input cases, ansible-test sanity, ansible-lint, docs-lint and the EE context), in
 #    two lanes side by side. When one fails, the run stops here with a summary that names the failing
 #    tests, before any engine is started or image built.
-# 2. The engine and the test bed's images (make engine images), then everything else in two lanes
+# 2. The engine and the test bed's images (make engine images), then everything else in three lanes
 #    that run at the same time; a failed stage does not stop the others:
 #    lane "machine": everything on this machine's own Docker engine (each stage under names and
 #      ports of its own: lhsmoke, lhit, lhbad, lhpkg, lhmol);
-#    lane "hosts": everything on the simulated hosts (tests/hosts: their own namespaces and
-#      engines), one stage after another, since they share those hosts.
-#    The lanes share nothing but the CPU; the hosts lane's output is kept in build/test-lane-hosts.log
-#    and printed when the machine lane is done.
+#    lanes "hosts-a" and "hosts-b": everything on the simulated hosts (tests/hosts: their own
+#      namespaces and engines), each scenario on host numbers of its own (multi-host 1-3, secure 4-5,
+#      seed 6, the remote-engine tests 7-8), so the two lanes run side by side; within a lane, one
+#      stage after another. The two are balanced by their stages' times (about 700 s each).
+#    The lanes share nothing but the CPU; the output of every lane but the first is kept in
+#    build/test-lane-<lane>.log and printed when the first is done.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 gate_checks=(
@@ -32,44 +34,56 @@ machine_lane=(
   "package:make --no-print-directory test-package"
   "molecule-default:make --no-print-directory molecule-default"
 )
-hosts_lane=(
-  "integration-remote:INTEGRATION_SELECT=remote_engine LHIT_PREFIX=lhitr make --no-print-directory test-integration"
-  "molecule-seed:make --no-print-directory molecule-seed"
-  "molecule-secure:make --no-print-directory molecule-secure"
+hosts_a_lane=(
   "molecule-multi-host:make --no-print-directory molecule-multi-host"
+  "integration-remote:INTEGRATION_SELECT=remote_engine LHIT_PREFIX=lhitr make --no-print-directory test-integration"
+)
+hosts_b_lane=(
+  "molecule-secure:make --no-print-directory molecule-secure"
+  "molecule-seed:make --no-print-directory molecule-seed"
 )
 mkdir -p build
-results=build/test-results
-: >"$results"
+results=build/test-results lane_times=build/test-lane-times
+: >"$results"; : >"$lane_times"
 
 run_lane() {
   local lane=$1; shift
-  local stage name command started result
+  local stage name command started result lane_started=$SECONDS
   for stage in "$@"; do
     name=${stage%%:*} command=${stage#*:}
     printf '\n===== [%s] %s: %s (started %s)\n' "$lane" "$name" "$command" "$(date +%T)"
     started=$SECONDS
     bash -c "$command" 2>&1 | tee "build/stage-$name.log"
     if [ "${PIPESTATUS[0]}" -eq 0 ]; then result=passed; else result=FAILED; fi
-    printf '%-8s %-20s %-7s %4ss\n' "$lane" "$name" "$result" $((SECONDS - started)) >>"$results"
+    printf '%-11s %-20s %-7s %4ss\n' "$lane" "$name" "$result" $((SECONDS - started)) >>"$results"
     printf '===== [%s] %s %s in %ss\n' "$lane" "$name" "$result" $((SECONDS - started))
   done
+  printf '%-12s %5ss (%s)\n' "$lane" $((SECONDS - lane_started)) "${*%%:*}" >>"$lane_times"
 }
 
-# Two lanes side by side: the first on the console, the second into build/test-lane-<second>.log (printed after).
-run_two_lanes() {
-  local first=$1 second=$2 second_pid; shift 2
-  local -a first_stages=() second_stages=()
-  while [ $# -gt 0 ] && [ "$1" != -- ]; do first_stages+=("$1"); shift; done
-  shift
-  second_stages=("$@")
-  run_lane "$second" "${second_stages[@]}" >"build/test-lane-$second.log" 2>&1 &
-  second_pid=$!
+# Lanes side by side: run_lanes LANE STAGE... [-- LANE STAGE...]... The first lane on the console, each
+# other into build/test-lane-<lane>.log (printed after the first is done, in their order).
+run_lanes() {
+  local -a names=() pids=() stages=()
+  local first="" name i
+  while [ $# -gt 0 ]; do
+    name=$1; shift; stages=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do stages+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    if [ -z "$first" ]; then
+      first=$name; local -a first_stages=("${stages[@]}")
+    else
+      run_lane "$name" "${stages[@]}" >"build/test-lane-$name.log" 2>&1 &
+      names+=("$name"); pids+=($!)
+    fi
+  done
   run_lane "$first" "${first_stages[@]}"
-  echo; echo "===== the $first lane is done; waiting for the $second lane ($(date +%T))"
-  wait "$second_pid"
-  echo "===== $second lane (build/test-lane-$second.log):"
-  cat "build/test-lane-$second.log"
+  for i in "${!names[@]}"; do
+    echo; echo "===== $([ "$i" = 0 ] && echo "the $first lane is done; ")waiting for the ${names[$i]} lane ($(date +%T))"
+    wait "${pids[$i]}"
+    echo "===== ${names[$i]} lane (build/test-lane-${names[$i]}.log):"
+    cat "build/test-lane-${names[$i]}.log"
+  done
 }
 
 # The end of the output is what a CI summary keeps: say there why each failed stage failed.
@@ -78,6 +92,8 @@ summary() {
   printf '\n===== summary (%ss in all: gate %ss, engine and images %ss, lanes %ss)\n' \
     $((SECONDS - total_started)) "$gate_time" "${images_time:-0}" "${lanes_time:-0}"
   cat "$results"
+  echo "lanes (each its stages one after another; the lanes side by side):"
+  cat "$lane_times"
   for name in $(awk '$3 == "FAILED" {print $2}' "$results"); do
     echo; echo "===== why $name failed (the failure lines of build/stage-$name.log):"
     sed 's/\x1b\[[0-9;]*m//g' "build/stage-$name.log" \
@@ -94,7 +110,7 @@ make --no-print-directory collection
 
 echo "===== the gate: no engine, no image ($(date +%T))"
 started=$SECONDS
-run_two_lanes gate gate-sanity "${gate_checks[@]}" -- "${gate_sanity[@]}"
+run_lanes gate "${gate_checks[@]}" -- gate-sanity "${gate_sanity[@]}"
 gate_time=$((SECONDS - started))
 if grep -q ' FAILED ' "$results"; then
   echo; echo "===== the gate failed: no engine was started and no image built"
@@ -110,7 +126,7 @@ echo; echo "===== the engine and the test bed's images ($(date +%T))"
 started=$SECONDS
 if ! make --no-print-directory images 2>&1 | tee build/stage-images.log; then
   images_time=$((SECONDS - started))
-  printf '%-8s %-20s %-7s %4ss\n' setup images FAILED "$images_time" >>"$results"
+  printf '%-11s %-20s %-7s %4ss\n' setup images FAILED "$images_time" >>"$results"
   summary
   exit 1
 fi
@@ -118,7 +134,7 @@ images_time=$((SECONDS - started))
 
 export LH_TESTBED_READY=1  # the engine and the images are there: the lanes must not rebuild them side by side
 started=$SECONDS
-run_two_lanes machine hosts "${machine_lane[@]}" -- "${hosts_lane[@]}"
+run_lanes machine "${machine_lane[@]}" -- hosts-a "${hosts_a_lane[@]}" -- hosts-b "${hosts_b_lane[@]}"
 lanes_time=$((SECONDS - started))
 summary
 [ "$failed" -eq 0 ]

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# usage: tests/hosts/up.sh [--load-images] [N]     (default 1)
+# usage: tests/hosts/up.sh [--load-images] [N | A-B]     (default 1: host 1)
 #
-# Make N simulated hosts lhsim1..N (see lib.sh and README.md), without images: save the test
-# bed's images into one archive each ($LHSIM_ARCHIVES, for littlehorse_image_archives; with
-# --load-images also load them into each host's engine), and write an Ansible inventory and an
-# env file:
-#   /var/lib/lhsim/inventory.yml   group `lhsim`, hosts lhsim1..N (ansible_host = the host's address)
-#   /var/lib/lhsim/env.sh          `. /var/lib/lhsim/env.sh` before ansible/molecule
+# Make the simulated hosts lhsim1..N, or lhsimA..B (see lib.sh and README.md), without images: save
+# the test bed's images into one archive each ($LHSIM_ARCHIVES, for littlehorse_image_archives; with
+# --load-images also load them into each host's engine), and write an Ansible inventory and an env
+# file of the range's own:
+#   /var/lib/lhsim/range-A-B/inventory.yml   group `lhsim`, hosts lhsimA..B (ansible_host = the host's address)
+#   /var/lib/lhsim/range-A-B/env.sh          `. /var/lib/lhsim/range-A-B/env.sh` before ansible/molecule
+# (N is the range 1-N), and the same for every host up, /var/lib/lhsim/inventory.yml and env.sh.
+# Ranges that do not overlap are independent: scenarios on them run at the same time.
 # Idempotent: what already exists and works is left alone (and said so).
 set -euo pipefail
 # shellcheck source=tests/hosts/lib.sh
@@ -14,9 +16,9 @@ set -euo pipefail
 
 LOAD_IMAGES=0
 if [ "${1:-}" = --load-images ]; then LOAD_IMAGES=1; shift; fi
-COUNT=${1:-1}
-[[ $COUNT =~ ^[0-9]+$ ]] && [ "$COUNT" -ge 1 ] && [ "$COUNT" -le $LHSIM_MAX_HOSTS ] \
-  || die "usage: $0 [--load-images] [N]  (1..$LHSIM_MAX_HOSTS hosts)"
+lhsim_parse_range "${1:-1}" || die "usage: $0 [--load-images] [N | A-B]  (hosts 1..$LHSIM_MAX_HOSTS)"
+FIRST=$LHSIM_FIRST LAST=$LHSIM_LAST
+RANGE_DIR=$(lhsim_range_dir "$FIRST" "$LAST")
 [ "$(id -u)" = 0 ] || die "must run as root (namespaces, bridge, iptables, dockerd)"
 mkdir -p "$LHSIM_CACHE"; exec 9>"$LHSIM_CACHE/.lock"
 flock -w 600 9 || die "another up.sh/down.sh holds $LHSIM_CACHE/.lock"
@@ -67,20 +69,13 @@ if [ ! -f "$LHSIM_STATE/id_ed25519" ]; then
   ssh-keygen -q -t ed25519 -N '' -C lhsim -f "$LHSIM_STATE/id_ed25519"
 fi
 cp "$LHSIM_STATE/id_ed25519.pub" "$LHSIM_STATE/authorized_keys"
-# rewrite in place only when different (the hosts bind-mount these files: keep the inode)
-write_if_changed() { # file  (content on stdin)
-  local new; new=$(cat)
-  if [ ! -f "$1" ] || [ "$(cat "$1")" != "$new" ]; then
-    printf '%s\n' "$new" >"$1"; say "wrote $1"
-  fi
-}
 { grep -v '^sshd:' /etc/passwd; echo 'sshd:x:150:65534::/run/sshd:/usr/sbin/nologin'; } \
   | write_if_changed "$LHSIM_STATE/passwd"
 {
   echo "127.0.0.1 localhost"
   echo "$LHSIM_NET.1 lhsim-gateway"
-  top=$COUNT; for n in $(lhsim_known_hosts); do [ "$n" -gt "$top" ] && top=$n; done
-  for n in $(seq 1 "$top"); do echo "$(lhsim_ip "$n") lhsim$n"; done
+  # every name a host can have, so that no later range rewrites the file under hosts that read it
+  for n in $(seq 1 $LHSIM_MAX_HOSTS); do echo "$(lhsim_ip "$n") lhsim$n"; done
 } | write_if_changed "$LHSIM_STATE/hosts"
 
 # --- network: bridge, one forwarding rule, one namespace + veth per host
@@ -101,6 +96,12 @@ else
   say "iptables -I ${FWD[*]}"
   iptables -I "${FWD[0]}" 1 "${FWD[@]:1}"
 fi
+# The addresses of the hosts that are not up, and the one no host has, are unreachable from the
+# machine (see lhsim_block); a host's own route goes when it starts.
+ip route replace unreachable "$LHSIM_UNREACHABLE/32"
+for n in $(seq 1 $LHSIM_MAX_HOSTS); do
+  ip netns pids "$(lhsim_ns "$n")" >/dev/null 2>&1 || lhsim_block "$n"
+done
 
 host_up() { # N: engine answers and sshd listens
   local n=$1 pid
@@ -123,6 +124,7 @@ start_host() {
     ip -n "$ns" link set eth0 up
     ip -n "$ns" route add default via "$LHSIM_NET.1"
   fi
+  lhsim_unblock "$n"
   if pid_alive "$(pid_from "$hd/init.pid")"; then
     die "host $n: its processes run (pid $(cat "$hd/init.pid")) but it does not answer; see $run/dockerd.log $run/sshd.log, or tests/hosts/down.sh"
   fi
@@ -167,7 +169,7 @@ wait_host() {
 }
 
 started=()
-for n in $(seq 1 "$COUNT"); do
+for n in $(seq "$FIRST" "$LAST"); do
   if host_up "$n"; then
     say "host $n: up ($(lhsim_ip "$n"), pid $(cat "$(lhsim_hostdir "$n")/init.pid")) — left alone"
   else
@@ -201,7 +203,7 @@ for img in "${IMAGES[@]}"; do
   fi
 done
 if [ "$LOAD_IMAGES" = 1 ]; then
-  for n in $(seq 1 "$COUNT"); do
+  for n in $(seq "$FIRST" "$LAST"); do
     for i in "${!IMAGES[@]}"; do
       have=$(lhsim_docker "$n" image inspect --format '{{.Id}}' "${IMAGES[$i]}" 2>/dev/null || true)
       [ "$have" = "$(cat "${archives[$i]}.id")" ] && continue
@@ -212,35 +214,12 @@ if [ "$LOAD_IMAGES" = 1 ]; then
   done
 fi
 
-# --- inventory and env for Ansible (every host with state, so a larger earlier run stays listed)
-all_hosts=$( { seq 1 "$COUNT"; lhsim_known_hosts; } | sort -nu)
-{
-  echo "# Simulated hosts (tests/hosts/up.sh). Each is a network namespace with its own Docker"
-  echo "# engine and sshd; reach it over SSH at ansible_host, its engine from the machine at lhsim_docker_host."
-  echo "lhsim:"
-  echo "  hosts:"
-  for n in $all_hosts; do
-    echo "    lhsim$n:"
-    echo "      ansible_host: $(lhsim_ip "$n")"
-    echo "      lhsim_docker_host: $(lhsim_sock "$n")"
-  done
-  echo "  vars:"
-  echo "    ansible_connection: ssh"
-  echo "    ansible_user: root"
-  echo "    ansible_ssh_private_key_file: $LHSIM_STATE/id_ed25519"
-  echo "    ansible_ssh_common_args: -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR"
-  echo "    ansible_control_path_dir: $LHSIM_STATE/ssh-cp"
-  echo "    ansible_python_interpreter: /usr/bin/python3"
-} | write_if_changed "$LHSIM_STATE/inventory.yml"
-{
-  echo "# . $LHSIM_STATE/env.sh   (written by tests/hosts/up.sh)"
-  echo "export LHSIM_INVENTORY=$LHSIM_STATE/inventory.yml"
-  echo "export LHSIM_HOSTS=\"$(for n in $all_hosts; do printf 'lhsim%s ' "$n"; done | sed 's/ $//')\""
-  for n in $all_hosts; do
-    echo "export LHSIM${n}_ADDRESS=$(lhsim_ip "$n") LHSIM${n}_DOCKER_HOST=$(lhsim_sock "$n")"
-  done
-  echo "export LHSIM_IMAGE_ARCHIVES=\"${archives[*]}\""
-  echo "export ANSIBLE_HOST_KEY_CHECKING=False"
-} | write_if_changed "$LHSIM_STATE/env.sh"
+# --- inventory and env for Ansible: the range's own, and every host's (each host with state)
+mkdir -p "$RANGE_DIR"
+# shellcheck disable=SC2046
+lhsim_inventory "$RANGE_DIR/ssh-cp" $(seq "$FIRST" "$LAST") | write_if_changed "$RANGE_DIR/inventory.yml"
+# shellcheck disable=SC2046
+lhsim_env "$RANGE_DIR/inventory.yml" $(seq "$FIRST" "$LAST") | write_if_changed "$RANGE_DIR/env.sh"
+lhsim_write_all_hosts_files
 
-say "up: $(echo "$all_hosts" | wc -w) host(s) [$(echo $all_hosts | sed 's/[0-9]\+/lhsim&/g')] in $(since "$T0")s; inventory $LHSIM_STATE/inventory.yml, env $LHSIM_STATE/env.sh"
+say "up: $((LAST - FIRST + 1)) host(s) [lhsim$FIRST..lhsim$LAST] in $(since "$T0")s; inventory $RANGE_DIR/inventory.yml, env $RANGE_DIR/env.sh (every host up: $(lhsim_known_hosts | sed 's/^/lhsim/' | tr '\n' ' ')in $LHSIM_STATE/inventory.yml)"

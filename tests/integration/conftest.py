@@ -86,6 +86,35 @@ def four_times(module, args, expect_change=True):
     return checked, real
 
 
+# The remote-engine tests' own simulated hosts (tests/hosts/up.sh 7-8): other scenarios use other numbers and
+# run beside them in tests/run-all.sh.
+SIMULATED_RANGE = (7, 8)
+SIMULATED_STATE = "/var/lib/lhsim"
+
+
+@pytest.fixture(scope="session")
+def simulated_hosts():
+    """The remote-engine tests' simulated hosts: {"hosts": {name: {"address", "docker_host", "number"}}, "archives",
+    "inventory"}. Brought up when they are not, and then torn down again at the session's end (only their range)."""
+    first, last = SIMULATED_RANGE
+    span = "%d-%d" % SIMULATED_RANGE
+    were_up = all(os.path.isdir(os.path.join(SIMULATED_STATE, "host%d" % n)) for n in range(first, last + 1))
+    subprocess.run([os.path.join(ROOT, "tests", "hosts", "up.sh"), span], check=True, capture_output=True)
+    range_dir = os.path.join(SIMULATED_STATE, "range-" + span)
+    names = ["lhsim%d" % n for n in range(first, last + 1)]
+    out = subprocess.run(["bash", "-c", ". %s/env.sh && echo $LHSIM_IMAGE_ARCHIVES && echo %s" % (range_dir, " ".join(
+        "$LHSIM%d_ADDRESS $LHSIM%d_DOCKER_HOST" % (n, n) for n in range(first, last + 1)))],
+        check=True, capture_output=True, text=True).stdout.splitlines()
+    pairs = out[1].split()
+    hosts = dict((name, {"address": pairs[2 * i], "docker_host": pairs[2 * i + 1], "number": first + i})
+                 for i, name in enumerate(names))
+    try:
+        yield {"hosts": hosts, "archives": out[0].split(), "inventory": os.path.join(range_dir, "inventory.yml")}
+    finally:
+        if not were_up:
+            subprocess.run([os.path.join(ROOT, "tests", "hosts", "down.sh"), span], check=False, capture_output=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def clean_engine():
     remove_leftovers()

@@ -2,37 +2,34 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A module that talks to a remote engine (docker_host) waits through the published ports.
 
-The engine is simulated host 1's (tests/hosts/up.sh 1: its own network namespace and dockerd, no images
+The engine is that of the first of the remote-engine tests' simulated hosts (conftest.simulated_hosts:
+tests/hosts/up.sh 7-8, each its own network namespace and dockerd, no images
 until lh_image_archive loads the Kafka image from the test bed's archive);
 the module runs here, in the machine's namespace, where that engine's container addresses are
 not reachable. The wait must go to the port the container publishes on the host's address
 (wait_host), as the roles do when littlehorse_docker_host is set. The other way, the module on
 the host over SSH probing the container's own address, is what every Molecule scenario does.
 """
-import os
-import subprocess
 
 import docker as docker_sdk
 import pytest
 
-from conftest import KAFKA_IMAGE, PREFIX, ROOT, run_module
+from conftest import KAFKA_IMAGE, PREFIX, run_module
 
-STATE = "/var/lib/lhsim"
 NAME = PREFIX + "-remote-kafka"
 
 
 @pytest.fixture(scope="module")
-def simulated_host():
-    subprocess.run([os.path.join(ROOT, "tests", "hosts", "up.sh"), "1"], check=True, capture_output=True)
-    address = subprocess.run(["bash", "-c", ". %s/env.sh && echo $LHSIM1_ADDRESS $LHSIM1_DOCKER_HOST "
-                              "$LHSIM_IMAGE_ARCHIVES" % STATE], check=True, capture_output=True, text=True).stdout.split()
-    engine = docker_sdk.DockerClient(base_url=address[1])
+def simulated_host(simulated_hosts):
+    name, host = sorted(simulated_hosts["hosts"].items())[0]
+    engine = docker_sdk.DockerClient(base_url=host["docker_host"])
     # The simulated host starts without images: the Kafka image comes from the test bed's archives (up.sh),
     # loaded through the same engine from here, as the preflight does with littlehorse_docker_host.
-    loaded = run_module("lh_image_archive", dict(host="lhsim1", docker_host=address[1], archives=address[2:],
+    loaded = run_module("lh_image_archive", dict(host=name, docker_host=host["docker_host"],
+                                                 archives=simulated_hosts["archives"],
                                                  images=[dict(image=KAFKA_IMAGE, variable="kafka_image")]))
     assert not loaded.get("failed") and loaded["images"][0]["available"], loaded
-    yield address[0], address[1], engine
+    yield host["address"], host["docker_host"], engine
     for container in engine.containers.list(all=True, filters={"name": "^%s-" % PREFIX}):
         container.remove(force=True)
     for volume in engine.volumes.list(filters={"name": PREFIX + "-"}):

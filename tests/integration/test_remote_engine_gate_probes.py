@@ -2,19 +2,20 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The rolling gate of one host reads the other hosts' servers at addresses that reach them, as those servers.
 
-Two simulated hosts (tests/hosts/up.sh 2: each its own network namespace, address and sshd) each run
+Two simulated hosts (conftest.simulated_hosts, tests/hosts/up.sh 7-8: each its own network namespace, address and
+sshd; FIRST and SECOND below) each run
 one "server" whose health port, 44822 on every address of its host, is a TEST DOUBLE: a small HTTP
 service in the host's namespace that answers /liveness, /readiness and /status the way the real
 server does (/status with its instanceId), since a real cluster on two simulated hosts costs minutes.
 What is real: the plan (the collection's cluster_plan filter on an inventory of the two hosts), the
-module (lh_server_info, run on lhsim2 over SSH, as the role's gate task calls it) and the network
-between the hosts - 127.0.0.1 on lhsim2 is lhsim2 only. It checks that:
-- the gate on lhsim2, with the plan's probes for lhsim2, reads lhsim1's server at lhsim1's address
+module (lh_server_info, run on SECOND over SSH, as the role's gate task calls it) and the network
+between the hosts - 127.0.0.1 on SECOND is SECOND only. It checks that:
+- the gate on SECOND, with the plan's probes for SECOND, reads FIRST's server at FIRST's address
   and its own on loopback, each answering as itself, and opens;
-- the old way (every server at its own host's probe, 127.0.0.1) reads lhsim2's server twice - and the
+- the old way (every server at its own host's probe, 127.0.0.1) reads SECOND's server twice - and the
   gate now refuses at once, naming the server it meant and the one that answered.
-The hosts lane of tests/run-all.sh runs it beside test_remote_engine.py (-k remote_engine), where the
-simulated hosts are not shared with another stage; run by hand, hold /var/lock/lhsim-lane.lock.
+A hosts lane of tests/run-all.sh runs it beside test_remote_engine.py (-k remote_engine), on hosts of their own
+(other scenarios run beside them on other numbers).
 """
 import json
 import os
@@ -27,11 +28,11 @@ import urllib.request
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SIMULATED_RANGE
 
-STATE = "/var/lib/lhsim"
 PORT = 44822
-IDS = {"lhsim1": 101, "lhsim2": 201}
+FIRST, SECOND = ("lhsim%d" % n for n in SIMULATED_RANGE)
+IDS = {FIRST: 101, SECOND: 201}
 
 # The test double of a server's health port: /status as the real server answers it (instanceId, coreState, ...).
 DOUBLE = r'''
@@ -56,17 +57,9 @@ HTTPServer(("0.0.0.0", int(sys.argv[1])), Health).serve_forever()
 '''
 
 
-def simulated(names):
-    """{host: address} of the simulated hosts (up.sh brings them up when they are not)."""
-    subprocess.run([os.path.join(ROOT, "tests", "hosts", "up.sh"), str(len(names))], check=True, capture_output=True)
-    out = subprocess.run(["bash", "-c", ". %s/env.sh && echo %s" % (STATE, " ".join(
-        "$LHSIM%s_ADDRESS" % name[-1] for name in names))], check=True, capture_output=True, text=True).stdout.split()
-    return dict(zip(names, out))
-
-
 @pytest.fixture(scope="module")
-def doubles():
-    addresses = simulated(sorted(IDS))
+def doubles(simulated_hosts):
+    addresses = dict((host, simulated_hosts["hosts"][host]["address"]) for host in IDS)
     started = []
     try:
         for host, instance in sorted(IDS.items()):
@@ -91,24 +84,24 @@ def doubles():
             process.wait(timeout=10)
 
 
-def inventory(addresses):
+def inventory(addresses, inventory_path):
     """The two simulated hosts as a cluster's inventory (not deployed: the plan only), one server each, the same
     health port on both, published on every address (the default)."""
     hosts = dict((host, {"ansible_host": address, "littlehorse_server_id_base": IDS[host] - 1,
-                         "littlehorse_kafka_node_id": int(host[-1])}) for host, address in addresses.items())
+                         "littlehorse_kafka_node_id": IDS[host] // 100}) for host, address in addresses.items())
     variables = {"littlehorse_prefix": "lhheal", "littlehorse_cluster_id": "lhheal",
                  "littlehorse_health_port_base": PORT, "littlehorse_standby_replicas": 1}
-    with open(os.path.join(STATE, "inventory.yml")) as handle:
+    with open(inventory_path) as handle:
         simulated_vars = yaml.safe_load(handle)["lhsim"]["vars"]
     variables.update(simulated_vars)
     return {"all": {"vars": variables, "hosts": hosts,
-                    "children": {"kafka": {"hosts": {"lhsim1": None}},
+                    "children": {"kafka": {"hosts": {FIRST: None}},
                                  "littlehorse_servers": {"hosts": dict((h, None) for h in hosts)}}}}
 
 
 def gate_play(out):
     gate = {"servers": None, "gate_for": "lhheal-server-201", "timeout": 20}
-    return [{"hosts": "lhsim2", "gather_facts": False, "tasks": [
+    return [{"hosts": SECOND, "gather_facts": False, "tasks": [
         {"name": "Plan", "ansible.builtin.set_fact": {
             "littlehorse_plan": "{{ groups | littlehorse.cluster.cluster_plan(hostvars) }}"}},
         {"name": "The gate as apply.yml calls it: the plan's probes for this host",
@@ -124,11 +117,11 @@ def gate_play(out):
     ]}]
 
 
-def test_remote_engine_hosts_gate_reads_each_server_where_it_answers_as_itself(doubles):
+def test_remote_engine_hosts_gate_reads_each_server_where_it_answers_as_itself(doubles, simulated_hosts):
     with tempfile.TemporaryDirectory() as tmp:
         paths = dict((name, os.path.join(tmp, name)) for name in ("inventory.yml", "play.yml", "out.json"))
         with open(paths["inventory.yml"], "w") as handle:
-            yaml.safe_dump(inventory(doubles), handle)
+            yaml.safe_dump(inventory(doubles, simulated_hosts["inventory"]), handle)
         with open(paths["play.yml"], "w") as handle:
             yaml.safe_dump(gate_play(paths["out.json"]), handle)
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"),
@@ -141,16 +134,17 @@ def test_remote_engine_hosts_gate_reads_each_server_where_it_answers_as_itself(d
         with open(paths["out.json"]) as handle:
             result = json.load(handle)
 
-    probes = dict((p["name"], p["host"]) for p in result["probes"]["lhsim2"])
-    assert probes == {"lhheal-server-101": doubles["lhsim1"], "lhheal-server-201": "127.0.0.1"}, probes
+    probes = dict((p["name"], p["host"]) for p in result["probes"][SECOND])
+    assert probes == {"lhheal-server-101": doubles[FIRST], "lhheal-server-201": "127.0.0.1"}, probes
     fixed = result["fixed"]
     assert not fixed.get("failed"), fixed.get("msg")
     assert [(r["name"], r["host"], r["answered_as"], r["caught_up"]) for r in fixed["servers"]] == [
-        ("lhheal-server-101", doubles["lhsim1"], "101", True), ("lhheal-server-201", "127.0.0.1", "201", True)]
+        ("lhheal-server-101", doubles[FIRST], "101", True), ("lhheal-server-201", "127.0.0.1", "201", True)]
     assert fixed["gate_opened_at_once"] is False  # it waited for (and saw) the other server caught up
 
     old = result["old"]
-    assert old.get("failed"), "the gate opened on lhsim2's own server read under lhsim1's server's name: %s" % old
+    assert old.get("failed"), "the gate opened on %s's own server read under %s's server's name: %s" % (
+        SECOND, FIRST, old)
     assert [(r["host"], r["answered_as"]) for r in old["servers"]] == [("127.0.0.1", "201"), ("127.0.0.1", "201")]
     assert old["msg"].startswith("the health port of lhheal-server-101 answered as another server"), old["msg"]
     assert ("lhheal-server-101 (instance 101): its health port 127.0.0.1:%d answered as instance 201 "
