@@ -7,10 +7,10 @@ usage (from the repository's root, after `make collection images`):
     PATH=$PWD/.venv/bin:$PATH python bench/sustained.py                        # find the rate, then 20000 60000
     PATH=$PWD/.venv/bin:$PATH python bench/sustained.py --rate 6 --minutes 10 --timeouts 20000 60000
 
-What it does, holding /var/lock/lhsim-lane.lock (the simulated hosts' lock of the test suite) for the
-whole run:
- 1. three simulated hosts (tests/hosts/up.sh --load-images 3, brought down at the end only if this run
-    brought them up) and inventories/multi-host.example on them (molecule/multi-host/make_inventory.py,
+What it does, holding /var/lock/lhsim-range-9-11.lock (two drills never share hosts) for the whole run:
+ 1. three simulated hosts of its own range, 9-11 (tests/hosts/up.sh --load-images 9-11; no scenario of
+    `make test` uses them, see tests/hosts/README.md; brought down at the end with down.sh 9-11 only if this
+    run brought them up) and inventories/multi-host.example on them (molecule/multi-host/make_inventory.py,
     without the dashboard and the load balancer), with bench/sustained-vars.yml: prefix lhsus, ports
     35xxx and Kafka 38092/38093, the test bed's images, every other setting the roles' default;
  2. for each session timeout (server_session_timeout_ms): playbooks/teardown.yml with purge, then
@@ -54,7 +54,8 @@ import docker  # noqa: E402  pylint: disable=wrong-import-position
 import drills  # noqa: E402  pylint: disable=wrong-import-position
 import littlehorse.worker  # noqa: E402  pylint: disable=wrong-import-position
 
-LOCK = "/var/lock/lhsim-lane.lock"
+RANGE = "9-11"
+LOCK = "/var/lock/lhsim-range-%s.lock" % RANGE
 PREFIX = "lhsus"
 VARS = os.path.join(REPO, "bench", "sustained-vars.yml")
 OUT = os.path.join(REPO, "build", "sustained")
@@ -66,6 +67,9 @@ ABORT = re.compile(r"abort(ing|ed)? (the |a |open |ongoing )?transaction|Transac
                    re.IGNORECASE)
 FENCED = re.compile(r"ProducerFenced|InvalidProducerEpoch|fenced", re.IGNORECASE)
 REBALANCING = re.compile(r"stream-client \[[^\]]+\] State transition from RUNNING to REBALANCING")
+# A produce request the broker refused and the producer retries (e.g. CONCURRENT_TRANSACTIONS while a transaction of
+# the re-started server's producer is still being ended): counted by error code.
+PRODUCE_ERROR = re.compile(r"Got error produce response .* Error: ([A-Z_]+)")
 
 
 def say(text):
@@ -100,8 +104,11 @@ def playbook(book, timeout_ms, log, *extra):
 
 
 def hosts_up():
+    """The hosts of the range that are up."""
+    first, last = (int(n) for n in RANGE.split("-"))
     listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
-    return sorted(line.split()[0] for line in listed.splitlines() if re.match(r"lhsim\d+\b", line))
+    return sorted(name for name in (line.split()[0] for line in listed.splitlines() if line.strip())
+                  if re.match(r"lhsim\d+$", name) and first <= int(name[len("lhsim"):]) <= last)
 
 
 def inventory():
@@ -109,7 +116,7 @@ def inventory():
     dashboard, no load balancer. Returns [(host, address, engine socket)] of lh1..lh3."""
     subprocess.run([sys.executable, os.path.join(REPO, "molecule", "multi-host", "make_inventory.py"),
                     os.path.join(REPO, "inventories", "multi-host.example", "hosts.yml"),
-                    "/var/lib/lhsim/inventory.yml", INVENTORY], check=True, stdout=subprocess.DEVNULL)
+                    "/var/lib/lhsim/range-%s/inventory.yml" % RANGE, INVENTORY], check=True, stdout=subprocess.DEVNULL)
     with open(INVENTORY) as handle:
         head = handle.readline()
         inv = yaml.safe_load(handle)
@@ -196,8 +203,14 @@ def log_findings(servers, kafka, since, outdir):
             handle.write("\n".join(["# transaction aborts"] + aborts + ["# fenced producers"] + fenced) + "\n")
         with open(os.path.join(outdir, name + ".log"), "w") as handle:
             handle.write(text)
+        produce_errors = {}
+        for line in lines:
+            match = PRODUCE_ERROR.search(line)
+            if match:
+                produce_errors[match.group(1)] = produce_errors.get(match.group(1), 0) + 1
         found[name] = {"transaction_aborts": len(aborts), "fenced_producers": len(fenced),
-                       "running_to_rebalancing": len([line for line in lines if REBALANCING.search(line)])}
+                       "running_to_rebalancing": len([line for line in lines if REBALANCING.search(line)]),
+                       "produce_errors_retried": produce_errors}
     return found
 
 
@@ -218,7 +231,8 @@ def drill(timeout_ms, rate, args, hosts):
         if rate is None:
             return dict(result, error="not even %.1f runs/s was sustained" % args.search_rates[0])
         result["rate_per_s"] = rate
-        say("the highest sustained rate of the search: %.1f runs/s" % rate)
+        say("the highest sustained rate of the search: %.1f runs/s%s" % (
+            rate, " (the search's last rate: a lower bound)" if rate == args.search_rates[-1] else ""))
         wait_ready(hosts)
     began = time.time()
     seconds = args.minutes * 60
@@ -280,6 +294,12 @@ def table(results):
             sum(item.get("running_to_rebalancing", 0) for item in logs), res.get("load_1m_mean")))
         if res.get("refused_by_code"):
             print("           refused by code: %s" % res["refused_by_code"])
+        retried = {}
+        for item in logs:
+            for code, number in item.get("produce_errors_retried", {}).items():
+                retried[code] = retried.get(code, 0) + number
+        if retried:
+            print("           produce requests refused by the brokers and retried: %s" % retried)
         if res.get("drill_problem"):
             print("           drill: %s" % res["drill_problem"][:300])
     for res in results:
@@ -292,7 +312,8 @@ def main():
     parser.add_argument("--timeouts", type=int, nargs="+", default=[20000, 60000])
     parser.add_argument("--rate", type=float, help="skip the search and drill at this rate (runs/s)")
     parser.add_argument("--minutes", type=float, default=10)
-    parser.add_argument("--search-rates", type=float, nargs="+", default=[2, 4, 6, 8, 10, 12, 16, 20])
+    parser.add_argument("--search-rates", type=float, nargs="+", default=[4, 8, 12, 16, 24, 32, 48, 64],
+                        help="the rates tried in turn, until one is not sustained (the last one sustained is a lower bound)")
     parser.add_argument("--search-seconds", type=int, default=45)
     parser.add_argument("--search-drain", type=int, default=20)
     parser.add_argument("--lock-wait", type=int, default=1800)
@@ -312,7 +333,7 @@ def main():
             time.sleep(5)
     before = hosts_up()
     say("lock %s held; simulated hosts up before: %s" % (LOCK, before or "none"))
-    subprocess.run([os.path.join(REPO, "tests", "hosts", "up.sh"), "--load-images", "3"], check=True,
+    subprocess.run([os.path.join(REPO, "tests", "hosts", "up.sh"), "--load-images", RANGE], check=True,
                    stdout=open(os.path.join(OUT, "up.log"), "w"), stderr=subprocess.STDOUT)
     results = []
     try:
@@ -328,7 +349,7 @@ def main():
                      "-e", "littlehorse_teardown_purge_volumes=true")
     finally:
         if not before and not args.keep:
-            subprocess.run([os.path.join(REPO, "tests", "hosts", "down.sh")], check=False,
+            subprocess.run([os.path.join(REPO, "tests", "hosts", "down.sh"), RANGE], check=False,
                            stdout=open(os.path.join(OUT, "down.log"), "w"), stderr=subprocess.STDOUT)
     with open(os.path.join(OUT, "figures.json"), "w") as handle:
         json.dump(results, handle, indent=2, sort_keys=True)

@@ -108,7 +108,7 @@ FWD=(FORWARD -i "$LHSIM_BRIDGE" -o "$LHSIM_BRIDGE" -j ACCEPT)
 while iptables -C "${FWD[@]}" 2>/dev/null; do
   say "iptables -D ${FWD[*]}"; iptables -D "${FWD[@]}"
 done
-if ip route show type unreachable | grep -q -F " $LHSIM_NET."; then
+if ip route show type unreachable | grep -F " $LHSIM_NET." >/dev/null; then  # not -q: an early exit of grep can fail the pipe (pipefail)
   say "ip route del the unreachable routes of $LHSIM_NET.0/24"
   for n in $(seq 1 $LHSIM_MAX_HOSTS); do lhsim_unblock "$n"; done
   ip route del unreachable "$LHSIM_UNREACHABLE/32" 2>/dev/null || true
