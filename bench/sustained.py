@@ -137,7 +137,7 @@ def servers_of(hosts):
 
 def wait_ready(hosts, timeout=300):
     deadline = time.monotonic() + timeout
-    health = dict(("%s:%d" % (address, HEALTH_PORT), (address, HEALTH_PORT)) for _, address, _ in hosts)
+    health = dict(("%s:%d" % (address, HEALTH_PORT), (address, HEALTH_PORT)) for _name, address, _sock in hosts)
     while time.monotonic() < deadline:
         states = {}
         for name, (host, port) in health.items():
@@ -170,7 +170,7 @@ def search_rate(bootstrap, rates, seconds, drain):
             watch.stop()
             with watch.lock:
                 accepted, ended = len(watch.accepted_at), dict(watch.ended)
-            completed = sum(1 for status, _ in ended.values() if status == "COMPLETED")
+            completed = sum(1 for status, _when in ended.values() if status == "COMPLETED")
             kept_up = accepted >= 0.95 * rate * seconds and all_ended and completed == accepted
             steps.append({"rate_per_s": rate, "accepted": accepted, "completed": completed,
                           "refused_requests": sum(load.refused.values()), "kept_up": kept_up,
@@ -187,7 +187,7 @@ def search_rate(bootstrap, rates, seconds, drain):
 def log_findings(servers, kafka, since, outdir):
     """Transaction aborts, fenced producers and stream-client rebalances in each container's log since `since`."""
     found = {}
-    for name, _, sock in servers + kafka:
+    for name, _address, sock in servers + kafka:
         client = docker.DockerClient(base_url=sock, timeout=60)
         try:
             text = client.containers.get(name).logs(since=int(since), timestamps=True).decode("utf-8", "replace")
@@ -218,7 +218,7 @@ def drill(timeout_ms, rate, args, hosts):
     outdir = os.path.join(OUT, str(timeout_ms))
     os.makedirs(outdir, exist_ok=True)
     servers = servers_of(hosts)
-    kafka = [("%s-kafka-%d" % (PREFIX, index + 1), address, sock) for index, (_, address, sock) in enumerate(hosts)]
+    kafka = [("%s-kafka-%d" % (PREFIX, index + 1), address, sock) for index, (_name, address, sock) in enumerate(hosts)]
     bootstrap = "%s:%d" % (hosts[0][1], PUBLIC_PORT)
     result = {"session_timeout_ms": timeout_ms, "rate_per_s": rate, "minutes": args.minutes}
     if not playbook("playbooks/teardown.yml", timeout_ms, os.path.join(outdir, "teardown-before.log"),
@@ -240,11 +240,11 @@ def drill(timeout_ms, rate, args, hosts):
                "--bootstrap", bootstrap, "--name", "restart-%d" % timeout_ms, "--rate", str(rate),
                "--min-runs", str(int(rate * seconds)), "--lead", str(seconds / 2), "--timeout", "600",
                "--log", os.path.join(outdir, "restart.log"),
-               "--engines", ",".join(sock for _, _, sock in servers),
-               "--watch", ",".join(name for name, _, _ in servers),
+               "--engines", ",".join(sock for _name, _address, sock in servers),
+               "--watch", ",".join(name for name, _address, _sock in servers),
                "--"] + playbook_command("playbooks/restart.yml", timeout_ms) + ["--tags", "servers"]
-    say("drill at %.1f runs/s for %d min, restart.yml at the half (session timeout %d ms)" % (rate, args.minutes,
-                                                                                            timeout_ms))
+    say("drill at %.1f runs/s for %d min, restart.yml at the half (session timeout %d ms)"
+        % (rate, args.minutes, timeout_ms))
     loads = []
     sampling = threading.Event()
 
