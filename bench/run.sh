@@ -246,19 +246,8 @@ multi_phase() {
   # The project's recipe (molecule/multi-host/create.yml): a copy of inventories/multi-host.example
   # with the hosts' addresses put in; the benchmark leaves the dashboard out.
   run_step "make_inventory" "$M_DIR/inventory.log" "$PY" molecule/multi-host/make_inventory.py \
-    inventories/multi-host.example/hosts.yml /var/lib/lhsim/range-1-3/inventory.yml "$M_INV"
-  "$PY" - "$M_INV" <<'PYEOF'
-import sys, yaml
-path = sys.argv[1]
-with open(path) as handle:
-    head = handle.readline()
-    inv = yaml.safe_load(handle)
-for group in ("littlehorse_dashboard", "littlehorse_load_balancer"):
-    inv["all"]["children"].pop(group, None)
-with open(path, "w") as handle:
-    handle.write(head.rstrip("\n") + ", without the dashboard (bench/run.sh)\n")
-    yaml.safe_dump(inv, handle, default_flow_style=False, sort_keys=False)
-PYEOF
+    inventories/multi-host.example/hosts.yml /var/lib/lhsim/range-1-3/inventory.yml "$M_INV" \
+    littlehorse_dashboard littlehorse_load_balancer
   say "    inventory $M_INV: $(sed 's/ (engine [^)]*)//' "$M_DIR/inventory.log" | paste -sd',' | sed 's/,/, /g')"
   say "    growth runs use $(grep -E '^(kafka_heap|server_heap|server_stop_timeout):' "$MULTI_VARS" | tr -d ' ' | paste -sd' ') ($MULTI_VARS; the local runs use the roles' 512m heaps)"
 

@@ -116,15 +116,10 @@ def inventory():
     dashboard, no load balancer. Returns [(host, address, engine socket)] of lh1..lh3."""
     subprocess.run([sys.executable, os.path.join(REPO, "molecule", "multi-host", "make_inventory.py"),
                     os.path.join(REPO, "inventories", "multi-host.example", "hosts.yml"),
-                    "/var/lib/lhsim/range-%s/inventory.yml" % RANGE, INVENTORY], check=True, stdout=subprocess.DEVNULL)
+                    "/var/lib/lhsim/range-%s/inventory.yml" % RANGE, INVENTORY,
+                    "littlehorse_dashboard", "littlehorse_load_balancer"], check=True, stdout=subprocess.DEVNULL)
     with open(INVENTORY) as handle:
-        head = handle.readline()
         inv = yaml.safe_load(handle)
-    for group in ("littlehorse_dashboard", "littlehorse_load_balancer"):
-        inv["all"]["children"].pop(group, None)
-    with open(INVENTORY, "w") as handle:
-        handle.write(head.rstrip("\n") + ", without the dashboard and the load balancer (bench/sustained.py)\n")
-        yaml.safe_dump(inv, handle, default_flow_style=False, sort_keys=False)
     hosts = inv["all"]["children"]["littlehorse_servers"]["hosts"]
     return [(name, hosts[name]["ansible_host"], hosts[name]["lhsim_docker_host"]) for name in sorted(hosts)]
 

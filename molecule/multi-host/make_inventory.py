@@ -4,11 +4,12 @@
 simulated hosts' addresses put in, as a user copies the example and puts theirs in (plus each
 host's engine socket as seen from the machine, lhsim_docker_host, for the drills).
 
-    python make_inventory.py EXAMPLE_HOSTS_YML LHSIM_INVENTORY_YML OUT_YML
+    python make_inventory.py EXAMPLE_HOSTS_YML LHSIM_INVENTORY_YML OUT_YML [GROUP_LEFT_OUT ...]
 
 The example's hosts (lh1, lh2, lh3, in the order they first appear) get the addresses of
 lhsim1, lhsim2, lhsim3; the harness's SSH settings (key, user, python) go into the copy's
-`all.vars`. Nothing else of the example changes.
+`all.vars`. Nothing else of the example changes, but the groups named after OUT_YML are left out
+(the benchmarks leave out the dashboard and the load balancer).
 """
 import sys
 
@@ -39,7 +40,7 @@ def put_addresses(node, addresses):
                 put_addresses(value, addresses)
 
 
-def main(example_path, lhsim_path, out_path):
+def main(example_path, lhsim_path, out_path, *left_out):
     with open(example_path) as handle:
         example = yaml.safe_load(handle)
     with open(lhsim_path) as handle:
@@ -52,13 +53,15 @@ def main(example_path, lhsim_path, out_path):
                      for name, sim in zip(names, sims))
     put_addresses(example, addresses)
     example["all"].setdefault("vars", {}).update(lhsim["vars"])
+    for group in left_out:
+        example["all"]["children"].pop(group, None)
     with open(out_path, "w") as handle:
-        handle.write("# %s with the simulated hosts' addresses (molecule/multi-host/make_inventory.py)\n"
-                     % example_path)
+        handle.write("# %s with the simulated hosts' addresses%s (molecule/multi-host/make_inventory.py)\n"
+                     % (example_path, ", without %s" % ", ".join(left_out) if left_out else ""))
         yaml.safe_dump(example, handle, default_flow_style=False, sort_keys=False)
     for name in names:
         print("%s -> %s (engine %s)" % (name, addresses[name][0], addresses[name][1]))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])
