@@ -15,7 +15,9 @@ What it does, holding /var/lock/lhsim-range-9-11.lock (two drills never share ho
     35xxx and Kafka 38092/38093, the test bed's images, every other setting the roles' default;
  2. for each session timeout (server_session_timeout_ms): playbooks/teardown.yml with purge, then
     site.yml -e server_session_timeout_ms=<timeout>;
- 3. once, on the first timeout, unless --rate is given: the highest steady rate. Open-loop load
+ 3. once, on the first timeout, unless --rate is given: the highest steady rate, searched upwards from a low rate
+    (a cold cluster refuses at once a rate it sustains warm: every later drill first runs the same ramp up to its
+    rate, reported as its warm-up). Open-loop load
     (molecule/multi-host/drills.py's SteadyLoad: one client, a run sent when due whether or not the
     ones before it were answered) at --search-rates in turn, --search-seconds each; a rate is
     sustained when the runs accepted reach 95 % of the rate and every one of them completed within
@@ -66,6 +68,9 @@ PLAYBOOK_TIMEOUT = 900
 ABORT = re.compile(r"abort(ing|ed)? (the |a |open |ongoing )?transaction|TransactionAborted|abortTransaction",
                    re.IGNORECASE)
 FENCED = re.compile(r"ProducerFenced|InvalidProducerEpoch|fenced", re.IGNORECASE)
+# Kafka Streams' own line when a stream thread missed a rebalance and was dropped from its group (its producer is
+# fenced and every task it held moves): what a too short session timeout does under load.
+THREAD_FENCED = re.compile(r"Detected that the thread is being fenced")
 REBALANCING = re.compile(r"stream-client \[[^\]]+\] State transition from RUNNING to REBALANCING")
 # A produce request the broker refused and the producer retries (e.g. CONCURRENT_TRANSACTIONS while a transaction of
 # the re-started server's producer is still being ended): counted by error code.
@@ -204,6 +209,7 @@ def log_findings(servers, kafka, since, outdir):
             if match:
                 produce_errors[match.group(1)] = produce_errors.get(match.group(1), 0) + 1
         found[name] = {"transaction_aborts": len(aborts), "fenced_producers": len(fenced),
+                       "threads_fenced": len([line for line in lines if THREAD_FENCED.search(line)]),
                        "running_to_rebalancing": len([line for line in lines if REBALANCING.search(line)]),
                        "produce_errors_retried": produce_errors}
     return found
@@ -221,7 +227,14 @@ def drill(timeout_ms, rate, args, hosts):
         return dict(result, error="teardown before failed")
     if not playbook("site.yml", timeout_ms, os.path.join(outdir, "site.log")) or not wait_ready(hosts):
         return dict(result, error="deploy failed")
-    if rate is None:
+    if rate is not None:
+        # The same ramp as the search, up to the drill's rate: a freshly started cluster (C1-compiled JVMs, cold
+        # RocksDB) refuses at once a rate that it sustains after a few minutes of lower load.
+        ramp = [step for step in args.search_rates if step < rate] + [rate]
+        say("warm-up: the search's ramp up to %.1f runs/s" % rate)
+        _reached, result["warmup"] = search_rate(bootstrap, ramp, args.search_seconds, args.search_drain)
+        wait_ready(hosts)
+    else:
         rate, result["search"] = search_rate(bootstrap, args.search_rates, args.search_seconds, args.search_drain)
         if rate is None:
             return dict(result, error="not even %.1f runs/s was sustained" % args.search_rates[0])
@@ -273,19 +286,20 @@ def drill(timeout_ms, rate, args, hosts):
 
 def table(results):
     print("\n===== sustained load on 3 simulated hosts, restart.yml --tags servers at the half", flush=True)
-    print("%-10s %6s %6s %9s %9s %5s %5s %8s %9s %7s %7s %6s %6s" % (
+    print("%-10s %6s %6s %9s %9s %5s %5s %8s %9s %7s %7s %5s %6s %6s" % (
         "timeout", "rate/s", "min", "submitted", "completed", "lost", "stuck", "refused", "stall s",
-        "aborts", "fenced", "rebal", "load"))
+        "aborts", "fenced", "thr.f", "rebal", "load"))
     for res in results:
         if "submitted" not in res:
             print("%-10s %s" % (res["session_timeout_ms"], res.get("error")))
             continue
         logs = res.get("logs", {}).values()
-        print("%-10s %6.1f %6d %9d %9d %5d %5d %8d %9.1f %7d %7d %6d %6s" % (
+        print("%-10s %6.1f %6d %9d %9d %5d %5d %8d %9.1f %7d %7d %5d %6d %6s" % (
             res["session_timeout_ms"], res["rate_per_s"], res["minutes"], res["submitted"], res["completed"],
             res["lost_error"], res["stuck"], res["refused_requests"], res["longest_stall_s"],
             sum(item.get("transaction_aborts", 0) for item in logs),
             sum(item.get("fenced_producers", 0) for item in logs),
+            sum(item.get("threads_fenced", 0) for item in logs),
             sum(item.get("running_to_rebalancing", 0) for item in logs), res.get("load_1m_mean")))
         if res.get("refused_by_code"):
             print("           refused by code: %s" % res["refused_by_code"])
@@ -298,8 +312,9 @@ def table(results):
         if res.get("drill_problem"):
             print("           drill: %s" % res["drill_problem"][:300])
     for res in results:
-        for step in res.get("search", []):
-            print("search: %s" % json.dumps(step, sort_keys=True))
+        for kind in ("search", "warmup"):
+            for step in res.get(kind, []):
+                print("%s %s: %s" % (res["session_timeout_ms"], kind, json.dumps(step, sort_keys=True)))
 
 
 def main():
@@ -307,7 +322,7 @@ def main():
     parser.add_argument("--timeouts", type=int, nargs="+", default=[20000, 60000])
     parser.add_argument("--rate", type=float, help="skip the search and drill at this rate (runs/s)")
     parser.add_argument("--minutes", type=float, default=10)
-    parser.add_argument("--search-rates", type=float, nargs="+", default=[4, 8, 12, 16, 24, 32, 48, 64],
+    parser.add_argument("--search-rates", type=float, nargs="+", default=[8, 16, 32, 48, 64, 80, 96, 128, 160],
                         help="the rates tried in turn, until one is not sustained (the last one sustained is a lower bound)")
     parser.add_argument("--search-seconds", type=int, default=45)
     parser.add_argument("--search-drain", type=int, default=20)
