@@ -429,9 +429,14 @@ def _check_role_cluster_wide(inv):
                                 % (name, group, pairs, group))
 
 
+_ROLE_DEFAULTS = {}
+
+
 def _role_default(role, name):
-    with open(os.path.join(ROLES_DIR, role, "defaults", "main.yml")) as handle:
-        return (yaml.safe_load(handle) or {}).get(name)
+    if role not in _ROLE_DEFAULTS:
+        with open(os.path.join(ROLES_DIR, role, "defaults", "main.yml")) as handle:
+            _ROLE_DEFAULTS[role] = yaml.safe_load(handle) or {}
+    return _ROLE_DEFAULTS[role].get(name)
 
 
 def image_plan(inv, first):
