@@ -27,8 +27,10 @@ PREFIX=lhpkg
 #   lhpkg-server-1  public 39023  health 39822  internal 39011 (not published)
 #   lhpkg-kafka-ext 39192 on the Docker bridge's gateway / controller 39193 on 127.0.0.1 (host network)
 PORTS=(39023 39822 39011 39192 39193)
-KAFKA_IMAGE=lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}
-SERVER_IMAGE=lh-testbed/lh-server:${LH_VERSION:-1.2.1}
+# the test bed's images (tests/testbed/images.yml, one place for every test)
+testbed_image() { sed -n "s/^$1: *//p" "$ROOT/tests/testbed/images.yml"; }
+KAFKA_IMAGE=$(testbed_image kafka_image)
+SERVER_IMAGE=$(testbed_image server_image)
 STEP_TIMEOUT=${LHPKG_STEP_TIMEOUT:-300}
 PYTHON=$ROOT/.venv/bin/python
 
