@@ -47,3 +47,41 @@ def test_no_argument_spec_disagrees_with_its_role_default():
         with open(os.path.join(ROOT, "roles", role, "meta", "argument_specs.yml")) as handle:
             spec = yaml.safe_load(handle)["argument_specs"]["main"]["options"][name]
         assert spec["default"] == role_default(role, name)
+
+
+class VaultTolerant(yaml.SafeLoader):
+    """Reads Ansible Vault values (!vault) as plain strings."""
+
+
+VaultTolerant.add_constructor("!vault", lambda loader, node: loader.construct_scalar(node))
+
+
+def archive_names():
+    """tests/hosts/lib.sh's lhsim_archive of each test bed image: lh-testbed/kafka:4.1.1 -> kafka-4.1.1.tar."""
+    return set(name[len("lh-testbed/"):].replace(":", "-").replace("/", "-") + ".tar" for name in images().values())
+
+
+def listed_archives(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "littlehorse_image_archives" and isinstance(value, list):
+                for path in value:
+                    yield path
+            else:
+                for path in listed_archives(value):
+                    yield path
+    elif isinstance(node, list):
+        for item in node:
+            for path in listed_archives(item):
+                yield path
+
+
+def test_the_molecule_inventories_archives_are_the_test_beds_images():
+    inventories = ["molecule/seed/inventory/hosts.yml", "molecule/secure/inventory/hosts.yml",
+                   "molecule/multi-host/inventory/group_vars/all.yml"]
+    listed = []
+    for path in inventories:
+        with open(os.path.join(ROOT, path)) as handle:
+            listed.extend(listed_archives(yaml.load(handle, Loader=VaultTolerant)))
+    assert listed and all(path.startswith("/var/cache/lhsim/images/") for path in listed), listed
+    assert set(os.path.basename(path) for path in listed) <= archive_names(), listed
