@@ -1002,6 +1002,13 @@ CASES = [
          ["host lhbad1: image lh-testbed/nonexistent-haproxy:0 (load_balancer_image) is not on the Docker engine and "
           "is a local build of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "load_balancer_image"],
          tier=E2E),
+    Case("dashboard-image-missing", "host: image missing (dashboard, dashboard_required by default)",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080,
+                                       "dashboard_image": "lh-testbed/nonexistent-dashboard:0"},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: image lh-testbed/nonexistent-dashboard:0 (dashboard_image) is not on the Docker engine and "
+          "is a local build of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "dashboard_image"],
+         tier=E2E),
     Case("planned-port-held-by-a-process", "host: port held by a process",
          third_server,
          ["host lhbad1: port 35043/tcp (127.0.0.1), planned for lhbad-server-3, is held by a process on the host "
