@@ -65,15 +65,12 @@ def listed_archives(node):
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "littlehorse_image_archives" and isinstance(value, list):
-                for path in value:
-                    yield path
+                yield from value
             else:
-                for path in listed_archives(value):
-                    yield path
+                yield from listed_archives(value)
     elif isinstance(node, list):
         for item in node:
-            for path in listed_archives(item):
-                yield path
+            yield from listed_archives(item)
 
 
 def test_the_molecule_inventories_archives_are_the_test_beds_images():

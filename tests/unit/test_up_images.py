@@ -24,8 +24,8 @@ def test_the_test_beds_builds_when_the_published_cannot_be_had_the_double_named_
 
 
 def test_each_image_chosen_alone():
-    extra, _said = choose(PUBLISHED, TESTBED, lambda image: image in ("apache/kafka:4.1.1", TESTBED["server_image"],
-                                                                     PUBLISHED["dashboard_image"]))
+    wanted = ("apache/kafka:4.1.1", TESTBED["server_image"], PUBLISHED["dashboard_image"])
+    extra, _said = choose(PUBLISHED, TESTBED, lambda image: image in wanted)
     assert extra == {"server_image": TESTBED["server_image"]}
 
 
