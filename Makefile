@@ -45,11 +45,15 @@ collection: ## link this checkout in as the collection littlehorse.cluster
 images: engine ## build the local images (Kafka $(KAFKA_VERSION), LittleHorse $(LH_VERSION), dashboard test double, HAProxy $(HAPROXY_VERSION), Keycloak $(KEYCLOAK_VERSION))
 	@[ "$${LH_TESTBED_READY:-}" = 1 ] || tests/images/build.sh all
 
+# inventories/local names no image (it deploys the roles' defaults, the published images); where this engine can
+# neither find nor pull one, lhtest.up_images passes the test bed's local build instead (and says so).
 up: venv collection images ## bring the default cluster (inventories/local) up on this machine
-	ansible-playbook site.yml
+	PYTHONPATH=tests $(BIN)/python -m lhtest.up_images build/up-images.yml
+	ansible-playbook site.yml -e @build/up-images.yml
 
 down: venv collection ## tear the default cluster down (keeps its volumes)
-	ansible-playbook playbooks/teardown.yml
+	PYTHONPATH=tests $(BIN)/python -m lhtest.up_images --no-pull build/up-images.yml
+	ansible-playbook playbooks/teardown.yml -e @build/up-images.yml
 
 # The engine and the images come after the gate (tests/run-all.sh makes them): a gate that fails
 # stops the run before any image is built.

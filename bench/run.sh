@@ -32,8 +32,9 @@ export ANSIBLE_CONFIG=${ANSIBLE_CONFIG:-$REPO/ansible.cfg}
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$REPO/build/collections}
 # shellcheck disable=SC1091
 . tests/images/versions.env 2>/dev/null || true
-export LHBENCH_KAFKA_IMAGE=${LHBENCH_KAFKA_IMAGE:-lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}}
-export LHBENCH_SERVER_IMAGE=${LHBENCH_SERVER_IMAGE:-lh-testbed/lh-server:${LH_VERSION:-1.2.1}}
+# the test bed's images (tests/testbed/images.yml) unless given
+export LHBENCH_KAFKA_IMAGE=${LHBENCH_KAFKA_IMAGE:-$(sed -n 's/^kafka_image: *//p' tests/testbed/images.yml)}
+export LHBENCH_SERVER_IMAGE=${LHBENCH_SERVER_IMAGE:-$(sed -n 's/^server_image: *//p' tests/testbed/images.yml)}
 STEP_TIMEOUT=${LHBENCH_STEP_TIMEOUT:-600}
 MULTI_STEP_TIMEOUT=${LHBENCH_MULTI_STEP_TIMEOUT:-900}
 PHASES=${LHBENCH_PHASES:-compose ansible multi}   # e.g. LHBENCH_PHASES=compose to time compose alone

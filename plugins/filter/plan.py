@@ -22,8 +22,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import os
 import re
 import zlib
+
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
@@ -31,6 +34,7 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, image_release
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
     LOG_DEFAULTS, container_memory, kafka_memory, log_options, server_memory)
 
@@ -79,6 +83,8 @@ CLUSTER_DEFAULTS = {
     "littlehorse_kafka_keystore_password": None,
     "littlehorse_kafka_keystore_password_file": None,
     "littlehorse_allow_destructive_changes": False,
+    # Run a server or dashboard image by a floating tag ('latest', 'master', none) anyway.
+    "littlehorse_allow_floating_tags": False,
     # OAuth (an OAUTH listener): the servers' introspection at the identity provider, and the credentials of
     # the clients (workers, lhctl, verify.yml) - the secret of each as an Ansible Vault variable or a file on the
     # controller, never both.
@@ -156,6 +162,15 @@ ROLE_CLUSTER_WIDE = (
     ("littlehorse_servers", ("server_image", "server_should_create_topics", "server_warmup_replicas")),
     ("kafka", ("kafka_image",)),
 )
+# Each role's image: (group, role, variable, whether a floating tag is refused). Unset on a host means the role's
+# default (roles/<role>/defaults/main.yml, a pinned release).
+ROLE_IMAGES = (
+    (SERVER_GROUP, "server", "server_image", True),
+    (DASHBOARD_GROUP, "dashboard", "dashboard_image", True),
+    (KAFKA_GROUP, "kafka", "kafka_image", False),
+    (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", False),
+)
+ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles")
 KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
 
 
@@ -412,6 +427,44 @@ def _check_role_cluster_wide(inv):
                                 "the same: set it once in group_vars/all (or group_vars/%s), and change it there "
                                 "for all of them (site.yml rolls the change one host at a time)"
                                 % (name, group, pairs, group))
+
+
+_ROLE_DEFAULTS = {}
+
+
+def _role_default(role, name):
+    if role not in _ROLE_DEFAULTS:
+        with open(os.path.join(ROLES_DIR, role, "defaults", "main.yml")) as handle:
+            _ROLE_DEFAULTS[role] = yaml.safe_load(handle) or {}
+    return _ROLE_DEFAULTS[role].get(name)
+
+
+def image_plan(inv, first):
+    """Every image setting on the hosts of its group is a valid reference, and the servers' and the dashboard's are
+    pinned (unless littlehorse_allow_floating_tags): refused naming the host. Returns the warnings: the dashboard of
+    another release than the servers."""
+    allow_floating = inv.bool(first, "littlehorse_allow_floating_tags")
+    releases = {}
+    for group, role, name, floating_refused in ROLE_IMAGES:
+        for host in inv.hosts(group):
+            values = inv.hostvars.get(host) or {}
+            value = values.get(name) if isinstance(values, Mapping) else None
+            if value is None:
+                value = _role_default(role, name)
+            if name == "dashboard_image" and value == "":
+                continue  # no dashboard: the role leaves it out with a message
+            problem = image_reference_problem(name, value, floating_refused and not allow_floating)
+            if problem:
+                raise PlanError("host %s: %s" % (host, problem))
+            releases.setdefault(name, (host, value, image_release(value)))
+    warnings = []
+    server, dashboard = releases.get("server_image"), releases.get("dashboard_image")
+    if server and dashboard and server[2] and dashboard[2] and server[2] != dashboard[2]:
+        warnings.append("host %s: dashboard_image '%s' is of release %s, the servers' server_image '%s' of release %s; "
+                        "the dashboard may not understand the servers' API: set dashboard_image to the lh-dashboard "
+                        "image of release %s" % (dashboard[0], dashboard[1], dashboard[2], server[1], server[2],
+                                                 server[2]))
+    return warnings
 
 
 def _bootstrap_servers(inv, host, value):
@@ -1300,6 +1353,7 @@ def cluster_plan(groups, hostvars):
         raise PlanError("host %s: the load balancer advertises %s, which clients on other hosts cannot reach; set "
                         "ansible_host or littlehorse_advertised_host to an address the clients reach"
                         % (plan["load_balancer"]["host"], plan["load_balancer"]["advertised_host"]))
+    plan["warnings"] = image_plan(inv, first)
     plan["probes"] = probe_plan(servers, all_hosts)
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import re
 
+from ansible.module_utils.six import string_types
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 LISTENER_NAME = re.compile(r"^[A-Z0-9_]+$")
@@ -58,3 +59,69 @@ def check_unique_names(option, names):
         if name in seen:
             raise LHClusterError("%s: listener name '%s' appears twice; names must be unique" % (option, name))
         seen.add(name)
+
+
+# Docker's reference grammar (distribution/reference): [host[:port]/]path[:tag][@digest], the path of lower-case
+# components joined by '/', each alphanumerics joined by '.', '_', '__' or dashes.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = r"(?:%s(?:\.%s)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?" % (_DOMAIN_COMPONENT, _DOMAIN_COMPONENT)
+IMAGE_PATH = re.compile(r"^%s(?:/%s)*$" % (_PATH_COMPONENT, _PATH_COMPONENT))
+IMAGE_DOMAIN = re.compile(r"^%s$" % _DOMAIN)
+IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+IMAGE_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+# Tags that move to another build without notice ('latest' is not even published for LittleHorse).
+FLOATING_TAGS = ("latest", "master")
+RELEASE = re.compile(r"^v?([0-9]+\.[0-9]+\.[0-9]+)")
+
+
+def parse_image_reference(reference):
+    """A Docker image reference -> {"domain", "path", "tag", "digest"} (None where absent), or None when it is not a
+    valid reference. The first component is a registry host when it holds '.' or ':', is 'localhost' or has upper-case
+    letters (as Docker decides)."""
+    if not isinstance(reference, string_types) or not reference or len(reference) > 512:
+        return None
+    name, _at, digest = reference.partition("@")
+    if _at and not IMAGE_DIGEST.match(digest):
+        return None
+    tag = None
+    last_slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > last_slash:
+        name, tag = name[:colon], name[colon + 1:]
+        if not IMAGE_TAG.match(tag):
+            return None
+    domain, _slash, path = name.partition("/")
+    if not _slash or not ("." in domain or ":" in domain or domain == "localhost" or domain != domain.lower()):
+        domain, path = None, name
+    if domain is not None and not IMAGE_DOMAIN.match(domain):
+        return None
+    if len(name) > 255 or not IMAGE_PATH.match(path):
+        return None
+    return {"domain": domain, "path": path, "tag": tag, "digest": digest or None}
+
+
+def image_reference_problem(setting, reference, floating_refused):
+    """Why `reference` (the value of `setting`) cannot be deployed, or None: not a valid reference, or (when
+    `floating_refused`) a floating tag - 'latest', 'master' or no tag - without a digest. The sentence names the
+    setting and the fix; the caller adds the host."""
+    parsed = parse_image_reference(reference)
+    if parsed is None:
+        return ("%s '%s' is not a valid image reference ([registry-host[:port]/]path[:tag][@sha256:<64 hex>], the path "
+                "in lower case, the tag of letters, digits, '_', '.', '-', at most 128); set %s to an image such as "
+                "ghcr.io/littlehorse-enterprises/littlehorse/lh-server:1.2.1" % (setting, reference, setting))
+    if floating_refused and parsed["digest"] is None and (parsed["tag"] is None or parsed["tag"] in FLOATING_TAGS):
+        what = "has no tag (Docker takes 'latest')" if parsed["tag"] is None else "has the floating tag '%s'" % parsed[
+            "tag"]
+        return ("%s '%s' %s, which moves to another build without notice: the servers of one cluster could run "
+                "different builds, and a re-run would roll them to a new one. Pin a release (e.g. '%s:1.2.1') or a "
+                "digest (@sha256:...), or set littlehorse_allow_floating_tags: true to run it anyway"
+                % (setting, reference, what, reference.rpartition(":")[0] if parsed["tag"] else reference))
+    return None
+
+
+def image_release(reference):
+    """The release an image's tag names ('1.2.1' of ...:1.2.1 or ...:1.2.1-p1), or None (no tag, or not a release)."""
+    parsed = parse_image_reference(reference)
+    match = RELEASE.match(parsed["tag"] or "") if parsed else None
+    return match.group(1) if match else None

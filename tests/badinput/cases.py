@@ -37,15 +37,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from lhtest.testbed import single_engine_vars
+from lhtest.testbed import image, single_engine_vars
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build", "badinput")
 PREFIX = "lhbad"
 FOREIGN = PREFIX + "foreign"  # the foreign test container: made by the test, left out of the snapshots
-IDLE_IMAGE = "lh-testbed/debian:%s" % os.environ.get("DEBIAN_SUITE", "trixie")
-KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
-SERVER_IMAGE = "lh-testbed/lh-server:%s" % os.environ.get("LH_VERSION", "1.2.1")
+IDLE_IMAGE = image("debian_image")
+KAFKA_IMAGE = image("kafka_image")
+SERVER_IMAGE = image("server_image")
 OLD_SDK = "docker==6.1.3"
 
 # The baseline's port layout (single engine, everything on 127.0.0.1; never 2024):
@@ -132,7 +132,11 @@ ROLE_WIDE_FIX = ("every host of the group must run the same: set it once in grou
 REACH_FIX = ("Open the port from %s to %s (firewall, security group), or correct %s's address (ansible_host or "
              "littlehorse_advertised_host).")
 RESOLVE_FIX = "set ansible_host or littlehorse_advertised_host to an address, or a name the hosts and clients resolve."
-DASHBOARD_DOUBLE = "lh-testbed/lh-dashboard-double:1.2.1"
+DASHBOARD_DOUBLE = image("dashboard_image")
+REFERENCE_GRAMMAR = ("[registry-host[:port]/]path[:tag][@sha256:<64 hex>], the path in lower case, the tag of letters, "
+                     "digits, '_', '.', '-', at most 128")
+FLOATING_FIX = ("Pin a release (e.g. '%s:1.2.1') or a digest (@sha256:...), or set littlehorse_allow_floating_tags: "
+                "true to run it anyway")
 
 
 # The tiers (see the module's docstring): a case's `tier` is one of these.
@@ -309,7 +313,7 @@ def dashboard_oauth(drop=(), **changes):
     def build(ctx):
         variables = dict((k, v) for k, v in DASHBOARD_OAUTH.items() if k not in drop)
         variables.update(changes)
-        return edit(baseline(), dict(variables, littlehorse_dashboard_port=35080),
+        return edit(baseline(), dict(variables, littlehorse_dashboard_port=35080, dashboard_image=DASHBOARD_DOUBLE),
                     groups={"littlehorse_dashboard": [BASELINE_HOST]})
     return build
 
@@ -771,12 +775,35 @@ CASES = [
          ["server_image differs between the hosts of group 'littlehorse_servers' ('%s' on lhbad1, "
           "'lh-testbed/lh-server:1.2.0' on lhbad2); " % SERVER_IMAGE + ROLE_WIDE_FIX % "littlehorse_servers"],
          tier=PLAN),
-    Case("server-image-unset", "required role setting missing",
+    Case("server-image-empty", "image: not a reference",
          base(server_image=""),
-         ["host lhbad1: server_image is not set. Set it in group_vars/all to the LittleHorse server image of the "
-          "release to run - the project's official image is littlehorse-enterprises/littlehorse/lh-server on its "
-          "container registry (see LittleHorse's documentation for the full name), tagged with the release, e.g. "
-          "1.2.1 (there is no 'latest') - or to your own registry's copy of it."], tier=E2E),
+         ["host lhbad1: server_image '' is not a valid image reference (" + REFERENCE_GRAMMAR + "); set server_image "
+          "to an image such as ghcr.io/littlehorse-enterprises/littlehorse/lh-server:1.2.1"], tier=PLAN),
+    Case("kafka-image-upper-case", "image: not a reference",
+         base(kafka_image="apache/Kafka:4.1.1"),
+         ["host lhbad1: kafka_image 'apache/Kafka:4.1.1' is not a valid image reference (" + REFERENCE_GRAMMAR + "); "
+          "set kafka_image to an image such as"], tier=PLAN),
+    Case("load-balancer-image-bad-tag", "image: not a reference",
+         lambda ctx: edit(baseline(), {"littlehorse_load_balancer_port": 35070, "load_balancer_image": "haproxy:3.0 "},
+                          groups={"littlehorse_load_balancer": [BASELINE_HOST]}),
+         ["host lhbad1: load_balancer_image 'haproxy:3.0 ' is not a valid image reference"], tier=PLAN),
+    Case("server-image-master", "image: floating tag",
+         base(server_image="ghcr.io/littlehorse-enterprises/littlehorse/lh-server:master"),
+         ["host lhbad1: server_image 'ghcr.io/littlehorse-enterprises/littlehorse/lh-server:master' has the floating "
+          "tag 'master', which moves to another build without notice", FLOATING_FIX
+          % "ghcr.io/littlehorse-enterprises/littlehorse/lh-server"], tier=PLAN),
+    Case("server-image-without-tag", "image: floating tag",
+         lambda ctx: edit(multi(3), {"server_image": "registry.example.com:5000/lh-server"}),
+         ["host lhbad1: server_image 'registry.example.com:5000/lh-server' has no tag (Docker takes 'latest')",
+          FLOATING_FIX % "registry.example.com:5000/lh-server"], tier=PLAN),
+    Case("dashboard-image-latest", "image: floating tag",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080,
+                                       "dashboard_image": "ghcr.io/littlehorse-enterprises/littlehorse/lh-dashboard"
+                                                          ":latest"},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: dashboard_image 'ghcr.io/littlehorse-enterprises/littlehorse/lh-dashboard:latest' has the "
+          "floating tag 'latest'", FLOATING_FIX % "ghcr.io/littlehorse-enterprises/littlehorse/lh-dashboard"],
+         tier=PLAN),
     Case("server-argument-of-the-wrong-type", "role argument spec (first play)",
          base(server_stop_timeout="soon"),
          ["argument 'server_stop_timeout' is of type str and we were unable to convert to int: \"'soon'\" cannot be "
@@ -941,7 +968,7 @@ CASES = [
           + TWICE_FIX], tier=PLAN),
     Case("load-balancer-on-a-server-port", "load balancer clash",
          lambda ctx: edit(baseline(), {"littlehorse_load_balancer_port": PUBLIC + 10,
-                                       "load_balancer_image": "lh-testbed/haproxy:3.0"},
+                                       "load_balancer_image": image("load_balancer_image")},
                           groups={"littlehorse_load_balancer": [BASELINE_HOST]}),
          ["host lhbad1: port 35033 is planned twice (lhbad-server-2 public listener port and lhbad-lb port (set "
           "littlehorse_load_balancer_port to a free port)); " + TWICE_FIX], tier=PLAN),
@@ -974,6 +1001,13 @@ CASES = [
                           groups={"littlehorse_load_balancer": [BASELINE_HOST]}),
          ["host lhbad1: image lh-testbed/nonexistent-haproxy:0 (load_balancer_image) is not on the Docker engine and "
           "is a local build of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "load_balancer_image"],
+         tier=E2E),
+    Case("dashboard-image-missing", "host: image missing (dashboard, dashboard_required by default)",
+         lambda ctx: edit(baseline(), {"littlehorse_dashboard_port": 35080,
+                                       "dashboard_image": "lh-testbed/nonexistent-dashboard:0"},
+                          groups={"littlehorse_dashboard": [BASELINE_HOST]}),
+         ["host lhbad1: image lh-testbed/nonexistent-dashboard:0 (dashboard_image) is not on the Docker engine and "
+          "is a local build of the test bed (lh-testbed/*), never pulled. " + IMAGE_FIX % "dashboard_image"],
          tier=E2E),
     Case("planned-port-held-by-a-process", "host: port held by a process",
          third_server,

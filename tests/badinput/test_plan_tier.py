@@ -100,3 +100,12 @@ def test_good_inventories_pass_every_step_of_the_plan_tier(name, inventory, tmp_
     assert outcome.steps[0] == "plan filter" and validated == [
         "argument spec kafka:preflight", "argument spec server:preflight", "argument spec client_config:preflight",
         "argument spec preflight:main"], outcome.steps
+
+
+def test_inventories_local_passes_with_the_roles_default_images():
+    """The embedded default names no image: the roles' defaults (the published images, pinned) pass the plan and every
+    argument spec, the dashboard's too, with no warning."""
+    outcome = refusals(os.path.join(BUILD, "..", "..", "inventories", "local", "hosts.yml"))
+    assert isinstance(outcome, Passed), outcome
+    assert outcome.plan["warnings"] == [] and outcome.plan["dashboard"]["container"] == "lh-dashboard"
+    assert "argument spec dashboard:preflight" in [step.split(" (")[0] for step in outcome.steps], outcome.steps

@@ -118,21 +118,16 @@ lhsim_write_all_hosts_files() {
 lhsim_block()   { ip route replace unreachable "$(lhsim_ip "$1")/32"; }
 lhsim_unblock() { ip route del unreachable "$(lhsim_ip "$1")/32" 2>/dev/null || true; }
 
-# The images every simulated host gets (the test bed's images, versions from tests/images/versions.env).
+# The images every simulated host gets: the test bed's images, named in tests/testbed/images.yml.
+# check.sh takes the third (the dashboard double) as its probe image: append new images at the end.
+# Then what the multi-host scenario upgrades from and to: the older Kafka and the "patched" server
+# image (build.sh builds both with `all`); then the identity provider of the secure scenario.
 lhsim_images() {
   if [ -n "${LHSIM_IMAGES:-}" ]; then echo "$LHSIM_IMAGES"; return; fi
-  local env_kafka=${KAFKA_VERSION:-} env_lh=${LH_VERSION:-} env_haproxy=${HAPROXY_VERSION:-}
-  local env_kafka_previous=${KAFKA_PREVIOUS_VERSION:-} env_keycloak=${KEYCLOAK_VERSION:-}
-  local KAFKA_VERSION=4.1.1 LH_VERSION=1.2.1 HAPROXY_VERSION=3.0 KAFKA_PREVIOUS_VERSION=4.0.2 KEYCLOAK_VERSION=26.5.6
-  # shellcheck disable=SC1091
-  [ -f "$LHSIM_REPO/tests/images/versions.env" ] && . "$LHSIM_REPO/tests/images/versions.env"
-  KAFKA_VERSION=${env_kafka:-$KAFKA_VERSION}; LH_VERSION=${env_lh:-$LH_VERSION}   # as make passes them
-  HAPROXY_VERSION=${env_haproxy:-$HAPROXY_VERSION}; KAFKA_PREVIOUS_VERSION=${env_kafka_previous:-$KAFKA_PREVIOUS_VERSION}
-  KEYCLOAK_VERSION=${env_keycloak:-$KEYCLOAK_VERSION}
-  # check.sh takes the third (the dashboard double) as its probe image: append new images at the end.
-  # The last two are what the multi-host scenario upgrades from and to: the older Kafka and the
-  # "patched" server image (build.sh builds both with `all`); then the identity provider of the secure scenario.
-  echo "lh-testbed/kafka:$KAFKA_VERSION lh-testbed/lh-server:$LH_VERSION lh-testbed/lh-dashboard-double:$LH_VERSION" \
-    "lh-testbed/haproxy:$HAPROXY_VERSION lh-testbed/kafka:$KAFKA_PREVIOUS_VERSION lh-testbed/lh-server:$LH_VERSION-p1" \
-    "lh-testbed/keycloak:$KEYCLOAK_VERSION"
+  local key names=()
+  for key in kafka_image server_image dashboard_image load_balancer_image kafka_previous_image \
+             server_patched_image keycloak_image; do
+    names+=("$(sed -n "s/^$key: *//p" "$LHSIM_REPO/tests/testbed/images.yml")")
+  done
+  echo "${names[*]}"
 }

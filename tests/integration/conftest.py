@@ -13,13 +13,14 @@ import tempfile
 
 import pytest
 import yaml
+from lhtest.testbed import image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The remote-engine test runs under a prefix of its own (LHIT_PREFIX) beside the others in make test.
 PREFIX = os.environ.get("LHIT_PREFIX", "lhit")
-KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
-SERVER_IMAGE = "lh-testbed/lh-server:%s" % os.environ.get("LH_VERSION", "1.2.1")
-DASHBOARD_DOUBLE_IMAGE = "lh-testbed/lh-dashboard-double:%s" % os.environ.get("LH_VERSION", "1.2.1")
+KAFKA_IMAGE = image("kafka_image")
+SERVER_IMAGE = image("server_image")
+DASHBOARD_DOUBLE_IMAGE = image("dashboard_image")
 
 
 def docker(*args, check=True):

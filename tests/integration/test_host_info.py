@@ -4,12 +4,13 @@
 import socket
 
 import pytest
+from lhtest.testbed import image
 
 from conftest import PREFIX, docker, run_module
 
 ENGINE = "unix:///var/run/docker.sock"
 HOLDER = PREFIX + "-hi-holder"
-IDLE_IMAGE = "lh-testbed/debian:trixie"
+IDLE_IMAGE = image("debian_image")
 HELD_PORT = 43411
 # Pulling it asks 127.0.0.1:1, where nothing answers: a pull that fails at once, off the network.
 UNPULLABLE = "127.0.0.1:1/%s-hi-none:0" % PREFIX

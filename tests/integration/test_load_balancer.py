@@ -11,13 +11,14 @@ import time
 import urllib.request
 
 import pytest
+from lhtest.testbed import image
 
 from conftest import DASHBOARD_DOUBLE_IMAGE, docker, four_times, run_module
 
 LB_PREFIX = "lhlbtest"
 NETWORK = LB_PREFIX + "-net"
 LB = LB_PREFIX + "-lb"
-HAPROXY_IMAGE = "lh-testbed/haproxy:%s" % os.environ.get("HAPROXY_VERSION", "3.0")
+HAPROXY_IMAGE = image("load_balancer_image")
 LB_PORT, STATS_PORT = 36023, 36404
 # A backend: python3's HTTP server (the dashboard double's image has python3) serving /who (its
 # name) and /readiness on port 8000.

@@ -7,6 +7,31 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JVM_SETTINGS = os.path.join(ROOT, "tests", "testbed", "jvm.yml")
+IMAGES = os.path.join(ROOT, "tests", "testbed", "images.yml")
+VERSIONS = os.path.join(ROOT, "tests", "images", "versions.env")
+
+
+def images():
+    """The test bed's image names (tests/testbed/images.yml): kafka_image, server_image, dashboard_image (the test
+    double), load_balancer_image, kafka_previous_image, server_patched_image, keycloak_image, debian_image."""
+    with open(IMAGES) as handle:
+        return yaml.safe_load(handle)
+
+
+def image(name):
+    """One of images(), by its key."""
+    return images()[name]
+
+
+def versions():
+    """The build's versions (tests/images/versions.env), as the make command line would not override them."""
+    values = {}
+    with open(VERSIONS) as handle:
+        for line in handle:
+            name, sep, value = line.strip().partition("=")
+            if sep and not name.startswith("#"):
+                values[name] = value
+    return values
 
 
 def server_java_opts():

@@ -16,7 +16,10 @@
 #      littlehorse.cluster.verify runs a real workflow through the cluster, a second site run changes
 #      nothing, no store password is in the server's docker inspect, and littlehorse.cluster.teardown
 #      with littlehorse_teardown_purge_volumes=true removes it (the test removes its Kafka);
-#   4. nothing named lhpkg-* is left (containers, volumes, networks).
+#      then inventories/local, copied unchanged, with only the image variables pointed at the test
+#      bed's (it names none: a user gets the published images): site, verify, teardown with purge
+#      (prefix lh, `make up`'s names: refused when a cluster of that prefix is on the engine);
+#   4. nothing named lhpkg-* or lh-* is left (containers, volumes, networks).
 # Leftovers of an earlier run are removed first, and everything lhpkg-* again if the stage fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,16 +30,21 @@ PREFIX=lhpkg
 #   lhpkg-server-1  public 39023  health 39822  internal 39011 (not published)
 #   lhpkg-kafka-ext 39192 on the Docker bridge's gateway / controller 39193 on 127.0.0.1 (host network)
 PORTS=(39023 39822 39011 39192 39193)
-KAFKA_IMAGE=lh-testbed/kafka:${KAFKA_VERSION:-4.1.1}
-SERVER_IMAGE=lh-testbed/lh-server:${LH_VERSION:-1.2.1}
+# Step 3d deploys inventories/local itself (prefix lh, its documented ports on 127.0.0.1: `make up`'s cluster)
+LOCAL_PREFIX=lh
+LOCAL_PORTS=(2023 2033 2043 1822 1832 1842 8080)
+# the test bed's images (tests/testbed/images.yml, one place for every test)
+testbed_image() { sed -n "s/^$1: *//p" "$ROOT/tests/testbed/images.yml"; }
+KAFKA_IMAGE=$(testbed_image kafka_image)
+SERVER_IMAGE=$(testbed_image server_image)
 STEP_TIMEOUT=${LHPKG_STEP_TIMEOUT:-300}
 PYTHON=$ROOT/.venv/bin/python
 
 say() { printf '[package %3ss] %s\n' $((SECONDS - started)) "$*"; }
 fail() { echo "[package] FAILED: $*" >&2; exit 1; }
 
-leftovers() { # every container, volume and network named lhpkg-*, one per line (kind name)
-  "$PYTHON" - "$PREFIX-" <<'PY'
+leftovers() { # every container, volume and network named <prefix>- (lhpkg- unless given), one per line (kind name)
+  "$PYTHON" - "${1:-$PREFIX-}" <<'PY'
 import sys
 import docker
 prefix = sys.argv[1]
@@ -53,14 +61,14 @@ for network in client.networks.list():
 PY
 }
 
-remove_leftovers() { # containers first (they hold the volumes and the network)
+remove_leftovers() { # containers first (they hold the volumes and the network); the prefix as leftovers'
   local kind name
-  leftovers | while read -r kind name; do
+  leftovers "$@" | while read -r kind name; do
     case $kind in
       container) docker rm -f -v "$name" >/dev/null ;;
     esac
   done
-  leftovers | while read -r kind name; do
+  leftovers "$@" | while read -r kind name; do
     case $kind in
       volume) docker volume rm "$name" >/dev/null ;;
       network) docker network rm "$name" >/dev/null ;;
@@ -74,6 +82,8 @@ cleanup() {
   if [ "$rc" -ne 0 ]; then
     say "removing what is left of $PREFIX after the failure; the logs are in build/test-package/"
     remove_leftovers || true
+    # inventories/local's cluster (step 3d), only when this run made it (none was there before)
+    [ -z "${LOCAL_MADE:-}" ] || remove_leftovers "$LOCAL_PREFIX-" || true
     rm -rf "$ROOT/build/test-package" && mkdir -p "$ROOT/build/test-package"
     cp "$WORK"/*.log "$WORK"/*.yml "$ROOT/build/test-package/" 2>/dev/null || true
   fi
@@ -326,9 +336,56 @@ grep -qE '^lhpkg1 +: ok=[0-9]+ +changed=0 ' "$WORK/site-again.log" || fail "the 
 say "ansible-playbook littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true"
 playbook teardown littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true
 docker rm -f -v "$PREFIX-kafka-ext" >/dev/null
-
-# 4. Nothing of the cluster is left.
 left=$(leftovers)
 [ -z "$left" ] || fail "teardown left: $(echo "$left" | tr '\n' ' ')"
 say "nothing named $PREFIX-* is left (containers, volumes, networks)"
-echo "[package] passed: built, installed into an empty path, deployed, verified and torn down by FQCN"
+
+# 3d. inventories/local as a user deploys it: copied out of the checkout unchanged (one Kafka, three servers, the
+# dashboard, prefix lh, its ports on 127.0.0.1, no JVM option and no image of ours: the roles' defaults), and only
+# the image variables pointed at the test bed (the published images cannot be pulled here; the dashboard is its
+# test double). HOME is the test's folder, where the client config goes (~/.config/littlehorse). Its names are
+# `make up`'s: the stage refuses to run over a cluster of that prefix, whose data teardown would purge.
+local_left=$(leftovers "$LOCAL_PREFIX-")
+[ -z "$local_left" ] || fail "this engine holds $(echo "$local_left" | tr '\n' ' ')- the names of inventories/local, \
+which this stage deploys and purges (make up's cluster?). Remove that cluster first (make down, then its volumes: \
+ansible-playbook playbooks/teardown.yml -e littlehorse_teardown_purge_volumes=true deletes its data), then run again"
+for port in "${LOCAL_PORTS[@]}"; do
+  if ss -Hltn "( sport = :$port )" | grep -q .; then
+    fail "port $port is taken on this machine (ss -ltn), inventories/local needs it: $(ss -Hltnp "( sport = :$port )")"
+  fi
+done
+mkdir -p "$WORK/local/inventories/local" "$WORK/home"
+cp "$ROOT/inventories/local/hosts.yml" "$WORK/local/inventories/local/hosts.yml"
+for name in kafka_image server_image dashboard_image; do
+  echo "$name: $(testbed_image "$name")"
+done >"$WORK/local-images.yml"
+local_playbook() { # log name, playbook FQCN, more arguments: inventories/local with the test bed's images only
+  local log=$WORK/$1.log; shift
+  if ! HOME=$WORK/home timeout "$STEP_TIMEOUT" ansible-playbook -i "$WORK/local/inventories/local/hosts.yml" \
+      -e "@$WORK/local-images.yml" "$@" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    fail "ansible-playbook -i inventories/local $* (log above, last 60 lines)"
+  fi
+  grep -E '^local +:' "$log" | tail -n 1 | sed "s/^/[package]   $1: /" || true
+}
+say "inventories/local, only the images the test bed's ($(tr '\n' ' ' <"$WORK/local-images.yml")): littlehorse.cluster.site"
+LOCAL_MADE=1
+local_playbook local-site littlehorse.cluster.site
+for container in lh-kafka-1 lh-server-1 lh-server-2 lh-server-3 lh-dashboard; do
+  [ "$(docker inspect --format '{{ .State.Running }}' "$container" 2>/dev/null)" = true ] \
+    || fail "inventories/local: $container is not running after site"
+done
+say "inventories/local: littlehorse.cluster.verify"
+local_playbook local-verify littlehorse.cluster.verify
+grep -qE '[0-9]+ of [0-9]+ runs COMPLETED' "$WORK/local-verify.log" || fail "verify of inventories/local reported no runs"
+say "inventories/local: littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true"
+local_playbook local-teardown littlehorse.cluster.teardown -e littlehorse_teardown_purge_volumes=true
+LOCAL_MADE=
+
+# 4. Nothing of either cluster is left.
+for prefix in "$PREFIX-" "$LOCAL_PREFIX-"; do
+  left=$(leftovers "$prefix")
+  [ -z "$left" ] || fail "teardown left: $(echo "$left" | tr '\n' ' ')"
+done
+say "nothing named $PREFIX-* or $LOCAL_PREFIX-* is left (containers, volumes, networks)"
+echo "[package] passed: built, installed into an empty path, deployed, verified and torn down by FQCN; inventories/local too"

@@ -6,7 +6,6 @@ server, health endpoints, and a real workflow run with the Python client.
 Everything it makes is named lhsmoke-*; it starts by removing what an earlier run may
 have left and removes it all again at the end.
 """
-import os
 import subprocess
 import time
 import urllib.error
@@ -14,11 +13,11 @@ import urllib.request
 
 import pytest
 
-from lhtest.testbed import server_java_opts
+from lhtest.testbed import image, server_java_opts
 from lhtest.workflow import Worker, client_config, register, run_workflows
 
-KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
-SERVER_IMAGE = "lh-testbed/lh-server:%s" % os.environ.get("LH_VERSION", "1.2.1")
+KAFKA_IMAGE = image("kafka_image")
+SERVER_IMAGE = image("server_image")
 PREFIX = "lhsmoke"
 NETWORK = PREFIX + "-net"
 API_PORT = 42023
