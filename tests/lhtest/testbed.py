@@ -37,6 +37,13 @@ def server_module_jvm_options():
     return {"gc": settings["server_gc"], "java_opts": settings["server_java_opts"]}
 
 
+def server_collectors():
+    """{server_gc choice: the JAVA_OPTS flags lh_server renders for it}."""
+    collection_importable()
+    from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import COLLECTORS
+    return dict(COLLECTORS)
+
+
 def server_java_opts_env(heap):
     """JAVA_OPTS as lh_server renders the test bed's settings with `heap`, for a server run on plain docker."""
     collection_importable()

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from lhtest.testbed import server_java_opts_env
+from lhtest.testbed import server_collectors, server_java_opts_env
 from lhtest.workflow import Worker, client_config, register, run_workflows
 
 KAFKA_IMAGE = "lh-testbed/kafka:%s" % os.environ.get("KAFKA_VERSION", "4.1.1")
@@ -124,6 +124,20 @@ def test_a_second_collector_in_java_opts_is_refused_as_by_the_published_image():
                           SERVER_IMAGE], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode != 0
     assert "Multiple garbage collectors selected" in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("gc", sorted(server_collectors()))
+def test_every_collector_server_gc_offers_starts_the_jvm_after_the_defaults(gc):
+    """What lh_server renders for each server_gc choice, through /lh/bin/server: the JVM takes it after the image's
+    -XX:+UseZGC and runs that collector (-version stops it before the main class)."""
+    flags = server_collectors()[gc]
+    run = subprocess.run(["docker", "run", "--rm", "--name", "%s-gc-%s" % (PREFIX, gc), "-e",
+                          "JAVA_OPTS=%s -Xlog:gc:stdout -version" % flags, SERVER_IMAGE],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    expected = {"zgc": "The Z Garbage Collector", "g1": "G1", "parallel": "Parallel", "serial": "Serial",
+                "shenandoah": "Shenandoah"}[gc]
+    assert re.search(r"\[gc\s*\] Using %s\b" % expected, run.stdout), run.stdout
 
 
 def logs(container):
