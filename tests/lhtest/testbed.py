@@ -1,26 +1,13 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The test bed's own settings that several tests share, read from their one place."""
+"""The test bed's own settings that several tests share, read from their one place. (Importing the lhtest package
+makes the collection importable.)"""
 import os
-import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JVM_SETTINGS = os.path.join(ROOT, "tests", "testbed", "jvm.yml")
-
-
-COLLECTIONS = os.path.join(ROOT, "build", "collections")
-
-
-def collection_importable():
-    """Make `ansible_collections.littlehorse.cluster` importable: build/collections links to the checkout."""
-    link = os.path.join(COLLECTIONS, "ansible_collections", "littlehorse", "cluster")
-    if not os.path.islink(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink("../../../..", link)
-    if COLLECTIONS not in sys.path:
-        sys.path.insert(0, COLLECTIONS)
 
 
 def jvm_settings():
@@ -39,14 +26,14 @@ def server_module_jvm_options():
 
 def server_collectors():
     """{server_gc choice: the JAVA_OPTS flags lh_server renders for it}."""
-    collection_importable()
+    # imported when called: an import at load time would take `ansible_collections` before Ansible's own
+    # collection loader does, in the tests that run Ansible in-process (tests/badinput)
     from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import COLLECTORS
     return dict(COLLECTORS)
 
 
 def server_java_opts_env(heap):
     """JAVA_OPTS as lh_server renders the test bed's settings with `heap`, for a server run on plain docker."""
-    collection_importable()
     from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import java_options
     options = server_module_jvm_options()
     return java_options(options["gc"], options["java_opts"], heap)
