@@ -152,8 +152,8 @@ def wait_for_log(container, pattern, timeout=90):
             return
         time.sleep(0.5)
     out = logs(container)
-    raise AssertionError("%s never logged %r; its output:\n%s%s" % (container, pattern, out.stdout[-2000:],
-                                                                     out.stderr[-2000:]))
+    raise AssertionError("%s never logged %r; its output:\n%s%s"
+                         % (container, pattern, out.stdout[-2000:], out.stderr[-2000:]))
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # As the published image's entrypoint: `server [args]` starts the server through its start script,
 # anything else runs as given.
 set -e
