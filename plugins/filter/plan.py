@@ -32,6 +32,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
+from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import check_gc, check_java_opts
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, image_release
@@ -1368,6 +1369,7 @@ def cluster_plan(groups, hostvars):
     for node in kafka["nodes"]:
         node["options"] = kafka_node_options(node)
     limits_plan(inv, first, plan)
+    jvm_plan(inv, plan)
     return plan
 
 
@@ -1405,6 +1407,19 @@ def limits_plan(inv, first, plan):
             limit = _host_limit(entry["host"], container_memory, role, inv.raw(entry["host"], role + "_memory"))
             entry["memory"] = limit["memory"]
             entry["memory_text"] = limit["memory_text"]
+
+
+def jvm_plan(inv, plan):
+    """Each server's collector (server_gc) and more JVM flags (server_java_opts, added to the image's defaults)
+    from the role variables of its host, in its module options; a collector flag in server_java_opts is refused:
+    the image's start script already selects ZGC, and the JVM refuses two collectors."""
+    names = {"gc": "server_gc", "java_opts": "server_java_opts"}
+    for server in plan["servers"]:
+        host = server["host"]
+        gc, java_opts = str(inv.raw(host, "server_gc") or "zgc"), str(inv.raw(host, "server_java_opts") or "")
+        _host_limit(host, check_gc, gc, names)
+        _host_limit(host, check_java_opts, java_opts, names)
+        server["options"].update(gc=gc, java_opts=java_opts or None)
 
 
 def _named_listener(inv, host, setting, names):

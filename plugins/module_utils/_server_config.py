@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     ContainerSpec, Mount, host_files_dir, http_probe, write_secret)
@@ -23,8 +24,14 @@ CONFIG_DIR = "/lh/config"
 PROTOCOLS = ("PLAIN", "TLS", "MTLS")
 AUTHENTICATIONS = ("NONE", "OAUTH", "MTLS")
 KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
-# The image's start script uses these only when JAVA_OPTS is unset; setting a heap must not lose them.
-START_SCRIPT_JAVA_OPTS = "-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false"
+# The image's start script always puts its own JVM flags (-XX:+UseZGC ...) first, then JAVA_OPTS: a
+# different collector must switch ZGC off and pick the other; `zgc` is the image's own and renders nothing.
+COLLECTORS = {"zgc": "", "g1": "-XX:-UseZGC -XX:+UseG1GC", "parallel": "-XX:-UseZGC -XX:+UseParallelGC",
+              "serial": "-XX:-UseZGC -XX:+UseSerialGC", "shenandoah": "-XX:-UseZGC -XX:+UseShenandoahGC"}
+# A flag that selects (or deselects) a collector: in JAVA_OPTS beside the image's -XX:+UseZGC, the JVM refuses
+# two of them ("Multiple garbage collectors selected").
+COLLECTOR_NAMES = {"Z": "zgc", "G1": "g1", "Parallel": "parallel", "Serial": "serial", "Shenandoah": "shenandoah"}
+COLLECTOR_FLAG = re.compile(r"-XX:[+-]Use(?:Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep|ParNew)GC\b")
 PER_INSTANCE, CLUSTER_WIDE = "instance", "cluster"
 
 
@@ -113,6 +120,7 @@ def argument_spec():
         heap=dict(type="str"),
         rocksdb_block_cache=dict(type="str"),
         rocksdb_memtable=dict(type="str"),
+        gc=dict(type="str", default="zgc", choices=sorted(COLLECTORS)),
         java_opts=dict(type="str"),
         env=dict(type="dict", default={}),
     )
@@ -182,6 +190,8 @@ def validate(params):
             params["kafka_sasl_mechanism"] and (params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
         raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
     memory_split(params)
+    check_gc(params["gc"])
+    check_java_opts(params["java_opts"])
     typed = set(s.variable for s in SCALARS + FILES)
     typed.update(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP", "LHS_LISTENERS_AUTHENTICATION_MAP",
                   "LHS_ADVERTISED_LISTENERS", "LHS_STATE_DIR", BLOCK_CACHE_ENV, MEMTABLE_ENV])
@@ -212,6 +222,40 @@ def memory_split(params):
     sizes = dict((key, size_bytes(params[option], option) if params[option] else None)
                  for key, option in MEMORY_OPTIONS.items() if key != "memory")
     return {"heap": params["heap"], "block_cache": sizes["block_cache"], "memtable": sizes["memtable"]}
+
+
+def check_java_opts(java_opts, names=None):
+    """Refuses a collector flag in java_opts: the image's defaults already select ZGC, so a second collector stops
+    the JVM at start; the collector has its own option. names: the options' names to say (the role's, in the plan)."""
+    names = dict({"java_opts": "java_opts", "gc": "gc"}, **(names or {}))
+    flags = COLLECTOR_FLAG.findall(java_opts or "")
+    if not flags:
+        return
+    chosen = [COLLECTOR_NAMES.get(flag[len("-XX:+Use"):-len("GC")]) for flag in flags if flag.startswith("-XX:+")]
+    fix = ("%s: %s" % (names["gc"], chosen[-1])) if chosen and chosen[-1] else (
+        "%s to one of %s" % (names["gc"], ", ".join(sorted(COLLECTORS))))
+    raise LHClusterError(
+        "%s: %s selects a garbage collector, but the image's start script already gives -XX:+UseZGC before JAVA_OPTS "
+        "and the JVM refuses two ('Multiple garbage collectors selected'); remove it from %s and set %s instead"
+        % (names["java_opts"], " ".join(flags), names["java_opts"], fix))
+
+
+def check_gc(gc, names=None):
+    names = dict({"gc": "gc"}, **(names or {}))
+    if gc not in COLLECTORS:
+        raise LHClusterError("%s: '%s' is not a collector this collection can select; set one of %s (zgc, the "
+                             "image's own, by default)" % (names["gc"], gc, ", ".join(sorted(COLLECTORS))))
+
+
+def java_options(gc, java_opts, heap):
+    """JAVA_OPTS (None when empty): the collector's flags, java_opts, the heap - all after the start script's own
+    defaults, which JAVA_OPTS adds to."""
+    check_gc(gc)
+    check_java_opts(java_opts)
+    words = [COLLECTORS[gc], (java_opts or "").strip()]
+    if heap:
+        words.append("-Xmx%s -Xms%s" % (heap, heap))
+    return " ".join(word for word in words if word) or None
 
 
 def secret_file_path(params, inline):
@@ -256,12 +300,9 @@ def render(params, check_mode=False):
             mount_file("LHS_LISTENER_%s_CERT" % item["name"], item["cert_file"], "listener-%s.crt" % item["name"].lower())
             mount_file("LHS_LISTENER_%s_KEY" % item["name"], item["key_file"], "listener-%s.key" % item["name"].lower())
     split = memory_split(params)
-    if split["heap"] or params["java_opts"]:
-        # JAVA_OPTS replaces the start script's defaults: java_opts stands in for them, else keep them.
-        java_opts = [params["java_opts"] or START_SCRIPT_JAVA_OPTS]
-        if split["heap"]:
-            java_opts.append("-Xmx%s -Xms%s" % (split["heap"], split["heap"]))
-        env["JAVA_OPTS"] = " ".join(java_opts)
+    java_opts = java_options(params["gc"], params["java_opts"], split["heap"])
+    if java_opts:
+        env["JAVA_OPTS"] = java_opts
     for variable, key in ((BLOCK_CACHE_ENV, "block_cache"), (MEMTABLE_ENV, "memtable")):
         if split[key] is not None:
             env[variable] = str(split[key])

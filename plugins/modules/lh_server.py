@@ -196,11 +196,21 @@ options:
         within O(rocksdb_block_cache).
       - Unset with O(memory) given, it is an eighth of O(memory) (half of the block cache).
     type: str
+  gc:
+    description:
+      - The JVM's garbage collector. The image's start script always gives C(-XX:+UseZGC) first; another collector
+        is rendered as C(-XX:-UseZGC -XX:+Use<collector>GC) at the start of C(JAVA_OPTS), which the JVM accepts
+        after the defaults.
+      - C(zgc), the image's own, renders nothing.
+    type: str
+    choices: [g1, parallel, serial, shenandoah, zgc]
+    default: zgc
   java_opts:
     description:
-      - JVM flags for C(JAVA_OPTS); with O(heap) the heap flags are added after them.
-      - C(JAVA_OPTS) replaces the start script's default flags, so when only O(heap) is given the module keeps
-        those defaults (C(-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false)); flags given here stand in for them.
+      - More JVM flags, in C(JAVA_OPTS) after the O(gc) flags; with O(heap) the heap flags are added after them.
+      - The image's start script puts its own default flags (C(-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false))
+        before C(JAVA_OPTS), so these add to them. A flag that selects a collector (C(-XX:+UseSerialGC),
+        C(-XX:-UseZGC) ...) is refused, the JVM would refuse to start with two; use O(gc).
     type: str
   env:
     description:
@@ -227,6 +237,7 @@ EXAMPLES = r'''
     standby_replicas: 1
     volume: lh-server-1-data
     memory: 768m              # heap 384m, RocksDB block cache 192m of which memtables 96m
+    gc: g1                    # JAVA_OPTS: -XX:-UseZGC -XX:+UseG1GC -Xmx384m -Xms384m
     log_max_size: 50m
     log_max_files: 5
     wait: true

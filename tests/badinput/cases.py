@@ -1144,6 +1144,16 @@ CASES = [
          base(server_memory="200m"),
          ["host lhbad1: server_memory: 200 MiB is below 256 MiB, the least a server container needs to start and "
           "serve; raise it to 256m or more"], tier=PLAN),
+    # ---- the JVM: the image's start script gives its own flags (-XX:+UseZGC ...) before JAVA_OPTS
+    Case("server-java-opts-with-a-collector", "JVM: a GC flag in server_java_opts",
+         base(server_gc="zgc", server_java_opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+         ["host lhbad1: server_java_opts: -XX:+UseSerialGC selects a garbage collector, but the image's start script "
+          "already gives -XX:+UseZGC before JAVA_OPTS and the JVM refuses two ('Multiple garbage collectors "
+          "selected'); remove it from server_java_opts and set server_gc: serial instead"], tier=PLAN),
+    Case("server-gc-unknown", "JVM: a collector that is not a choice",
+         base(server_gc="cms"),
+         ["host lhbad1: server_gc: 'cms' is not a collector this collection can select; set one of g1, parallel, "
+          "serial, shenandoah, zgc (zgc, the image's own, by default)"], tier=PLAN),
     Case("kafka-heap-not-below-the-limit", "limits: Kafka heap >= memory limit",
          base(kafka_memory="512m", kafka_heap="512m"),
          ["host lhbad1: kafka_heap: 512 MiB is not below kafka_memory (512 MiB), and the JVM needs memory beside its "

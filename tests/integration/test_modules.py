@@ -7,7 +7,7 @@ import pytest
 
 from conftest import (DASHBOARD_DOUBLE_IMAGE, KAFKA_IMAGE, PREFIX, SERVER_IMAGE, docker, four_times,
                       run_module)
-from lhtest.testbed import server_java_opts
+from lhtest.testbed import server_module_jvm_options
 from lhtest.workflow import Worker, client_config, register, run_workflows, wf_run_status, wf_spec_exists
 
 NETWORK = PREFIX + "-net"
@@ -33,7 +33,7 @@ def server_args(**extra):
                 listeners=[{"name": "PLAIN", "port": 2023, "advertised_host": "127.0.0.1", "advertised_port": API_PORT}],
                 internal_advertised_host=name, kafka_bootstrap_servers=PREFIX + "-kafka:9092", partitions=3,
                 volume=name + "-data", heap="512m", stop_timeout=30, wait=True, wait_timeout=180,
-                java_opts=server_java_opts())
+                **server_module_jvm_options())
     args.update(extra)
     return args
 

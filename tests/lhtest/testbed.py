@@ -1,6 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The test bed's own settings that several tests share, read from their one place."""
+"""The test bed's own settings that several tests share, read from their one place. (Importing the lhtest package
+makes the collection importable.)"""
 import os
 
 import yaml
@@ -34,10 +35,33 @@ def versions():
     return values
 
 
-def server_java_opts():
-    """The servers' JVM options every test of the test bed runs with (tests/testbed/jvm.yml)."""
+def jvm_settings():
+    """The servers' JVM settings every test of the test bed runs with (tests/testbed/jvm.yml): the role
+    variables server_gc and server_java_opts."""
     with open(JVM_SETTINGS) as handle:
-        return yaml.safe_load(handle)["server_java_opts"]
+        settings = yaml.safe_load(handle)
+    return {"server_gc": settings["server_gc"], "server_java_opts": settings["server_java_opts"]}
+
+
+def server_module_jvm_options():
+    """The same settings as options of littlehorse.cluster.lh_server (gc, java_opts)."""
+    settings = jvm_settings()
+    return {"gc": settings["server_gc"], "java_opts": settings["server_java_opts"]}
+
+
+def server_collectors():
+    """{server_gc choice: the JAVA_OPTS flags lh_server renders for it}."""
+    # imported when called: an import at load time would take `ansible_collections` before Ansible's own
+    # collection loader does, in the tests that run Ansible in-process (tests/badinput)
+    from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import COLLECTORS
+    return dict(COLLECTORS)
+
+
+def server_java_opts_env(heap):
+    """JAVA_OPTS as lh_server renders the test bed's settings with `heap`, for a server run on plain docker."""
+    from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import java_options
+    options = server_module_jvm_options()
+    return java_options(options["gc"], options["java_opts"], heap)
 
 
 def single_engine_vars(prefix, kafka_cluster_id, server_count, ports, images, build):
@@ -45,7 +69,7 @@ def single_engine_vars(prefix, kafka_cluster_id, server_count, ports, images, bu
     everything on 127.0.0.1 under `prefix`, `server_count` servers, one Kafka node. ports: (public, internal,
     health, kafka, controller) bases; images: (kafka, server); build: the test's folder for the client files."""
     public, internal, health, kafka, controller = ports
-    return {
+    variables = {
         "ansible_connection": "local",
         "ansible_python_interpreter": "{{ ansible_playbook_python }}",
         "littlehorse_prefix": prefix,
@@ -67,7 +91,8 @@ def single_engine_vars(prefix, kafka_cluster_id, server_count, ports, images, bu
         "littlehorse_reserved_ports": [2024],
         "kafka_image": images[0],
         "server_image": images[1],
-        "server_java_opts": server_java_opts(),
         "client_config_path": os.path.join(build, "%s-client.properties" % prefix),
         "client_config_prometheus_targets_path": os.path.join(build, "%s-prometheus-targets.json" % prefix),
     }
+    variables.update(jvm_settings())
+    return variables

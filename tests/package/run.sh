@@ -256,8 +256,8 @@ all:
     littlehorse_kafka_keystore_password: $(cat "$stores/client/keystore.password")
     server_image: $SERVER_IMAGE
     server_heap: 384m
-    # the test bed's JVM options (tests/testbed/jvm.yml, one place for every test)
-    server_java_opts: "$(sed -n 's/^server_java_opts: *"\(.*\)"$/\1/p' "$ROOT/tests/testbed/jvm.yml")"
+    # the test bed's JVM settings (tests/testbed/jvm.yml, one place for every test)
+$(sed -n 's/^\(server_gc\|server_java_opts\): /    &/p' "$ROOT/tests/testbed/jvm.yml")
     client_config_path: $WORK/$PREFIX-client.properties
     client_config_prometheus_targets_path: $WORK/$PREFIX-prometheus-targets.json
   hosts:

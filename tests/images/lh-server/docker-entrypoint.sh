@@ -1,7 +1,8 @@
-#!/bin/sh
-# `server [config-file]` starts the server; any other command is executed as given.
+#!/usr/bin/env bash
+# As the published image's entrypoint: `server [args]` starts the server through its start script,
+# anything else runs as given.
 set -e
-if [ "${1:-}" = server ]; then
+if [ "$1" = server ]; then
   shift
   exec /lh/bin/server "$@"
 fi

@@ -395,3 +395,21 @@ def test_a_load_balancer_host_cannot_join_a_one_engine_cluster():
     hostvars["other"] = dict(LOCAL)
     with pytest.raises(PlanError, match="littlehorse_single_engine is true but the cluster spans 2 hosts"):
         cluster_plan(groups, hostvars)
+
+
+def test_each_server_takes_the_collector_and_jvm_flags_of_its_host():
+    groups, hostvars = three_hosts()
+    hostvars["h2"].update(server_gc="serial", server_java_opts="-XX:TieredStopAtLevel=1")
+    options = dict((s["host"], s["options"]) for s in cluster_plan(groups, hostvars)["servers"])
+    assert (options["h1"]["gc"], options["h1"]["java_opts"]) == ("zgc", None), "unset: the image's own, nothing more"
+    assert (options["h2"]["gc"], options["h2"]["java_opts"]) == ("serial", "-XX:TieredStopAtLevel=1")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (dict(server_java_opts="-Xss1m -XX:+UseParallelGC"), "host h1: server_java_opts: -XX:\\+UseParallelGC selects a "
+     "garbage collector, .* remove it from server_java_opts and set server_gc: parallel instead"),
+    (dict(server_gc="epsilon"), "host h1: server_gc: 'epsilon' is not a collector"),
+])
+def test_a_collector_flag_or_an_unknown_collector_is_refused_naming_host_and_setting(extra, message):
+    with pytest.raises(PlanError, match=message):
+        cluster_plan(*three_hosts(**extra))

@@ -1,5 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+import re
+
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils import (
@@ -136,25 +138,60 @@ def test_server_env_has_every_typed_setting_and_no_unset_one():
     assert env["LHS_ADVERTISED_LISTENERS"] == "PLAIN://localhost:32023"
     assert env["LHS_LISTENERS_PROTOCOL_MAP"] == "PLAIN:PLAIN"
     assert env["LHS_STREAMS_NUM_STANDBY_REPLICAS"] == "1"
-    assert env["JAVA_OPTS"] == "-XX:+UseZGC -Dlog4j.shutdownHookEnabled=false -Xmx512m -Xms512m"
+    assert env["JAVA_OPTS"] == "-Xmx512m -Xms512m", "the start script's own defaults come first, not repeated"
     assert env["LHS_STATE_DIR"] == "/lh-data"
     assert "LHS_RACK_ID" not in env
     assert [m.key() for m in mounts] == ["volume:s1-data:/lh-data:rw"]
     assert written == []
 
 
-def test_java_opts_stand_in_for_the_start_script_defaults():
-    assert _server_config.render(server_params(java_opts="-XX:+UseG1GC", heap="1g"))[0]["JAVA_OPTS"] == \
-        "-XX:+UseG1GC -Xmx1g -Xms1g"
+def test_java_opts_add_to_the_start_script_defaults_after_the_collector():
+    assert _server_config.render(server_params(java_opts="-XX:TieredStopAtLevel=1", heap="1g"))[0]["JAVA_OPTS"] == \
+        "-XX:TieredStopAtLevel=1 -Xmx1g -Xms1g"
+    assert _server_config.render(server_params(gc="serial", java_opts=" -Dx=1 ", heap="1g"))[0]["JAVA_OPTS"] == \
+        "-XX:-UseZGC -XX:+UseSerialGC -Dx=1 -Xmx1g -Xms1g"
     assert "JAVA_OPTS" not in _server_config.render(server_params())[0]
+    assert "JAVA_OPTS" not in _server_config.render(server_params(gc="zgc", java_opts=""))[0]
+
+
+@pytest.mark.parametrize("gc, flags", [("g1", "-XX:-UseZGC -XX:+UseG1GC"), ("parallel", "-XX:-UseZGC -XX:+UseParallelGC"),
+                                       ("serial", "-XX:-UseZGC -XX:+UseSerialGC"),
+                                       ("shenandoah", "-XX:-UseZGC -XX:+UseShenandoahGC")])
+def test_another_collector_switches_the_image_s_zgc_off(gc, flags):
+    assert _server_config.render(server_params(gc=gc))[0]["JAVA_OPTS"] == flags
+
+
+@pytest.mark.parametrize("java_opts, fix", [
+    ("-XX:+UseSerialGC -XX:TieredStopAtLevel=1", "set gc: serial instead"),
+    ("-XX:+UseG1GC", "set gc: g1 instead"),
+    ("-XX:-UseZGC -XX:+UseParallelGC", "set gc: parallel instead"),
+    ("-XX:+UseZGC", "set gc: zgc instead"),
+    ("-XX:-UseZGC", "set gc to one of g1, parallel, serial, shenandoah, zgc instead"),
+    ("-XX:+UseEpsilonGC", "set gc to one of g1, parallel, serial, shenandoah, zgc instead"),
+])
+def test_a_collector_flag_in_java_opts_is_refused_naming_the_gc_option(java_opts, fix):
+    with pytest.raises(LHClusterError, match="java_opts: .*Multiple garbage collectors selected.*remove it from "
+                                             "java_opts and %s" % re.escape(fix)):
+        _server_config.render(server_params(java_opts=java_opts))
+
+
+@pytest.mark.parametrize("java_opts", ["-XX:+UseGCOverheadLimit", "-XX:+UseStringDeduplication -XX:+UseNUMA",
+                                       "-Xlog:gc*:stderr", "-XX:ParallelGCThreads=2"])
+def test_flags_that_only_tune_are_not_collector_flags(java_opts):
+    assert _server_config.render(server_params(java_opts=java_opts))[0]["JAVA_OPTS"] == java_opts
+
+
+def test_an_unknown_collector_is_refused():
+    with pytest.raises(LHClusterError, match="gc: 'cms' is not a collector .*set one of g1, parallel, serial"):
+        _server_config.render(server_params(gc="cms"))
 
 
 def test_with_a_memory_limit_the_server_renders_the_split_heap_and_bounds_rocksdb():
-    spec, dummy = _server_config.build_spec(server_params(memory="768m", java_opts="-XX:+UseSerialGC",
+    spec, dummy = _server_config.build_spec(server_params(memory="768m", gc="serial",
                                                           log_max_size="50m", log_max_files=5), check_mode=True)
     assert spec.memory == 768 * 1024 * 1024
     assert spec.log_options == {"max-size": "50m", "max-file": "5"}
-    assert spec.env["JAVA_OPTS"] == "-XX:+UseSerialGC -Xmx384m -Xms384m"
+    assert spec.env["JAVA_OPTS"] == "-XX:-UseZGC -XX:+UseSerialGC -Xmx384m -Xms384m"
     assert spec.env["LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES"] == str(192 * 1024 * 1024)
     assert spec.env["LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES"] == str(96 * 1024 * 1024)
     given = _server_config.render(server_params(memory="2g", heap="1g", rocksdb_block_cache="256m",
