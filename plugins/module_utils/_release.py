@@ -94,7 +94,8 @@ def versions_report(servers, versions, containers, dashboard=None):
     containers: [{name, image, labels}] (lh_host_info's; the servers' and the dashboard's). dashboard: the
     dashboard's container name, or None.
     Returns (report, problems, warnings): report {servers: [{name, host, version, image, release, release_source,
-    problem}], dashboard: {name, image, release, release_source, warning} or None}; problems (a server whose
+    problem, summary}], dashboard: {name, image, release, release_source, warning, summary} or None} (summary: one
+    line for the report); problems (a server whose
     version differs from its image's release, or whose version could not be read) fail the check; warnings (a
     dashboard of another release than the servers') do not. A container not given (its host not looked at) leaves
     the image and its release unknown, as an image without a release does: reported, not a failure.
@@ -119,6 +120,9 @@ def versions_report(servers, versions, containers, dashboard=None):
                 "its image names: rebuild or retag the image so that it names the release inside it, or set "
                 "server_image to the image of release %s and run site.yml"
                 % (label, entry["version"], entry["image"], entry["release"], _source_text(release), entry["version"]))
+        entry["summary"] = "%s: LittleHorse %s; image %s, release %s (%s)" % (
+            label, entry["version"] or "not read", entry["image"] or "not read", entry["release"],
+            _source_text(release) if container else "its container was not read")
         if entry["problem"]:
             problems.append(entry["problem"])
         entries.append(entry)
@@ -138,5 +142,8 @@ def versions_report(servers, versions, containers, dashboard=None):
                     "dashboard of release %s" % (dashboard, entry["image"], entry["release"], _source_text(release),
                                                  ", ".join(running), running[0]))
                 warnings.append(entry["warning"])
+        entry["summary"] = "dashboard %s: image %s, release %s (%s)" % (
+            dashboard, entry["image"] or "not read", entry["release"],
+            _source_text(release) if container else "its container was not read")
         report["dashboard"] = entry
     return report, problems, warnings

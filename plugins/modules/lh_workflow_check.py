@@ -235,9 +235,11 @@ versions:
   sample:
     servers:
       - {name: lh-server-1, host: local, version: 1.2.1, image: "lh-testbed/lh-server:1.2.1-p1", release: 1.2.1,
-         release_source: label, problem: null}
+         release_source: label, problem: null, summary: "lh-server-1 (host local): LittleHorse 1.2.1; image
+         lh-testbed/lh-server:1.2.1-p1, release 1.2.1 (its label org.opencontainers.image.version)"}
     dashboard: {name: lh-dashboard, image: "lh-testbed/lh-dashboard-double:1.2.1", release: 1.2.1,
-                release_source: tag, warning: null}
+                release_source: tag, warning: null, summary: "dashboard lh-dashboard: image
+                lh-testbed/lh-dashboard-double:1.2.1, release 1.2.1 (its tag)"}
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -308,7 +310,9 @@ def main():
         module.warn("could not remove what the check registered: %s" % error)
     changed = not params["cleanup"] and bool(result["registered"]["task_def"])
     if not ok:
-        module.fail_json(msg=failure_message(result["bootstrap"], result["problems"]), changed=changed, **result)
+        message = failure_message(result["bootstrap"], result["problems"]) if params["workflow"] else (
+            "version check of the servers failed: %s" % "; ".join(result["problems"]))
+        module.fail_json(msg=message, changed=changed, **result)
     module.exit_json(changed=changed, **result)
 
 
