@@ -25,10 +25,10 @@ description:
     an assigned address that no server of O(servers) advertises is listed too.
   - With O(versions=true) it also asks every server of O(servers), at its advertised address, for its version
     (C(GetServerVersion)) and sets it beside the release of the image the server's container runs (from
-    O(containers)): a server whose version differs from its image's release fails the check, naming the server,
+    O(containers)); a server whose version differs from its image's release fails the check, naming the server,
     both versions and the image. The release of an image is its tag when the tag is a bare release (C(1.2.1)); for
     a reference pinned by a digest, a tag that is not a release (C(master)) or a release with a suffix
-    (C(1.2.1-p1): a patched rebuild or a pre-release), the image's C(org.opencontainers.image.version) label when it
+    (C(1.2.1-p1), a patched rebuild or a pre-release), the image's C(org.opencontainers.image.version) label when it
     has one (a suffixed tag without the label is read as the pre-release it spells); else V(unknown), which is
     reported and never fails. The dashboard's release (O(dashboard)) differing from the servers' versions is a
     warning.
