@@ -113,7 +113,7 @@ def versions_report(servers, versions, containers, dashboard=None):
             entry.update(image=container.get("image"), release=release["release"], release_source=release["source"])
         label = "%s (host %s)" % (name, server.get("host"))
         if read.get("error"):
-            entry["problem"] = "%s: its version could not be read (GetServerVersion: %s)" % (label, read["error"])
+            entry["problem"] = "%s: its version could not be read (%s)" % (label, read["error"])
         elif container and entry["release"] != UNKNOWN and not same_release(entry["version"], entry["release"]):
             entry["problem"] = (
                 "%s runs LittleHorse %s, but its image %s is release %s (%s). The container runs another build than "

@@ -94,8 +94,8 @@ def test_a_version_that_could_not_be_read_fails():
     dummy, problems, dummy = versions_report(
         SERVERS[:1], {"lh-server-1": {"version": None, "error": "GetServerVersion failed: UNAVAILABLE x at h:2023"}},
         [container("lh-server-1", PUBLISHED + ":1.2.1")])
-    assert problems == ["lh-server-1 (host lh1): its version could not be read (GetServerVersion: GetServerVersion "
-                        "failed: UNAVAILABLE x at h:2023)"]
+    assert problems == ["lh-server-1 (host lh1): its version could not be read (GetServerVersion failed: "
+                        "UNAVAILABLE x at h:2023)"]
 
 
 def test_a_dashboard_of_another_release_than_the_servers_is_a_warning():
@@ -107,3 +107,43 @@ def test_a_dashboard_of_another_release_than_the_servers_is_a_warning():
     assert warnings == [report["dashboard"]["warning"]]
     assert "lh-dashboard runs image lh-dashboard:1.1.0, release 1.1.0 (its tag), and the servers run 1.2.1" in warnings[0]
     assert "dashboard_image" in warnings[0]
+
+
+def test_each_server_is_asked_at_its_advertised_address_and_an_unanswered_one_is_named(monkeypatch):
+    grpc = pytest.importorskip("grpc")
+    from littlehorse.model import LittleHorseVersion
+    from ansible_collections.littlehorse.cluster.plugins.module_utils import _workflow as wf
+
+    class Unavailable(grpc.RpcError):
+        def code(self):
+            return grpc.StatusCode.UNAVAILABLE
+
+        def details(self):
+            return "connection refused"
+
+    answers = {"10.0.0.8:2023": LittleHorseVersion(major_version=1, minor_version=2, patch_version=1),
+               "10.0.0.9:2023": LittleHorseVersion(major_version=1, minor_version=3, pre_release_identifier="rc1")}
+
+    class Stub:
+        def __init__(self, target):
+            self.target = target
+
+        def GetServerVersion(self, request, timeout):
+            if self.target not in answers:
+                raise Unavailable()
+            return answers[self.target]
+
+    class Config:
+        def load(self, settings):
+            self.settings = settings
+
+        def stub(self, server=None):
+            return Stub(server)
+
+    monkeypatch.setattr(wf, "LHConfig", Config)
+    servers = [{"name": "s1", "advertised_host": "10.0.0.8", "advertised_port": 2023},
+               {"name": "s2", "advertised_host": "10.0.0.9", "advertised_port": 2023},
+               {"name": "s3", "advertised_host": "10.0.0.7", "advertised_port": 2023}]
+    assert wf.read_versions(servers, {"LHC_API_HOST": "10.0.0.8"}, timeout=0) == {
+        "s1": {"version": "1.2.1", "error": None}, "s2": {"version": "1.3.0-rc1", "error": None},
+        "s3": {"version": None, "error": "GetServerVersion failed: UNAVAILABLE connection refused at 10.0.0.7:2023"}}
