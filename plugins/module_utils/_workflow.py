@@ -576,4 +576,3 @@ def read_versions(servers, settings, timeout=30):
             answer.patch_version if answer.HasField("patch_version") else None,
             answer.pre_release_identifier if answer.HasField("pre_release_identifier") else None)}
     return versions
-

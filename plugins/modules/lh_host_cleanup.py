@@ -94,7 +94,7 @@ options:
     description: The cluster's Docker network, removed when it is there.
     type: str
   purge:
-    description: Remove the volumes and the paths of O(paths[].purge_only=true) too.
+    description: Remove the volumes and the paths of O(files[].purge_only=true) too.
     type: bool
     default: false
   prune:
