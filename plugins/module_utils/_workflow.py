@@ -25,6 +25,7 @@ import uuid
 
 try:
     import grpc
+    from google.protobuf.empty_pb2 import Empty
     from littlehorse import create_task_def, create_workflow_spec
     from littlehorse.config import LHConfig
     from littlehorse.model import (DeleteTaskDefRequest, DeleteWfRunRequest, DeleteWfSpecRequest,
@@ -40,6 +41,7 @@ else:
     LITTLEHORSE_IMPORT_ERROR = None
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._release import server_version_text
 
 CLIENT_PREFIXES = ("LHC_", "LHW_")
 TERMINAL_FAILURES = ("ERROR", "EXCEPTION", "HALTED")
@@ -467,6 +469,21 @@ def remove(config, wf_runs, wf_name, task_name, timeout=30):
     return errors
 
 
+def _empty_result(bootstrap, runs):
+    return {"ok": False, "bootstrap": bootstrap, "problems": [], "servers": [], "assigned": [],
+            "registered": {"task_def": None, "wf_spec": None, "wf_runs": []},
+            "figures": {"assignment_seconds": None, "runs": runs, "completed": 0, "runs_seconds": None,
+                        "seconds": None},
+            "cleanup": {"done": False, "errors": []}}
+
+
+def skipped_check(bootstrap_host, bootstrap_port):
+    """The result of check_cluster when the workflow check is not run: nothing registered, nothing wrong."""
+    result = _empty_result("%s:%d" % (bootstrap_host, int(bootstrap_port)), 0)
+    result["ok"] = True
+    return result
+
+
 def check_cluster(bootstrap_host, bootstrap_port, servers, runs=5, timeout=180, assign_timeout=90,
                   connect_timeout=5, task_retries=3, settings=None, cleanup=True, name_prefix="lh-verify"):
     """Prove a cluster the way a user's task worker sees it.
@@ -483,11 +500,7 @@ def check_cluster(bootstrap_host, bootstrap_port, servers, runs=5, timeout=180, 
     suffix = uuid.uuid4().hex[:8]
     task_name, wf_name = "%s-greet-%s" % (name_prefix, suffix), "%s-wf-%s" % (name_prefix, suffix)
     expected = [address(s["advertised_host"], s["advertised_port"]) for s in servers]
-    result = {"ok": False, "bootstrap": bootstrap, "problems": [], "servers": [], "assigned": [],
-              "registered": {"task_def": None, "wf_spec": None, "wf_runs": []},
-              "figures": {"assignment_seconds": None, "runs": runs, "completed": 0, "runs_seconds": None,
-                          "seconds": None},
-              "cleanup": {"done": False, "errors": []}}
+    result = _empty_result(bootstrap, runs)
 
     error = tcp_connect(bootstrap, connect_timeout)
     if error is not None:
@@ -539,3 +552,27 @@ def check_cluster(bootstrap_host, bootstrap_port, servers, runs=5, timeout=180, 
     result["ok"] = not result["problems"]
     result["figures"]["seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def read_versions(servers, settings, timeout=30):
+    """Ask each server for its version (GetServerVersion) at its advertised address, with the same client settings.
+
+    Returns {name: {version, error}}: version X.Y.Z[-pre] (None when it could not be read), error why not."""
+    config = LHConfig()
+    config.load(dict(settings))
+    versions = {}
+    for server in servers:
+        target = "%s:%d" % (server["advertised_host"], int(server["advertised_port"]))
+        stub = config.stub(server=target)
+        try:
+            answer = retry(lambda s=stub: s.GetServerVersion(Empty(), timeout=10), timeout, "GetServerVersion")
+            if answer is None:
+                raise LHClusterError("GetServerVersion gave no answer")
+        except LHClusterError as err:
+            versions[server["name"]] = {"version": None, "error": "%s at %s" % (err.message, target)}
+            continue
+        versions[server["name"]] = {"error": None, "version": server_version_text(
+            answer.major_version, answer.minor_version,
+            answer.patch_version if answer.HasField("patch_version") else None,
+            answer.pre_release_identifier if answer.HasField("pre_release_identifier") else None)}
+    return versions

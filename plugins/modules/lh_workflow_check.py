@@ -23,6 +23,15 @@ description:
     check failed, unless O(cleanup=false).
   - On failure, one message lists every failing server by name, host and advertised address, with the reason;
     an assigned address that no server of O(servers) advertises is listed too.
+  - With O(versions=true) it also asks every server of O(servers), at its advertised address, for its version
+    (C(GetServerVersion)) and sets it beside the release of the image the server's container runs (from
+    O(containers)); a server whose version differs from its image's release fails the check, naming the server,
+    both versions and the image. The release of an image is its tag when the tag is a bare release (C(1.2.1)); for
+    a reference pinned by a digest, a tag that is not a release (C(master)) or a release with a suffix
+    (C(1.2.1-p1), a patched rebuild or a pre-release), the image's C(org.opencontainers.image.version) label when it
+    has one (a suffixed tag without the label is read as the pre-release it spells); else V(unknown), which is
+    reported and never fails. The dashboard's release (O(dashboard)) differing from the servers' versions is a
+    warning.
   - C(LHC_*) and C(LHW_*) environment variables of the host the module runs on are ignored; the options say
     everything the clients use.
 author: littlehorse.cluster contributors (!UNKNOWN)
@@ -112,6 +121,27 @@ options:
     description: Remove the runs, the WfSpec and the TaskDef at the end, also when a check failed.
     type: bool
     default: true
+  workflow:
+    description:
+      - Run the workflow check. V(false) registers nothing and starts no worker; only the versions are read
+        (O(versions)).
+    type: bool
+    default: true
+  versions:
+    description: Read every server's version and compare it with its image's release (RV(versions)).
+    type: bool
+    default: true
+  containers:
+    description:
+      - The containers of the servers (and of the dashboard), as M(littlehorse.cluster.lh_host_info) returns them
+        (RV(littlehorse.cluster.lh_host_info#module:containers)); each needs C(name), C(image) and C(labels), other
+        keys are ignored. A server whose container is not given is reported with its image unknown.
+    type: list
+    elements: dict
+    default: []
+  dashboard:
+    description: The name of the dashboard's container in O(containers), whose release is set beside the servers'.
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -128,6 +158,15 @@ EXAMPLES = r'''
   run_once: true
   vars:
     ansible_python_interpreter: "{{ ansible_playbook_python }}"
+
+- name: Only each server's version beside its image's release (no workflow)
+  littlehorse.cluster.lh_workflow_check:
+    bootstrap_host: 127.0.0.1
+    servers: "{{ verify_servers }}"
+    workflow: false
+    containers: "{{ look.containers }}"
+  delegate_to: localhost
+  run_once: true
 
 - name: Through a TLS listener in a tenant of its own
   littlehorse.cluster.lh_workflow_check:
@@ -186,13 +225,29 @@ cleanup:
   returned: always
   type: dict
   sample: {done: true, errors: []}
+versions:
+  description:
+    - With O(versions), per server its version (null when it could not be read), the image its container runs and
+      that image's release with where it came from (C(tag), C(label) or C(unknown)), and the problem when they
+      differ; the dashboard's image and release, with a warning when it differs from the servers'.
+  returned: when O(versions=true)
+  type: dict
+  sample:
+    servers:
+      - {name: lh-server-1, host: local, version: 1.2.1, image: "lh-testbed/lh-server:1.2.1-p1", release: 1.2.1,
+         release_source: label, problem: null, summary: "lh-server-1 (host local): LittleHorse 1.2.1; image
+         lh-testbed/lh-server:1.2.1-p1, release 1.2.1 (its label org.opencontainers.image.version)"}
+    dashboard: {name: lh-dashboard, image: "lh-testbed/lh-dashboard-double:1.2.1", release: 1.2.1,
+                release_source: tag, warning: null, summary: "dashboard lh-dashboard: image
+                lh-testbed/lh-dashboard-double:1.2.1, release 1.2.1 (its tag)"}
 '''
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._release import versions_report
 from ansible_collections.littlehorse.cluster.plugins.module_utils._workflow import (
     HAS_LITTLEHORSE, LITTLEHORSE_IMPORT_ERROR, check_cluster, client_settings, failure_message,
-    forget_client_environment)
+    forget_client_environment, read_versions, skipped_check)
 
 
 def main():
@@ -215,6 +270,10 @@ def main():
         oauth_client_secret=dict(type="str", no_log=True),
         name_prefix=dict(type="str", default="lh-verify"),
         cleanup=dict(type="bool", default=True),
+        workflow=dict(type="bool", default=True),
+        versions=dict(type="bool", default=True),
+        containers=dict(type="list", elements="dict", default=[]),
+        dashboard=dict(type="str"),
     ), supports_check_mode=True)
     params = module.params
     if not HAS_LITTLEHORSE:
@@ -231,16 +290,29 @@ def main():
     except LHClusterError as err:
         module.fail_json(msg=err.message)
     forget_client_environment()
-    result = check_cluster(params["bootstrap_host"], params["bootstrap_port"], params["servers"], runs=params["runs"],
-                           timeout=params["timeout"], assign_timeout=params["assign_timeout"],
-                           connect_timeout=params["connect_timeout"], task_retries=params["task_retries"],
-                           settings=settings, cleanup=params["cleanup"], name_prefix=params["name_prefix"])
+    if params["workflow"]:
+        result = check_cluster(params["bootstrap_host"], params["bootstrap_port"], params["servers"],
+                               runs=params["runs"], timeout=params["timeout"], assign_timeout=params["assign_timeout"],
+                               connect_timeout=params["connect_timeout"], task_retries=params["task_retries"],
+                               settings=settings, cleanup=params["cleanup"], name_prefix=params["name_prefix"])
+    else:
+        result = skipped_check(params["bootstrap_host"], params["bootstrap_port"])
+    if params["versions"]:
+        result["versions"], problems, warnings = versions_report(
+            params["servers"], read_versions(params["servers"], settings, min(params["timeout"], 30)),
+            params["containers"], params["dashboard"])
+        result["problems"].extend(problems)
+        result["ok"] = result["ok"] and not problems
+        for warning in warnings:
+            module.warn(warning)
     ok = result.pop("ok")
     for error in result["cleanup"]["errors"]:
         module.warn("could not remove what the check registered: %s" % error)
     changed = not params["cleanup"] and bool(result["registered"]["task_def"])
     if not ok:
-        module.fail_json(msg=failure_message(result["bootstrap"], result["problems"]), changed=changed, **result)
+        message = failure_message(result["bootstrap"], result["problems"]) if params["workflow"] else (
+            "version check of the servers failed: %s" % "; ".join(result["problems"]))
+        module.fail_json(msg=message, changed=changed, **result)
     module.exit_json(changed=changed, **result)
 
 
