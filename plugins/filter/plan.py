@@ -35,7 +35,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import ST
 from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import check_gc, check_java_opts
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
-from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, image_release
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
     LOG_DEFAULTS, container_memory, kafka_memory, log_options, server_memory)
 
@@ -457,7 +457,7 @@ def image_plan(inv, first):
             problem = image_reference_problem(name, value, floating_refused and not allow_floating)
             if problem:
                 raise PlanError("host %s: %s" % (host, problem))
-            releases.setdefault(name, (host, value, image_release(value)))
+            releases.setdefault(name, (host, value, release_of_tag(value)))
     warnings = []
     server, dashboard = releases.get("server_image"), releases.get("dashboard_image")
     if server and dashboard and server[2] and dashboard[2] and server[2] != dashboard[2]:

@@ -120,7 +120,7 @@ def image_reference_problem(setting, reference, floating_refused):
     return None
 
 
-def image_release(reference):
+def release_of_tag(reference):
     """The release an image's tag names ('1.2.1' of ...:1.2.1 or ...:1.2.1-p1), or None (no tag, or not a release)."""
     parsed = parse_image_reference(reference)
     match = RELEASE.match(parsed["tag"] or "") if parsed else None

@@ -22,6 +22,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import parse_image_reference
+
 VERSION_LABEL = "org.opencontainers.image.version"
 UNKNOWN = "unknown"
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z][0-9A-Za-z.-]*))?$")
@@ -47,14 +49,9 @@ def server_version_text(major, minor, patch=None, pre_release=None):
 
 
 def split_reference(image):
-    """(tag or None, digest or None) of an image reference."""
-    reference = str(image or "").strip()
-    digest = None
-    if "@" in reference:
-        reference, digest = reference.split("@", 1)
-    last = reference.rsplit("/", 1)[-1]
-    tag = last.split(":", 1)[1] if ":" in last else None
-    return tag, digest
+    """(tag or None, digest or None) of an image reference (Docker's grammar, _names.parse_image_reference)."""
+    parsed = parse_image_reference(str(image or "").strip())
+    return (parsed["tag"], parsed["digest"]) if parsed else (None, None)
 
 
 def image_release(image, labels=None):

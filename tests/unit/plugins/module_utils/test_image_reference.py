@@ -4,7 +4,7 @@
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
-    image_reference_problem, image_release, parse_image_reference)
+    image_reference_problem, parse_image_reference, release_of_tag)
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -69,4 +69,4 @@ def test_a_release_tag_or_a_digest_is_pinned(reference):
     ("ghcr.io/l/lh-server:1.2.1", "1.2.1"), ("lh-testbed/lh-server:1.2.1-p1", "1.2.1"), ("x:v0.14.2", "0.14.2"),
     ("x:master", None), ("x", None), ("x@" + DIGEST, None), ("Bad:1.2.3", None)])
 def test_the_release_of_a_tag(reference, release):
-    assert image_release(reference) == release
+    assert release_of_tag(reference) == release
