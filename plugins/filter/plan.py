@@ -26,11 +26,14 @@ import re
 import zlib
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_argument_spec
 from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value
 from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import NOT_READ, SECRET, env_refusal
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
@@ -1333,6 +1336,7 @@ def cluster_plan(groups, hostvars):
     for node in kafka["nodes"]:
         node["options"] = kafka_node_options(node)
     limits_plan(inv, first, plan)
+    _check_kafka_properties(inv, plan)
     return plan
 
 
@@ -1356,6 +1360,28 @@ def _check_server_env(inv, servers):
                                 "collection fills it in from the inventory); remove it from server_env and set it "
                                 "through the littlehorse_* or server_* variable that README.md gives for it"
                                 % (host, key, refusal))
+
+
+def _check_kafka_properties(inv, plan):
+    """kafka_properties of every Kafka host, by kafka_node's own rule (check_properties) against the environment its
+    typed options render for each planned node, before any host changes."""
+    spec = container_argument_spec()
+    spec.update(_kafka_config.argument_spec())
+    for node in plan["kafka"]["nodes"]:
+        properties = inv.raw(node["host"], "kafka_properties")
+        if not isinstance(properties, Mapping) or not properties:
+            continue  # not a dict: the kafka role's argument spec refuses it
+        # the options the kafka role adds to the plan's: those of them that render variables
+        given = dict(node["options"], cluster_id=plan["kafka"]["cluster_id"],
+                     sasl_mechanism=plan["kafka"]["security"]["mechanism"])
+        params = ArgumentSpecValidator(spec).validate(given).validated_parameters
+        try:
+            _kafka_config.check_properties(
+                [str(name) for name in properties], _kafka_config.typed_env(params), "kafka_properties",
+                "remove it from kafka_properties (the collection sets it from the inventory's littlehorse_kafka_* "
+                "settings and the kafka role's variables)")
+        except LHClusterError as err:
+            raise PlanError("host %s: %s" % (node["host"], err.message))
 
 
 def _host_limit(host, compute, *settings):

@@ -129,7 +129,7 @@ def validate(params):
         brokers = [item for item in listeners if item["name"] != controller]
         if not brokers:
             raise LHClusterError("listeners: a broker needs a listener besides the controller listener '%s'" % controller)
-        inter = params["inter_broker_listener_name"] or brokers[0]["name"]
+        inter = inter_broker_listener(params)
         if inter not in names:
             raise LHClusterError("inter_broker_listener_name: '%s' is not among listeners (%s)" % (inter, ", ".join(names)))
         if not any(item["advertised_host"] for item in brokers):
@@ -143,11 +143,25 @@ def validate(params):
         check_port("controller_quorum_voters[%s].port" % voter["node_id"], voter["port"])
         check_advertised_host("controller_quorum_voters[%s].host" % voter["node_id"], voter["host"])
     kafka_heap(params)
-    for prop in params["properties"]:
-        if not re.match(r"^[a-z0-9._-]+$", prop):
-            raise LHClusterError("properties: '%s' is not a Kafka server property name (lower-case, dots)" % prop)
     _validate_security(params, listeners)
-    return inter if "broker" in roles else None
+
+
+def inter_broker_listener(params):
+    """The listener the brokers use between them: as given, else the first broker listener; None on a controller."""
+    if "broker" not in params["process_roles"]:
+        return None
+    return params["inter_broker_listener_name"] or [
+        l["name"] for l in params["listeners"] if l["name"] != params["controller_listener_name"]][0]
+
+
+def check_properties(properties, env, option="properties", fix="set it there"):
+    """`properties` (names of Kafka server properties) against the env the typed options render (typed_env)."""
+    for prop in properties:
+        if not re.match(r"^[a-z0-9._-]+$", prop):
+            raise LHClusterError("%s: '%s' is not a Kafka server property name (lower-case, dots); fix its name"
+                                 % (option, prop))
+        if property_env_name(prop) in env:
+            raise LHClusterError("%s: '%s' is set by a typed option already; %s" % (option, prop, fix))
 
 
 def _protocols(params):
@@ -184,7 +198,16 @@ def _validate_security(params, listeners):
 
 
 def render_env(params):
-    inter = validate(params)
+    validate(params)
+    env = typed_env(params)
+    check_properties(params["properties"], env)
+    env.update((property_env_name(prop), _property_value(value)) for prop, value in sorted(params["properties"].items()))
+    return env
+
+
+def typed_env(params):
+    """The KAFKA_* environment of the typed options (not validated, without `properties`)."""
+    inter = inter_broker_listener(params)
     roles = params["process_roles"]
     controller = params["controller_listener_name"]
     listeners = params["listeners"]
@@ -213,11 +236,6 @@ def render_env(params):
     if heap:
         env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (heap, heap)
     env.update(security_env(params))
-    for prop, value in sorted(params["properties"].items()):
-        name = property_env_name(prop)
-        if name in env:
-            raise LHClusterError("properties: '%s' is set by a typed option already; set it there" % prop)
-        env[name] = _property_value(value)
     return env
 
 

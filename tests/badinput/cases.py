@@ -888,6 +888,13 @@ CASES = [
          ["host lhbad1: server_env has 'JAVA_OPTS', which the server ignores (it reads only LHS_* variables); JVM flags "
           "go in server_java_opts, remove it from server_env"], tier=PLAN),
 
+    # ---- kafka_properties: kafka_node's own rule, for every planned node in the first play
+    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of kafka_node sets",
+         base(kafka_properties={"log.retention.hours": 48, "log.dirs": "/tmp/kafka"}),
+         ["host lhbad1: kafka_properties: 'log.dirs' is set by a typed option already; remove it from kafka_properties "
+          "(the collection sets it from the inventory's littlehorse_kafka_* settings and the kafka role's variables)"],
+         tier=PLAN),
+
     # ---- servers: ids, lists, ports
     Case("instance-ids-one-short", "list of the wrong length",
          base(littlehorse_server_instance_ids=[1]),

@@ -369,3 +369,28 @@ def test_a_server_env_entry_the_module_takes_passes_the_plan():
     assert cluster_plan(groups, hostvars)["servers"]
     groups, hostvars = hosts(server_env="not a dict")  # left to the server role's argument spec
     assert cluster_plan(groups, hostvars)["servers"]
+
+
+# ---- kafka_properties: kafka_node's own rule (check_properties) against what each planned node's options render
+
+@pytest.mark.parametrize("properties,words", [
+    ({"node.id": 7}, "host h3: kafka_properties: 'node.id' is set by a typed option already; remove it from "
+                     "kafka_properties (the collection sets it from the inventory's littlehorse_kafka_* settings"),
+    ({"log.dirs": "/tmp"}, "host h3: kafka_properties: 'log.dirs' is set by a typed option already"),
+    ({"Log.Retention": 1}, "host h3: kafka_properties: 'Log.Retention' is not a Kafka server property name "
+                           "(lower-case, dots); fix its name"),
+])
+def test_a_kafka_property_the_node_refuses_is_refused_by_the_plan_naming_its_host(properties, words):
+    groups, hostvars = hosts()
+    hostvars["h3"]["kafka_properties"] = dict({"log.retention.hours": 48}, **properties)
+    refused(groups, hostvars, words)
+
+
+def test_a_typed_setting_of_a_secured_node_is_refused_as_the_node_renders_it():
+    groups, hostvars = hosts(littlehorse_kafka_security_protocol="SSL")
+    hostvars["h1"]["kafka_properties"] = {"listener.name.ssl.ssl.client.auth": "none"}
+    refused(groups, hostvars, "host h1: kafka_properties: 'listener.name.ssl.ssl.client.auth' is set by a typed "
+                              "option already")
+    groups, hostvars = hosts()  # PLAINTEXT: no such setting of its own
+    hostvars["h1"]["kafka_properties"] = {"listener.name.ssl.ssl.client.auth": "none", "broker.rack": "a"}
+    assert cluster_plan(groups, hostvars)["kafka"]["nodes"]
