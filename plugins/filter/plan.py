@@ -502,7 +502,6 @@ def kafka_security(inv, first):
     return security
 
 
-
 # The PKCS12 stores of an external Kafka: (kind, what it is, as the messages name it).
 KAFKA_STORES = (("truststore", "the truststore (PKCS12) of the CA that signed the Kafka brokers' certificates"),
                 ("keystore", "the servers' client keystore (PKCS12: a private key with its certificate) for mutual "
