@@ -108,8 +108,7 @@ def sasl_plan(path):
 
 
 @pytest.mark.parametrize("password", ['pw"1', "pw;1", "pw\\1", "pw\n1"])
-def test_a_sasl_password_file_the_jaas_line_cannot_quote_is_refused_naming_the_file_never_the_password(tmp_path,
-                                                                                                     password):
+def test_a_sasl_password_file_the_jaas_line_cannot_quote_is_refused_naming_the_file(tmp_path, password):
     (tmp_path / "kafka.pw").write_text(password + "\n")
     problems = kafka_sasl_problems(sasl_plan(tmp_path / "kafka.pw"))
     assert problems == ["host h1: littlehorse_kafka_sasl_password_file '%s': holds a character a JAAS configuration "
