@@ -122,8 +122,7 @@ def test_the_collections_own_nodes_may_use_scram():
 @pytest.mark.parametrize("password", ['pw"1', "pw;1", "pw\\1", "pw\n1"])
 @pytest.mark.parametrize("external", [False, True])
 def test_a_sasl_password_the_servers_jaas_line_cannot_quote_is_refused_and_never_shown(password, external):
-    extra = dict(SASL, littlehorse_kafka_sasl_password=password)
-    groups, hostvars = three_hosts(**extra)
+    groups, hostvars = three_hosts(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password=password)
     if external:
         del groups["kafka"]
         for values in hostvars.values():
