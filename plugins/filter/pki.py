@@ -7,7 +7,9 @@ and the servers load them with (module_utils/_pki.py):
 - server_cert_problems: the servers' certificates the user gives (littlehorse_server_cert_file,
   littlehorse_server_key_file, per host);
 - kafka_store_problems: the user's PKCS12 stores for an external Kafka (littlehorse_kafka_truststore_file,
-  littlehorse_kafka_keystore_file), opened with their passwords."""
+  littlehorse_kafka_keystore_file), opened with their passwords;
+- kafka_sasl_problems: the Kafka SASL password given as a file (littlehorse_kafka_sasl_password_file), checked with
+  the rule the servers' and the Kafka nodes' JAAS login is built by (module_utils/_sasl.py)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -17,6 +19,8 @@ import os
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _pki
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import check_jaas_value
 
 NAMES = ("littlehorse_ca_cert_file", "littlehorse_ca_key_file")
 SERVER_NAMES = ("littlehorse_server_cert_file", "littlehorse_server_key_file")
@@ -104,9 +108,7 @@ def kafka_store_problems(plan, truststore_password=None, keystore_password=None)
         password = inline[kind]
         if store["password_file"]:
             try:
-                with open(os.path.expanduser(store["password_file"]), "rb") as handle:
-                    # as the server role's file lookup reads it: trailing white space (the newline) dropped
-                    password = handle.read().decode("utf-8").rstrip()
+                password = _password_in(store["password_file"])
             except (IOError, OSError, UnicodeDecodeError) as error:
                 problems.append("%s_password_file: %s cannot be read on the controller (%s); put the password of %s "
                                 "in it (alone)" % (setting[:-len("_file")], store["password_file"],
@@ -117,7 +119,38 @@ def kafka_store_problems(plan, truststore_password=None, keystore_password=None)
     return ["host %s: %s" % (host, problem) for problem in problems]
 
 
+def _password_in(path):
+    """A password file on the controller, as the roles' file lookup reads it: trailing white space (the newline)
+    dropped."""
+    with open(os.path.expanduser(path), "rb") as handle:
+        return handle.read().decode("utf-8").rstrip()
+
+
+def kafka_sasl_problems(plan):
+    """littlehorse_plan | littlehorse.cluster.kafka_sasl_problems -> [] or the one message (naming the plan's first
+    host, the setting and the fix, never the password) when the SASL password in littlehorse_kafka_sasl_password_file
+    holds a character the JAAS login cannot quote. The plan checks the password given inline itself; a file that is
+    not there is the preflight's secret-file check's to report."""
+    if not isinstance(plan, Mapping) or "kafka" not in plan or "cluster" not in plan:
+        raise AnsibleFilterError("kafka_sasl_problems: use it as littlehorse_plan | littlehorse.cluster.kafka_sasl_problems")
+    path = (plan["kafka"].get("security") or {}).get("password_file")
+    if not path or not os.path.isfile(os.path.expanduser(path)):
+        return []
+    host = plan["cluster"]["hosts"][0]
+    try:
+        check_jaas_value("littlehorse_kafka_sasl_password_file '%s'" % path, _password_in(path),
+                         "choose a password without them for littlehorse_kafka_sasl_username and put it in that file "
+                         "alone (on an external Kafka, change it there too)")
+    except (IOError, OSError, UnicodeDecodeError) as error:
+        return ["host %s: littlehorse_kafka_sasl_password_file '%s' cannot be read on the controller (%s); put the "
+                "password of littlehorse_kafka_sasl_username in it (alone)"
+                % (host, path, getattr(error, "strerror", None) or error)]
+    except LHClusterError as error:
+        return ["host %s: %s" % (host, error.message)]
+    return []
+
+
 class FilterModule(object):
     def filters(self):
         return {"user_ca_problems": user_ca_problems, "server_cert_problems": server_cert_problems,
-                "kafka_store_problems": kafka_store_problems}
+                "kafka_store_problems": kafka_store_problems, "kafka_sasl_problems": kafka_sasl_problems}

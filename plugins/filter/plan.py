@@ -29,13 +29,18 @@ import zlib
 import yaml
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
-from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import check_gc, check_java_opts
+from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import (
+    NOT_READ, SECRET, check_gc, check_java_opts, env_refusal)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_argument_spec
+from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
     LOG_DEFAULTS, container_memory, kafka_memory, log_options, server_memory)
 
@@ -508,6 +513,8 @@ def _secret_source(inv, first, setting, needed_by, what):
 
 
 KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
+SASL_PASSWORD_FIX = ("choose a password without them for littlehorse_kafka_sasl_username (on an external Kafka, "
+                     "change it there too)")
 
 
 def kafka_security(inv, first):
@@ -528,10 +535,9 @@ def kafka_security(inv, first):
     if not security["sasl"]:
         return security
     mechanism = str(inv.raw(first, "littlehorse_kafka_sasl_mechanism") or "").strip().upper()
-    mechanisms = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
-    if mechanism not in mechanisms:
+    if mechanism not in SASL_MECHANISMS:
         raise PlanError("host %s: littlehorse_kafka_sasl_mechanism '%s' is not one of %s; set one of them"
-                        % (first, inv.raw(first, "littlehorse_kafka_sasl_mechanism"), ", ".join(mechanisms)))
+                        % (first, inv.raw(first, "littlehorse_kafka_sasl_mechanism"), ", ".join(SASL_MECHANISMS)))
     username = str(inv.raw(first, "littlehorse_kafka_sasl_username") or "")
     if not re.match(r"^[A-Za-z0-9._@-]+$", username):
         raise PlanError("host %s: littlehorse_kafka_sasl_username '%s' must be set and hold only letters, digits and "
@@ -539,6 +545,13 @@ def kafka_security(inv, first):
     password = _secret_source(inv, first, "littlehorse_kafka_sasl_password",
                               "littlehorse_kafka_security_protocol SASL_SSL",
                               "the password of littlehorse_kafka_sasl_username")
+    if password["inline"]:
+        # The file form is read on the controller by the preflight (littlehorse.cluster.kafka_sasl_problems).
+        try:
+            check_jaas_value("littlehorse_kafka_sasl_password", str(inv.raw(first, "littlehorse_kafka_sasl_password")),
+                             SASL_PASSWORD_FIX)
+        except LHClusterError as err:
+            raise PlanError("host %s: %s" % (first, err.message))
     security.update(mechanism=mechanism, username=username, password_file=password["file"])
     return security
 
@@ -1303,6 +1316,14 @@ def cluster_plan(groups, hostvars):
                 raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is on loopback, which the "
                                 "servers on the other hosts cannot reach; give the brokers' addresses that every host "
                                 "reaches" % (first, entry))
+    # The servers run in containers on the cluster's bridge network, where loopback is the container itself.
+    for entry in kafka["bootstrap"].split(",") if kafka["external"] else []:
+        if _is_loopback(entry.rpartition(":")[0]):
+            raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is on loopback, which inside the "
+                            "servers' containers is the container itself, not this host; give the brokers at an "
+                            "address the containers reach - the host's own IP address, or the gateway of its Docker "
+                            "bridge (e.g. 172.17.0.1) - where Kafka listens and which it advertises" % (first, entry))
+    _check_server_env(inv, servers)
 
     standby = inv.int(first, "littlehorse_standby_replicas", 0, 100)
     if standby > 0 and standby >= len(servers):
@@ -1370,7 +1391,52 @@ def cluster_plan(groups, hostvars):
         node["options"] = kafka_node_options(node)
     limits_plan(inv, first, plan)
     jvm_plan(inv, plan)
+    _check_kafka_properties(inv, plan)
     return plan
+
+
+def _check_server_env(inv, servers):
+    """server_env of every server host, by lh_server's own rule (env_refusal), before any host changes."""
+    for host in sorted(set(server["host"] for server in servers)):
+        env = inv.raw(host, "server_env")
+        if not isinstance(env, Mapping):
+            continue  # not a dict: the server role's argument spec refuses it
+        for key in sorted(str(name) for name in env):
+            refusal = env_refusal(key)
+            if refusal == NOT_READ:
+                raise PlanError("host %s: server_env has '%s', which the server ignores (it reads only LHS_* "
+                                "variables); JVM flags go in server_java_opts, remove it from server_env" % (host, key))
+            if refusal == SECRET:
+                raise PlanError("host %s: server_env has '%s', which looks like a secret and would show in docker "
+                                "inspect; remove it from server_env (the collection passes the servers' secrets as "
+                                "files, from the littlehorse_* settings)" % (host, key))
+            if refusal:
+                raise PlanError("host %s: server_env has '%s', which lh_server sets itself from its option %s (the "
+                                "collection fills it in from the inventory); remove it from server_env and set it "
+                                "through the littlehorse_* or server_* variable that README.md gives for it"
+                                % (host, key, refusal))
+
+
+def _check_kafka_properties(inv, plan):
+    """kafka_properties of every Kafka host, by kafka_node's own rule (check_properties) against the environment its
+    typed options render for each planned node, before any host changes."""
+    spec = container_argument_spec()
+    spec.update(_kafka_config.argument_spec())
+    for node in plan["kafka"]["nodes"]:
+        properties = inv.raw(node["host"], "kafka_properties")
+        if not isinstance(properties, Mapping) or not properties:
+            continue  # not a dict: the kafka role's argument spec refuses it
+        # the options the kafka role adds to the plan's: those of them that render variables
+        given = dict(node["options"], cluster_id=plan["kafka"]["cluster_id"],
+                     sasl_mechanism=plan["kafka"]["security"]["mechanism"])
+        params = ArgumentSpecValidator(spec).validate(given).validated_parameters
+        try:
+            _kafka_config.check_properties(
+                [str(name) for name in properties], _kafka_config.typed_env(params), "kafka_properties",
+                "remove it from kafka_properties (the collection sets it from the inventory's littlehorse_kafka_* "
+                "settings and the kafka role's variables)")
+        except LHClusterError as err:
+            raise PlanError("host %s: %s" % (node["host"], err.message))
 
 
 def _host_limit(host, compute, *settings):

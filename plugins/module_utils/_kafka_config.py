@@ -16,12 +16,12 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
+from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value, jaas_config
 
 DATA_DIR = "/var/lib/kafka/data"
 KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
-SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 # The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.
 IMAGE_UID = 1000
 SECRETS_DIR = "/etc/kafka/secrets"
@@ -32,8 +32,6 @@ STORE_TARGETS = (("ssl_keystore_file", "KEYSTORE", SECRETS_DIR + "/keystore.p12"
 SCRAM_CREDENTIAL = SECRETS_DIR + "/scram-credential.properties"
 # The official image reads the .properties files mounted here first; the KAFKA_* variables win over them.
 FILE_INPUT = "/mnt/shared/config/server.properties"
-# Characters a SASL password cannot hold in a JAAS line of a properties file.
-JAAS_UNSAFE = re.compile(r'["\\\n\r;]')
 # Variables from `properties` that hold secrets (ssl.keystore.password, sasl.jaas.config, ...): masked in what
 # the module returns and in its diff, as the other container modules mask theirs.
 SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL", re.IGNORECASE)
@@ -131,7 +129,7 @@ def validate(params):
         brokers = [item for item in listeners if item["name"] != controller]
         if not brokers:
             raise LHClusterError("listeners: a broker needs a listener besides the controller listener '%s'" % controller)
-        inter = params["inter_broker_listener_name"] or brokers[0]["name"]
+        inter = inter_broker_listener(params)
         if inter not in names:
             raise LHClusterError("inter_broker_listener_name: '%s' is not among listeners (%s)" % (inter, ", ".join(names)))
         if not any(item["advertised_host"] for item in brokers):
@@ -145,11 +143,25 @@ def validate(params):
         check_port("controller_quorum_voters[%s].port" % voter["node_id"], voter["port"])
         check_advertised_host("controller_quorum_voters[%s].host" % voter["node_id"], voter["host"])
     kafka_heap(params)
-    for prop in params["properties"]:
-        if not re.match(r"^[a-z0-9._-]+$", prop):
-            raise LHClusterError("properties: '%s' is not a Kafka server property name (lower-case, dots)" % prop)
     _validate_security(params, listeners)
-    return inter if "broker" in roles else None
+
+
+def inter_broker_listener(params):
+    """The listener the brokers use between them: as given, else the first broker listener; None on a controller."""
+    if "broker" not in params["process_roles"]:
+        return None
+    return params["inter_broker_listener_name"] or [
+        l["name"] for l in params["listeners"] if l["name"] != params["controller_listener_name"]][0]
+
+
+def check_properties(properties, env, option="properties", fix="set it there"):
+    """`properties` (names of Kafka server properties) against the env the typed options render (typed_env)."""
+    for prop in properties:
+        if not re.match(r"^[a-z0-9._-]+$", prop):
+            raise LHClusterError("%s: '%s' is not a Kafka server property name (lower-case, dots); fix its name"
+                                 % (option, prop))
+        if property_env_name(prop) in env:
+            raise LHClusterError("%s: '%s' is set by a typed option already; %s" % (option, prop, fix))
 
 
 def _protocols(params):
@@ -170,9 +182,7 @@ def _validate_security(params, listeners):
     if any(sasl) and not all(sasl):
         raise LHClusterError("sasl_mechanism, sasl_username, sasl_password: give all three or none")
     for option in ("sasl_username", "sasl_password"):
-        if params[option] and JAAS_UNSAFE.search(params[option]):
-            raise LHClusterError("%s: holds a character a JAAS configuration cannot quote (\", \\, ';' or a line "
-                                 "break); choose one without them" % option)
+        check_jaas_value(option, params[option])
     if _scram(params):
         if "," in params["sasl_password"]:
             raise LHClusterError("sasl_password: holds a ',', which Kafka's SCRAM credential settings cannot take; "
@@ -188,7 +198,16 @@ def _validate_security(params, listeners):
 
 
 def render_env(params):
-    inter = validate(params)
+    validate(params)
+    env = typed_env(params)
+    check_properties(params["properties"], env)
+    env.update((property_env_name(prop), _property_value(value)) for prop, value in sorted(params["properties"].items()))
+    return env
+
+
+def typed_env(params):
+    """The KAFKA_* environment of the typed options (not validated, without `properties`)."""
+    inter = inter_broker_listener(params)
     roles = params["process_roles"]
     controller = params["controller_listener_name"]
     listeners = params["listeners"]
@@ -217,11 +236,6 @@ def render_env(params):
     if heap:
         env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (heap, heap)
     env.update(security_env(params))
-    for prop, value in sorted(params["properties"].items()):
-        name = property_env_name(prop)
-        if name in env:
-            raise LHClusterError("properties: '%s' is set by a typed option already; set it there" % prop)
-        env[name] = _property_value(value)
     return env
 
 
@@ -255,16 +269,11 @@ def secret_properties(params):
         for key in ("ssl.keystore.password", "ssl.key.password", "ssl.truststore.password"):
             lines.append(_property_line(key, params["ssl_store_password"]))
     mechanism = params["sasl_mechanism"]
-    if mechanism == "PLAIN":
-        jaas = ('org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s" '
-                'user_%s="%s";' % (params["sasl_username"], params["sasl_password"], params["sasl_username"],
-                                   params["sasl_password"]))
-    elif mechanism:
-        # The broker checks SCRAM logins against the credentials in the cluster's metadata (scram_user makes this
-        # one); the JAAS login is its own, between brokers.
-        jaas = ('org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";'
-                % (params["sasl_username"], params["sasl_password"]))
     if mechanism:
+        # A PLAIN broker checks logins against the users of its JAAS line; a SCRAM one against the credentials in
+        # the cluster's metadata (scram_user makes this one), its JAAS login being its own, between brokers.
+        users = [(params["sasl_username"], params["sasl_password"])] if mechanism == "PLAIN" else []
+        jaas = jaas_config(mechanism, params["sasl_username"], params["sasl_password"], users)
         for listener in params["listeners"]:
             if listener["protocol"].startswith("SASL_"):
                 lines.append(_property_line("listener.name.%s.%s.sasl.jaas.config"

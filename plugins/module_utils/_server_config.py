@@ -18,6 +18,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
     check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
+from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, jaas_config
 
 STATE_DIR = "/lh-data"
 CONFIG_DIR = "/lh/config"
@@ -100,6 +101,7 @@ def argument_spec():
     spec = dict((s.option, dict(type=TYPES[s.kind])) for s in SCALARS + FILES)
     spec.update((inline, dict(type="str", no_log=True)) for inline, unused_file_option in INLINE_SECRETS)
     spec.update((inline, dict(type="str")) for inline, unused_file_option in INLINE_VALUES)
+    spec.update(kafka_sasl_username=dict(type="str"), kafka_sasl_password=dict(type="str", no_log=True))
     spec["kafka_security_protocol"]["choices"] = list(KAFKA_PROTOCOLS)
     for setting in FILES:
         spec[setting.option]["type"] = "path"
@@ -186,28 +188,70 @@ def validate(params):
     if params["kafka_security_protocol"] not in (None,) + KAFKA_PROTOCOLS:
         raise LHClusterError("kafka_security_protocol: '%s' is not one of %s (the server supports no other)"
                              % (params["kafka_security_protocol"], ", ".join(KAFKA_PROTOCOLS)))
-    if params["kafka_security_protocol"] == "SASL_SSL" and not (
-            params["kafka_sasl_mechanism"] and (params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
-        raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and kafka_sasl_jaas_config_file")
+    login = [params["kafka_sasl_username"], params["kafka_sasl_password"]]
+    if any(login) and not all(login):
+        raise LHClusterError("kafka_sasl_username, kafka_sasl_password: give both (the module builds the JAAS login "
+                             "from them) or neither")
+    if all(login):
+        if params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"]:
+            raise LHClusterError("kafka_sasl_username and kafka_sasl_jaas_config%s: give the SASL login one way only"
+                                 % ("" if params["kafka_sasl_jaas_config"] else "_file"))
+        if params["kafka_sasl_mechanism"] not in SASL_MECHANISMS:
+            raise LHClusterError("kafka_sasl_mechanism: '%s' with kafka_sasl_username must be one of %s (the module "
+                                 "knows their JAAS login modules)" % (params["kafka_sasl_mechanism"],
+                                                                      ", ".join(SASL_MECHANISMS)))
+        kafka_jaas_config(params)
+    if params["kafka_security_protocol"] == "SASL_SSL" and not (params["kafka_sasl_mechanism"] and (
+            all(login) or params["kafka_sasl_jaas_config"] or params["kafka_sasl_jaas_config_file"])):
+        raise LHClusterError("kafka_security_protocol: SASL_SSL needs kafka_sasl_mechanism and the login: "
+                             "kafka_sasl_username with kafka_sasl_password, or kafka_sasl_jaas_config_file")
     memory_split(params)
     check_gc(params["gc"])
     check_java_opts(params["java_opts"])
-    typed = set(s.variable for s in SCALARS + FILES)
-    typed.update(["LHS_LISTENERS", "LHS_LISTENERS_PROTOCOL_MAP", "LHS_LISTENERS_AUTHENTICATION_MAP",
-                  "LHS_ADVERTISED_LISTENERS", "LHS_STATE_DIR", BLOCK_CACHE_ENV, MEMTABLE_ENV])
     for key in params["env"]:
-        if not key.startswith("LHS_"):
+        refusal = env_refusal(key)
+        if refusal == NOT_READ:
             raise LHClusterError("env: '%s' does not start with LHS_ (the server reads only LHS_* variables); JVM "
                                  "flags go in java_opts" % key)
-        if key in typed or key.startswith("LHS_LISTENER_"):
-            raise LHClusterError("env: '%s' is set by a typed option of this module; use that option" % key)
-        if key.endswith("_FILE") or any(word in key for word in ("PASSWORD", "SECRET", "JAAS")):
+        if refusal == SECRET:
             raise LHClusterError("env: '%s' looks like a secret; use the module's *_file options so it does not "
                                  "show in docker inspect" % key)
+        if refusal:
+            raise LHClusterError("env: '%s' is set by a typed option of this module (%s); use that option"
+                                 % (key, refusal))
+
+
+def kafka_jaas_config(params):
+    """The JAAS login built from kafka_sasl_mechanism, kafka_sasl_username and kafka_sasl_password (checked)."""
+    return jaas_config(params["kafka_sasl_mechanism"], params["kafka_sasl_username"], params["kafka_sasl_password"],
+                       names=("kafka_sasl_username", "kafka_sasl_password"))
 
 
 BLOCK_CACHE_ENV = "LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES"
 MEMTABLE_ENV = "LHS_ROCKSDB_TOTAL_MEMTABLE_BYTES"
+# Variables the module renders from options other than SCALARS and FILES.
+RENDERED = {"LHS_LISTENERS": "listeners", "LHS_LISTENERS_PROTOCOL_MAP": "listeners",
+            "LHS_LISTENERS_AUTHENTICATION_MAP": "listeners", "LHS_ADVERTISED_LISTENERS": "listeners",
+            "LHS_STATE_DIR": "volume", BLOCK_CACHE_ENV: "rocksdb_block_cache", MEMTABLE_ENV: "rocksdb_memtable"}
+NOT_READ, SECRET = "not read", "secret"
+
+
+def env_refusal(key):
+    """Why `env` may not set the variable `key`: None when it may; NOT_READ (the server reads only LHS_*);
+    the typed option that sets it; SECRET (it would show in docker inspect)."""
+    if not key.startswith("LHS_"):
+        return NOT_READ
+    typed = dict((s.variable, s.option) for s in SCALARS + FILES)
+    typed.update(RENDERED)
+    if key in typed:
+        return typed[key]
+    if key.startswith("LHS_LISTENER_"):
+        return "listeners"
+    if key.endswith("_FILE") or any(word in key for word in ("PASSWORD", "SECRET", "JAAS")):
+        return SECRET
+    return None
+
+
 MEMORY_OPTIONS = {"memory": "memory", "heap": "heap", "block_cache": "rocksdb_block_cache",
                   "memtable": "rocksdb_memtable"}
 
@@ -266,6 +310,8 @@ def render(params, check_mode=False):
     """(env, mounts, secret files written) for one server; validates first."""
     validate(params)
     params = dict(params)
+    if params["kafka_sasl_username"]:
+        params["kafka_sasl_jaas_config"] = kafka_jaas_config(params)
     written, contents = [], {}
     for inline, file_option in INLINE_FILES:
         if params[inline]:

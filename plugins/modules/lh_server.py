@@ -121,13 +121,29 @@ options:
     description: The truststore password, written to a 0600 file under O(secrets_dir) and passed by path.
     type: str
   kafka_sasl_mechanism:
-    description: C(LHS_KAFKA_SASL_MECHANISM), for O(kafka_security_protocol=SASL_SSL).
+    description:
+      - C(LHS_KAFKA_SASL_MECHANISM), for O(kafka_security_protocol=SASL_SSL).
+      - With O(kafka_sasl_username) one of V(PLAIN), V(SCRAM-SHA-256), V(SCRAM-SHA-512).
+    type: str
+  kafka_sasl_username:
+    description:
+      - The user the server logs in to Kafka as over SASL; with O(kafka_sasl_password) the module builds the JAAS login
+        for O(kafka_sasl_mechanism), writes it to a 0600 file under O(secrets_dir) and passes it by path
+        (C(LHS_KAFKA_SASL_JAAS_CONFIG_FILE)).
+      - A user name or password holding C("), C(\), C(;) or a line break, which the JAAS line cannot quote, is
+        refused.
+      - Give it or O(kafka_sasl_jaas_config) or O(kafka_sasl_jaas_config_file), one of them.
+    type: str
+  kafka_sasl_password:
+    description: The password of O(kafka_sasl_username); hidden in logs.
     type: str
   kafka_sasl_jaas_config_file:
-    description: C(LHS_KAFKA_SASL_JAAS_CONFIG_FILE).
+    description: C(LHS_KAFKA_SASL_JAAS_CONFIG_FILE), a JAAS configuration of your own on the managed host.
     type: path
   kafka_sasl_jaas_config:
-    description: The JAAS configuration, written to a 0600 file under O(secrets_dir) and passed by path.
+    description:
+      - A JAAS configuration of your own, written to a 0600 file under O(secrets_dir) and passed by path. Prefer
+        O(kafka_sasl_username) and O(kafka_sasl_password), which the module checks and quotes.
     type: str
   oauth_introspect_url:
     description: C(LHS_OAUTH_INTROSPECT_URL), needed by OAUTH listeners.
@@ -254,7 +270,8 @@ EXAMPLES = r'''
     kafka_bootstrap_servers: kafka1.example.com:9093
     kafka_security_protocol: SASL_SSL
     kafka_sasl_mechanism: SCRAM-SHA-512
-    kafka_sasl_jaas_config: "{{ vault_lh_jaas_config }}"
+    kafka_sasl_username: littlehorse
+    kafka_sasl_password: "{{ vault_lh_kafka_password }}"
     kafka_truststore_file: /etc/lh/truststore.p12
     kafka_truststore_password_file: /etc/lh/truststore.password
 

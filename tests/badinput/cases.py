@@ -337,6 +337,28 @@ def kafka_password_file_missing(ctx):
                              "littlehorse_kafka_sasl_password_file": ctx["secret_file"]})
 
 
+def kafka_password_file_unquotable(ctx):
+    """Kafka on SASL_SSL, its password in a file in the test's folder (<secret_file>) with a '"', which the servers' and
+    the Kafka nodes' JAAS login cannot quote."""
+    ctx["secret_file"] = os.path.join(os.path.dirname(ctx["inventory"]), "kafka.password")
+    with open(ctx["secret_file"], "w") as handle:
+        handle.write('lhbad"pw\n')
+    return edit(baseline(), {"littlehorse_kafka_security_protocol": "SASL_SSL",
+                             "littlehorse_kafka_sasl_password_file": ctx["secret_file"]})
+
+
+def external_kafka(**variables):
+    """The baseline on an external Kafka (no kafka group) at kafka.example:9093, with `variables`."""
+    return lambda ctx: edit(baseline(), dict({"littlehorse_kafka_bootstrap_servers": "kafka.example:9093"}, **variables),
+                            groups={"kafka": None})
+
+
+JAAS_REFUSED = "holds a character a JAAS configuration cannot quote (\", \\, ';' or a line break); "
+LOOPBACK_FIX = ("is on loopback, which inside the servers' containers is the container itself, not this host; give "
+                "the brokers at an address the containers reach - the host's own IP address, or the gateway of its "
+                "Docker bridge (e.g. 172.17.0.1) - where Kafka listens and which it advertises")
+
+
 # ---- an external Kafka over SSL with the user's stores (littlehorse_kafka_truststore_file, ..._keystore_file), made at
 # test time in the test's folder: the preflight opens them on the controller before anything changes
 EXTERNAL_KAFKA = {"littlehorse_kafka_bootstrap_servers": "kafka.example:9093", "littlehorse_kafka_security_protocol": "SSL"}
@@ -543,6 +565,25 @@ CASES = [
          ["host lhbad1: littlehorse_kafka_sasl_password_file '<secret_file>' is not a file on the controller; put the "
           "password of littlehorse_kafka_sasl_username in that file (alone), or give it as "
           "littlehorse_kafka_sasl_password (an Ansible Vault variable) instead"], tier=E2E),
+    Case("external-kafka-sasl-password-unquotable", "Kafka: an external Kafka's SASL password the JAAS login cannot hold",
+         external_kafka(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password='lhbad"pw;x'),
+         ["host lhbad1: littlehorse_kafka_sasl_password: " + JAAS_REFUSED + "choose a password without them for "
+          "littlehorse_kafka_sasl_username (on an external Kafka, change it there too)"], tier=PLAN),
+    Case("kafka-sasl-password-unquotable", "Kafka: the own Kafka's SASL password the JAAS login cannot hold",
+         base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password="lhbad\\pw"),
+         ["host lhbad1: littlehorse_kafka_sasl_password: " + JAAS_REFUSED + "choose a password without them"],
+         tier=PLAN),
+    Case("external-kafka-sasl-username-unquotable", "Kafka: an external Kafka's SASL user name the JAAS login cannot hold",
+         external_kafka(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_username='lh"bad',
+                        littlehorse_kafka_sasl_password="lhbad-pw"),
+         ["host lhbad1: littlehorse_kafka_sasl_username 'lh\"bad' must be set and hold only letters, digits and '.', "
+          "'_', '@', '-'; fix the user name"], tier=PLAN),
+    Case("kafka-sasl-password-file-unquotable", "Kafka: the SASL password in its file the JAAS login cannot hold "
+                                                "(preflight, on the controller)",
+         kafka_password_file_unquotable,
+         ["host lhbad1: littlehorse_kafka_sasl_password_file '<secret_file>': " + JAAS_REFUSED + "choose a password "
+          "without them for littlehorse_kafka_sasl_username and put it in that file alone (on an external Kafka, "
+          "change it there too)"], tier=E2E),
     Case("kafka-sasl-mechanism-unknown", "Kafka: a SASL mechanism Kafka's nodes and the servers do not share",
          base(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_mechanism="GSSAPI",
               littlehorse_kafka_sasl_password="lhbad-pw"),
@@ -849,6 +890,37 @@ CASES = [
                           groups={"kafka": None}),
          ["host lhbad1: littlehorse_kafka_bootstrap_servers entry '127.0.0.1:9092' is on loopback, which the servers "
           "on the other hosts cannot reach; give the brokers' addresses that every host reaches"], tier=PLAN),
+
+    Case("external-kafka-on-loopback", "an external Kafka on loopback, which the servers' containers do not reach",
+         external_kafka(littlehorse_kafka_bootstrap_servers="127.0.0.1:%d" % KAFKA),
+         ["host lhbad1: littlehorse_kafka_bootstrap_servers entry '127.0.0.1:%d' " % KAFKA + LOOPBACK_FIX],
+         tier=PLAN),
+    Case("external-kafka-on-localhost", "an external Kafka at localhost, which the servers' containers do not reach",
+         external_kafka(littlehorse_kafka_bootstrap_servers="kafka.example:9093,localhost:%d" % KAFKA),
+         ["host lhbad1: littlehorse_kafka_bootstrap_servers entry 'localhost:%d' " % KAFKA + LOOPBACK_FIX],
+         tier=PLAN),
+
+    # ---- server_env: lh_server's own rule, for every server host in the first play (not after Kafka was created)
+    Case("server-env-typed-option", "server_env: a variable a typed option of lh_server sets",
+         base(server_env={"LHS_STREAMS_SESSION_TIMEOUT": "30000"}),
+         ["host lhbad1: server_env has 'LHS_STREAMS_SESSION_TIMEOUT', which lh_server sets itself from its option "
+          "session_timeout_ms (the collection fills it in from the inventory); remove it from server_env and set it "
+          "through the littlehorse_* or server_* variable that README.md gives for it"], tier=PLAN),
+    Case("server-env-secret", "server_env: a variable that looks like a secret",
+         base_host(server_env={"LHS_KAFKA_SASL_JAAS_CONFIG": "lhbad"}),
+         ["host lhbad1: server_env has 'LHS_KAFKA_SASL_JAAS_CONFIG', which looks like a secret and would show in docker "
+          "inspect; remove it from server_env"], tier=PLAN),
+    Case("server-env-not-lhs", "server_env: a variable the server does not read",
+         base(server_env={"JAVA_OPTS": "-Xss1m"}),
+         ["host lhbad1: server_env has 'JAVA_OPTS', which the server ignores (it reads only LHS_* variables); JVM flags "
+          "go in server_java_opts, remove it from server_env"], tier=PLAN),
+
+    # ---- kafka_properties: kafka_node's own rule, for every planned node in the first play
+    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of kafka_node sets",
+         base(kafka_properties={"log.retention.hours": 48, "log.dirs": "/tmp/kafka"}),
+         ["host lhbad1: kafka_properties: 'log.dirs' is set by a typed option already; remove it from kafka_properties "
+          "(the collection sets it from the inventory's littlehorse_kafka_* settings and the kafka role's variables)"],
+         tier=PLAN),
 
     # ---- servers: ids, lists, ports
     Case("instance-ids-one-short", "list of the wrong length",

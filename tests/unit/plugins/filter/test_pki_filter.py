@@ -5,7 +5,8 @@ of the servers' certificates the user gives, on the plan."""
 import pytest
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.littlehorse.cluster.plugins.filter.pki import server_cert_problems, user_ca_problems
+from ansible_collections.littlehorse.cluster.plugins.filter.pki import (
+    kafka_sasl_problems, server_cert_problems, user_ca_problems)
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _pki
 
@@ -98,3 +99,28 @@ def test_a_ca_that_cannot_be_read_is_user_ca_problems_alone(tmp_path):
     assert [p.split(" cannot be read")[0] for p in user_ca_problems(plan)] == [
         "host h1: littlehorse_ca_cert_file: %s" % (tmp_path / "nowhere.crt"),
         "host h1: littlehorse_ca_key_file: %s" % (tmp_path / "ca.key")]
+
+
+# ---- kafka_sasl_problems: the SASL password given as a file, by the JAAS login's rule
+
+def sasl_plan(path):
+    return plan(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password_file=str(path))
+
+
+@pytest.mark.parametrize("password", ['pw"1', "pw;1", "pw\\1", "pw\n1"])
+def test_a_sasl_password_file_the_jaas_line_cannot_quote_is_refused_naming_the_file(tmp_path, password):
+    (tmp_path / "kafka.pw").write_text(password + "\n")
+    problems = kafka_sasl_problems(sasl_plan(tmp_path / "kafka.pw"))
+    assert problems == ["host h1: littlehorse_kafka_sasl_password_file '%s': holds a character a JAAS configuration "
+                        "cannot quote (\", \\, ';' or a line break); choose a password without them for "
+                        "littlehorse_kafka_sasl_username and put it in that file alone (on an external Kafka, change "
+                        "it there too)" % (tmp_path / "kafka.pw")]
+
+
+def test_a_good_sasl_password_file_its_newline_dropped_and_no_file_have_no_problem(tmp_path):
+    (tmp_path / "kafka.pw").write_text("p@ss w0rd='x'$!\n")
+    assert kafka_sasl_problems(sasl_plan(tmp_path / "kafka.pw")) == []
+    assert kafka_sasl_problems(sasl_plan(tmp_path / "missing.pw")) == [], "the secret-file check reports it"
+    assert kafka_sasl_problems(plan()) == []
+    with pytest.raises(AnsibleFilterError, match="use it as littlehorse_plan"):
+        kafka_sasl_problems({})

@@ -92,10 +92,19 @@ def test_bad_external_kafka_addresses_are_refused(value, words):
     refused(groups, hostvars, words)
 
 
-def test_a_loopback_external_kafka_is_accepted_on_one_host():
-    groups, hostvars = one_host(littlehorse_kafka_bootstrap_servers="127.0.0.1:9092")
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.1.1", "localhost"])
+def test_a_loopback_external_kafka_is_refused_on_one_host_too(address):
+    """The servers run in containers (the collection has no host networking): loopback there is the container."""
+    groups, hostvars = one_host(littlehorse_kafka_bootstrap_servers="k.example:9092,%s:9092" % address)
     del groups["kafka"]
-    assert cluster_plan(groups, hostvars)["kafka"]["bootstrap"] == "127.0.0.1:9092"
+    refused(groups, hostvars, "entry '%s:9092' is on loopback, which inside the servers' containers is the container "
+                              "itself, not this host; give the brokers at an address the containers reach" % address)
+
+
+def test_an_external_kafka_at_the_bridge_gateway_is_accepted_on_one_host():
+    groups, hostvars = one_host(littlehorse_kafka_bootstrap_servers="172.17.0.1:9092")
+    del groups["kafka"]
+    assert cluster_plan(groups, hostvars)["kafka"]["bootstrap"] == "172.17.0.1:9092"
 
 
 # ---- 2. the same machine twice
@@ -333,3 +342,55 @@ def test_addresses_are_not_looked_up_and_one_engine_resolves_only_its_own_name()
     assert cluster_plan(*one_host())["resolve"] == {"local": []}
     assert cluster_plan(*one_host(littlehorse_advertised_host="lh.example.test"))["resolve"] == {
         "local": [{"name": "lh.example.test", "host": "local", "source": "littlehorse_advertised_host"}]}
+
+
+# ---- server_env: lh_server's own rule (env_refusal), for every server host, before any host changes
+
+@pytest.mark.parametrize("key,words", [
+    ("LHS_STREAMS_SESSION_TIMEOUT", "host h2: server_env has 'LHS_STREAMS_SESSION_TIMEOUT', which lh_server sets "
+                                    "itself from its option session_timeout_ms (the collection fills it in from the "
+                                    "inventory); remove it from server_env"),
+    ("LHS_LISTENER_TLS_CERT", "host h2: server_env has 'LHS_LISTENER_TLS_CERT', which lh_server sets itself from its "
+                              "option listeners"),
+    ("LHS_ROCKSDB_TOTAL_BLOCK_CACHE_BYTES", "from its option rocksdb_block_cache"),
+    ("JAVA_OPTS", "host h2: server_env has 'JAVA_OPTS', which the server ignores (it reads only LHS_* variables); JVM "
+                  "flags go in server_java_opts, remove it from server_env"),
+    ("LHS_OAUTH_CLIENT_SECRET", "host h2: server_env has 'LHS_OAUTH_CLIENT_SECRET', which looks like a secret and "
+                                "would show in docker inspect; remove it from server_env"),
+])
+def test_a_server_env_entry_the_module_refuses_is_refused_by_the_plan_naming_its_host(key, words):
+    groups, hostvars = hosts()
+    hostvars["h2"]["server_env"] = {"LHS_METRICS_LEVEL": "DEBUG", key: "1"}
+    refused(groups, hostvars, words)
+
+
+def test_a_server_env_entry_the_module_takes_passes_the_plan():
+    groups, hostvars = hosts(server_env={"LHS_METRICS_LEVEL": "DEBUG"})
+    assert cluster_plan(groups, hostvars)["servers"]
+    groups, hostvars = hosts(server_env="not a dict")  # left to the server role's argument spec
+    assert cluster_plan(groups, hostvars)["servers"]
+
+
+# ---- kafka_properties: kafka_node's own rule (check_properties) against what each planned node's options render
+
+@pytest.mark.parametrize("properties,words", [
+    ({"node.id": 7}, "host h3: kafka_properties: 'node.id' is set by a typed option already; remove it from "
+                     "kafka_properties (the collection sets it from the inventory's littlehorse_kafka_* settings"),
+    ({"log.dirs": "/tmp"}, "host h3: kafka_properties: 'log.dirs' is set by a typed option already"),
+    ({"Log.Retention": 1}, "host h3: kafka_properties: 'Log.Retention' is not a Kafka server property name "
+                           "(lower-case, dots); fix its name"),
+])
+def test_a_kafka_property_the_node_refuses_is_refused_by_the_plan_naming_its_host(properties, words):
+    groups, hostvars = hosts()
+    hostvars["h3"]["kafka_properties"] = dict({"log.retention.hours": 48}, **properties)
+    refused(groups, hostvars, words)
+
+
+def test_a_typed_setting_of_a_secured_node_is_refused_as_the_node_renders_it():
+    groups, hostvars = hosts(littlehorse_kafka_security_protocol="SSL")
+    hostvars["h1"]["kafka_properties"] = {"listener.name.ssl.ssl.client.auth": "none"}
+    refused(groups, hostvars, "host h1: kafka_properties: 'listener.name.ssl.ssl.client.auth' is set by a typed "
+                              "option already")
+    groups, hostvars = hosts()  # PLAINTEXT: no such setting of its own
+    hostvars["h1"]["kafka_properties"] = {"listener.name.ssl.ssl.client.auth": "none", "broker.rack": "a"}
+    assert cluster_plan(groups, hostvars)["kafka"]["nodes"]

@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The plan's Kafka security: littlehorse_kafka_security_protocol, its SASL settings, the nodes' listeners and
 certificates, and what the servers get."""
+import pytest
+
 from test_plan_security import one_host, refused, three_hosts
 
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
@@ -115,3 +117,29 @@ def test_the_collections_own_nodes_may_use_scram():
     plan = cluster_plan(*three_hosts(littlehorse_kafka_sasl_mechanism="SCRAM-SHA-256", **SASL))
     assert plan["kafka"]["security"]["mechanism"] == "SCRAM-SHA-256"
     assert plan["kafka"]["nodes"][0]["options"]["tools_listener_name"] == "LOCAL"
+
+
+@pytest.mark.parametrize("password", ['pw"1', "pw;1", "pw\\1", "pw\n1"])
+@pytest.mark.parametrize("external", [False, True])
+def test_a_sasl_password_the_servers_jaas_line_cannot_quote_is_refused_and_never_shown(password, external):
+    groups, hostvars = three_hosts(littlehorse_kafka_security_protocol="SASL_SSL", littlehorse_kafka_sasl_password=password)
+    if external:
+        del groups["kafka"]
+        for values in hostvars.values():
+            values["littlehorse_kafka_bootstrap_servers"] = "k.example:9093"
+    message = refused(groups, hostvars, "host h1: littlehorse_kafka_sasl_password: holds a character a JAAS "
+                                        "configuration cannot quote (\", \\, ';' or a line break); choose a password "
+                                        "without them for littlehorse_kafka_sasl_username (on an external Kafka, "
+                                        "change it there too)")
+    assert password not in message
+
+
+def test_a_sasl_password_file_is_left_to_the_preflight_which_reads_it_on_the_controller():
+    plan = cluster_plan(*three_hosts(littlehorse_kafka_security_protocol="SASL_SSL",
+                                     littlehorse_kafka_sasl_password_file="/nonexistent/kafka.pw"))
+    assert plan["kafka"]["security"]["password_file"] == "/nonexistent/kafka.pw"
+
+
+def test_a_sasl_user_name_outside_the_safe_characters_is_refused():
+    refused(*three_hosts(littlehorse_kafka_sasl_username='lh";x', **SASL),
+            "host h1: littlehorse_kafka_sasl_username 'lh\";x' must be set and hold only letters, digits and")
