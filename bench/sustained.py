@@ -15,13 +15,14 @@ What it does, holding /var/lock/lhsim-range-9-11.lock (two drills never share ho
     35xxx and Kafka 38092/38093, the test bed's images, every other setting the roles' default;
  2. for each session timeout (server_session_timeout_ms): playbooks/teardown.yml with purge, then
     site.yml -e server_session_timeout_ms=<timeout>;
- 3. once, on the first timeout, unless --rate is given: the highest steady rate, searched upwards from a low rate
-    (a cold cluster refuses at once a rate it sustains warm: every later drill first runs the same ramp up to its
-    rate, reported as its warm-up). Open-loop load
+ 3. once, on the first timeout, unless --rate is given: the highest rate a warm cluster absorbs in a burst,
+    searched upwards from a low rate (a cold cluster refuses at once a rate it absorbs warm: every later drill
+    first runs the same ramp up to its rate, reported as its warm-up). Open-loop load
     (molecule/multi-host/drills.py's SteadyLoad: one client, a run sent when due whether or not the
-    ones before it were answered) at --search-rates in turn, --search-seconds each; a rate is
-    sustained when the runs accepted reach 95 % of the rate and every one of them completed within
-    --search-drain seconds of the step's end. The highest sustained rate is used for every timeout;
+    ones before it were answered) at --search-rates in turn, --search-seconds each; a step passes
+    when the runs accepted reach 95 % of the rate and every one of them completed within
+    --search-drain seconds of the step's end. A burst is not a steady rate: the drill (4.) decides whether
+    the rate holds for --minutes; pass --rate to drill at a lower one. The search's rate is used for every timeout;
  4. the drill: `drills.py underload` at that rate for --minutes (min-runs = rate x minutes x 60), with
     playbooks/restart.yml --tags servers starting at the half (--lead), the three servers watched
     (each must go down and start again, one at a time). Its figures: runs submitted, completed, lost
@@ -33,7 +34,7 @@ What it does, holding /var/lock/lhsim-range-9-11.lock (two drills never share ho
  6. a table of both timeouts; JSON per timeout in build/sustained/<timeout>/figures.json.
 
 Bounded: each playbook 900 s, each search step --search-seconds + --search-drain, the drill
---minutes + its drain (600 s). About 20 minutes per timeout with the defaults, plus 5 for the search.
+--minutes + its drain (600 s). About 20 minutes per timeout with the defaults (the warm-up ramp included), plus up to 10 for the search.
 """
 
 import argparse
