@@ -83,7 +83,7 @@ sanity: venv collection ## ansible-test sanity, no ignores
 
 lint: venv collection ## ansible-lint (production profile), then docs-lint and ee-context
 	$(BIN)/ansible-lint --offline --profile production
-	@$(MAKE) --no-print-directory docs-lint ee-context
+	@$(MAKE) --no-print-directory -o $(VENV)/.installed docs-lint ee-context  # the venv is ready: this target depends on it
 
 docs-lint: venv collection ## antsibull-docs (plugin and role docs, extra docs) and antsibull-changelog lint
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
