@@ -156,8 +156,8 @@ OTHER_KNOWN = (
     "littlehorse_plan",
     "littlehorse_verify_runs", "littlehorse_verify_timeout", "littlehorse_verify_workflow",
     "littlehorse_verify_tenant", "littlehorse_verify_client_settings", "littlehorse_verify_oauth_client_secret",
-    "littlehorse_verify_cleanup",
-    "littlehorse_teardown_purge_volumes",
+    "littlehorse_verify_cleanup", "littlehorse_verify_versions",
+    "littlehorse_teardown_purge_volumes", "littlehorse_teardown_keep_image_archives",
     "littlehorse_diagnostics_path", "littlehorse_diagnostics_log_lines", "littlehorse_diagnostics_secret_variables",
     "littlehorse_image_archives",
 )

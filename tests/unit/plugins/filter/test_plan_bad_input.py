@@ -1,6 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad input never reaches a host: the plan refuses it, naming the host, the setting and the fix."""
+import os
 import re
 
 import pytest
@@ -394,3 +395,21 @@ def test_a_typed_setting_of_a_secured_node_is_refused_as_the_node_renders_it():
     groups, hostvars = hosts()  # PLAINTEXT: no such setting of its own
     hostvars["h1"]["kafka_properties"] = {"listener.name.ssl.ssl.client.auth": "none", "broker.rack": "a"}
     assert cluster_plan(groups, hostvars)["kafka"]["nodes"]
+
+
+def _settings_the_playbooks_read():
+    """Every littlehorse_* variable a playbook or role reads with a default (a user's setting)."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
+    found = set()
+    for folder in ("playbooks", "roles"):
+        for where, _dirs, files in os.walk(os.path.join(root, folder)):
+            for name in files:
+                if name.endswith((".yml", ".j2")):
+                    with open(os.path.join(where, name)) as handle:
+                        found.update(re.findall(r"\b(littlehorse_[a-z0-9_]+)\s*\|\s*default\(", handle.read()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", _settings_the_playbooks_read())
+def test_every_setting_a_playbook_reads_with_a_default_is_known(name):
+    assert name in KNOWN_SETTINGS, "%s is read by a playbook but the plan refuses it as unknown" % name
