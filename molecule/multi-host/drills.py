@@ -916,7 +916,7 @@ def main():
     p.add_argument("--victim-containers", required=True)
     p.add_argument("--victim-host", type=int, required=True)
     # 120 runs at 4/s is a 30 s schedule. The host goes down after 20 runs (5 s in, runs in flight),
-    # and the failover takes 15-30 s here (the servers' and Kafka's session timeouts): the schedule
+    # and the failover takes up to ~70 s (the servers' session timeout, 60000 ms, then a rebalance): the schedule
     # has all but run out by the time the cluster serves again, so the other ~100 runs are sent from
     # then on, one after the other, all while the host is down. A longer schedule adds only more of that.
     p.add_argument("--runs", type=int, default=120)
