@@ -915,8 +915,8 @@ CASES = [
          ["host lhbad1: server_env has 'JAVA_OPTS', which the server ignores (it reads only LHS_* variables); JVM flags "
           "go in server_java_opts, remove it from server_env"], tier=PLAN),
 
-    # ---- kafka_properties: kafka_node's own rule, for every planned node in the first play
-    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of kafka_node sets",
+    # ---- kafka_properties: lh_kafka_node's own rule, for every planned node in the first play
+    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of lh_kafka_node sets",
          base(kafka_properties={"log.retention.hours": 48, "log.dirs": "/tmp/kafka"}),
          ["host lhbad1: kafka_properties: 'log.dirs' is set by a typed option already; remove it from kafka_properties "
           "(the collection sets it from the inventory's littlehorse_kafka_* settings and the kafka role's variables)"],
