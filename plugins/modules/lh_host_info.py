@@ -37,10 +37,8 @@ extends_documentation_fragment:
   - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
   - littlehorse.cluster.docker.sdk
+  - littlehorse.cluster.host
 options:
-  host:
-    description: The host's name in messages (the inventory name); defaults to the managed host's name.
-    type: str
   containers:
     description: Names of the containers the plan puts on this host.
     type: list

@@ -35,12 +35,10 @@ extends_documentation_fragment:
   - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
   - littlehorse.cluster.docker
+  - littlehorse.cluster.host
 requirements:
   - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')) with O(load=true); no docker CLI.
 options:
-  host:
-    description: The host's name in messages (the inventory name); defaults to the managed host's name.
-    type: str
   images:
     description: The images the host needs.
     type: list
