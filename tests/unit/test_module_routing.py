@@ -46,6 +46,7 @@ def test_the_new_name_parses_and_an_unknown_name_does_not(tmp_path, module):
     run = syntax_check(tmp_path, module)
     said = run.stdout + run.stderr
     if module.endswith("no_such_module"):
-        assert run.returncode != 0 and "couldn't resolve module/action 'littlehorse.cluster.no_such_module'" in said, said
+        assert run.returncode != 0, said
+        assert "couldn't resolve module/action 'littlehorse.cluster.no_such_module'" in said, said
     else:
         assert run.returncode == 0 and "deprecated" not in said, said
