@@ -849,6 +849,16 @@ CASES = [
          base(server_stop_timeout="soon"),
          ["argument 'server_stop_timeout' is of type str and we were unable to convert to int: \"'soon'\" cannot be "
           "converted to an int"], tier=WIRING),
+    # ---- the pki role's settings (each component's certificates), checked in the first play when TLS is on
+    Case("pki-argument-of-the-wrong-type", "role argument spec (first play, pki)",
+         base(littlehorse_listeners=TLS_LISTENERS, pki_server_validity_days="a year"),
+         ["argument 'pki_server_validity_days' is of type str and we were unable to convert to int: \"'a year'\" "
+          "cannot be converted to an int"], tier=PLAN),
+    Case("pki-renewal-not-below-validity", "certificates: renewed on every run (first play, pki)",
+         base(littlehorse_listeners=TLS_LISTENERS, pki_client_validity_days=10),
+         ["host lhbad1: pki_client_renew_before_days must be 0 or more and below pki_client_validity_days (10), got "
+          "30; set pki_client_validity_days to a number of days above 0 and pki_client_renew_before_days to fewer days "
+          "than that (how long before expiry a certificate is issued again)"], tier=E2E),
     Case("client-config-argument-not-a-choice", "role argument spec (first play, last role)",
          base(client_config_protocol="SSL"),
          ["value of client_config_protocol must be one of: , PLAINTEXT, TLS, got: SSL"], tier=PLAN),
