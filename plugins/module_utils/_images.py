@@ -17,6 +17,15 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._container imp
 ARCHIVES_SETTING = "littlehorse_image_archives"
 
 
+def image_options(**extra):
+    """The suboptions of the `images` option of lh_host_info, lh_image and lh_image_archive: {image, variable,
+    required} and the module's own (`extra`)."""
+    options = dict(image=dict(type="str", required=True), variable=dict(type="str", default="image"),
+                   required=dict(type="bool", default=True))
+    options.update(extra)
+    return options
+
+
 def image_present(client, image):
     """The image's id on the engine, or None."""
     try:

@@ -347,6 +347,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
     local_engine_path, look, sdk_problem)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
 
 def main():
@@ -355,13 +356,8 @@ def main():
         containers=dict(type="list", elements="str", default=[]),
         ports=dict(type="dict", default={}),
         addresses=dict(type="dict", default={}),
-        images=dict(type="list", elements="dict", default=[], options=dict(
-            image=dict(type="str", required=True),
-            variable=dict(type="str", default="image"),
-            required=dict(type="bool", default=True),
-            pull=dict(type="bool", default=True),
-            archive=dict(type="bool", default=False),
-        )),
+        images=dict(type="list", elements="dict", default=[], options=image_options(
+            pull=dict(type="bool", default=True), archive=dict(type="bool", default=False))),
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),
         min_free_disk_mb=dict(type="int", default=0),
@@ -387,8 +383,7 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     host = params["host"] or socket.gethostname()
-    docker = _docker_client.docker
-    sdk_version = getattr(docker, "__version__", None) if docker is not None else None
+    sdk_version = _docker_client.sdk_version()
     problem = sdk_problem(sdk_version, host, sys.executable or "python3")
     if problem:
         problems = [{"kind": "sdk", "msg": problem}]

@@ -109,26 +109,20 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import sdk_problem
-from ansible_collections.littlehorse.cluster.plugins.module_utils._images import pull
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options, pull
 
 
 def main():
     module = AnsibleModule(argument_spec=dict(
         host=dict(type="str"),
-        images=dict(type="list", elements="dict", required=True, options=dict(
-            image=dict(type="str", required=True),
-            variable=dict(type="str", default="image"),
-            required=dict(type="bool", default=True),
-            pull=dict(type="bool", default=True),
-        )),
+        images=dict(type="list", elements="dict", required=True,
+                    options=image_options(pull=dict(type="bool", default=True))),
         docker_host=dict(type="str"),
         timeout=dict(type="int", default=900),
     ), supports_check_mode=True)
     params = module.params
     host = params["host"] or socket.gethostname()
-    docker = _docker_client.docker
-    problem = sdk_problem(getattr(docker, "__version__", None) if docker is not None else None, host,
-                          sys.executable or "python3")
+    problem = sdk_problem(_docker_client.sdk_version(), host, sys.executable or "python3")
     if problem:
         module.fail_json(msg=problem, problems=[{"kind": "sdk", "msg": problem}], images=[])
     try:

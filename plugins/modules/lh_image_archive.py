@@ -166,17 +166,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._image_archive import load, locate
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
 
 def main():
     module = AnsibleModule(argument_spec=dict(
         host=dict(type="str"),
-        images=dict(type="list", elements="dict", required=True, options=dict(
-            image=dict(type="str", required=True),
-            variable=dict(type="str", default="image"),
-            required=dict(type="bool", default=True),
-            archive=dict(type="str"),
-        )),
+        images=dict(type="list", elements="dict", required=True, options=image_options(archive=dict(type="str"))),
         archives=dict(type="list", elements="path", default=[]),
         archive_dir=dict(type="path"),
         load=dict(type="bool", default=True),
