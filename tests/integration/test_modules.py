@@ -81,7 +81,7 @@ def test_kafka_node_lifecycle_four_times_each():
 @pytest.mark.parametrize("module,args,words", [
     ("lh_kafka_node", kafka_args(name=PREFIX + "-bad", cluster_id="not-a-kraft-id"), "cluster_id"),
     ("lh_kafka_node", kafka_args(name=PREFIX + "-bad", listeners=[{"name": "PLAINTEXT", "port": 9092,
-                                                               "advertised_host": "x"}]), "controller_listener_name"),
+                                                                  "advertised_host": "x"}]), "controller_listener_name"),
     ("lh_server", server_args(name=PREFIX + "-bad", listeners=[{"name": "TLS", "port": 2023, "protocol": "TLS",
                                                                 "authentication": "MTLS", "advertised_host": "h"}]),
      "MTLS authentication needs protocol MTLS"),

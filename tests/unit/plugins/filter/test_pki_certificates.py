@@ -61,8 +61,8 @@ def test_a_renewal_window_not_below_its_validity_is_refused_naming_the_host_the_
         "host h1: pki_client_renew_before_days must be 0 or more and below pki_client_validity_days (10), got 30; set "
         "pki_client_validity_days to a number of days above 0 and pki_client_renew_before_days to fewer days than that "
         "(how long before expiry a certificate is issued again)",
-        "host h1: pki_ca_validity_days must be above 0, got 0; set pki_ca_validity_days to a number of days above 0 and pki_ca_renew_before_days to fewer days than that (how "
-        "long before expiry a certificate is issued again)"]
+        "host h1: pki_ca_validity_days must be above 0, got 0; set pki_ca_validity_days to a number of days above 0 "
+        "and pki_ca_renew_before_days to fewer days than that (how long before expiry a certificate is issued again)"]
 
 
 def test_only_the_components_the_plan_has_certificates_of_are_checked():

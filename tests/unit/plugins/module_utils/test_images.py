@@ -91,4 +91,3 @@ def test_a_failed_pull_names_the_host_the_variable_and_the_fix_and_an_optional_o
     assert not optional["available"] and not optional["would_pull"]
     assert optional["missing_because"] == ("image nowhere/dash:1 (dashboard_image) is not on the Docker engine of h1 "
                                            "and cannot be pulled (manifest unknown)")
-
