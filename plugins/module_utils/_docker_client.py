@@ -23,6 +23,11 @@ except ImportError:
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 
 
+def sdk_version():
+    """The Docker SDK's version here, or None when it is not installed."""
+    return getattr(docker, "__version__", None) if docker is not None else None
+
+
 def docker_host_default():
     return os.environ.get("DOCKER_HOST", DEFAULT_DOCKER_HOST)
 

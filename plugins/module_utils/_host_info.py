@@ -18,8 +18,8 @@ import socket
 import threading
 import time
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    LOCAL_ONLY_IMAGE_PREFIX, is_local_only_image, named_volumes, normalise_port)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._container import named_volumes, normalise_port
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import survey
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import memory_budget_problem
 
 MINIMUM_SDK = (7, 1)
@@ -476,21 +476,6 @@ def container_states(look, names):
             "running": [n for n in names if n in seen and seen[n].get("running")]}
 
 
-def missing_image_problem(entry, host, reason):
-    return ("host %s: image %s (%s) is not on the Docker engine %s. Load the image on that host with 'docker load' "
-            "(from a 'docker save' archive), or set %s to an image the host can pull."
-            % (host, entry["image"], entry["variable"], reason, entry["variable"]))
-
-
-def image_reason(entry, pull_error=None):
-    """Why a missing image is still missing, as the message's tail."""
-    if is_local_only_image(entry["image"]):
-        return "and is a local build of the test bed (%s*), never pulled" % LOCAL_ONLY_IMAGE_PREFIX
-    if not entry["pull"]:
-        return "and pulling is off"
-    return "and cannot be pulled (%s)" % (pull_error or "unknown error")
-
-
 def local_engine_path(docker_host):
     """The socket path when the engine is reached through a local unix socket, else None."""
     if docker_host and docker_host.startswith("unix://"):
@@ -510,19 +495,14 @@ def disk_free(root_dir, readable=True):
     return disk
 
 
-def _first_line(err):
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
 def _not_found(err):
     return type(err).__name__ in ("NotFound", "ImageNotFound")
 
 
-def look(client, host, containers=(), ports=None, images=(), volumes=(), check_mode=False,
-         bind=bind_test, local=True, min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
+def look(client, host, containers=(), ports=None, images=(), volumes=(), bind=bind_test, local=True,
+         min_free_disk_mb=0, peers=(), dial=reach_test, identity=None, members=(),
          resolve=(), lookup=resolve_test, protocols=None, addresses=None, memory=None):
-    """Read the host once through `client`; returns (result, problems, changed).
+    """Read the host once through `client`, changing nothing; returns (result, problems).
 
     problems: [{kind, msg}], kind one of engine, disk, memory, resolve, reach, destructive, protocol, unplanned_server,
     unplanned_kafka, image, port, address. `resolve` ({name, host, source}) are the names this host must resolve,
@@ -533,9 +513,9 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
     recognise the cluster's containers that the plan does not put here (see unplanned_members). `bind` tests a port
     on this machine (used only when `local`, i.e. the engine runs where the module runs); `dial` tries each of `peers`
     ({to, address, port, purpose}) from here. `memory` ({container: bytes}) are the limits planned here, which
-    must fit in the engine's memory together."""
+    must fit in the engine's memory together. `images` are surveyed (_images.survey): a missing image that may be
+    pulled is listed in result["pull"] for lh_image, one from an image archive in result["load_from_archives"]."""
     problems = []
-    changed = False
     version = client.version()
     info = client.info()
     result = {
@@ -589,54 +569,10 @@ def look(client, host, containers=(), ports=None, images=(), volumes=(), check_m
     result["ports"] = checked
     problems.extend({"kind": "address", "msg": m} for m in address_problems(checked, host, addresses))
 
-    seen = []
-    result["images"] = []
-    result["load_from_archives"] = []
-    for entry in images or []:
-        entry = dict({"required": True, "pull": True, "variable": "image", "archive": False}, **entry)
-        if entry["image"] in seen:
-            continue
-        seen.append(entry["image"])
-        report = {"image": entry["image"], "variable": entry["variable"], "required": entry["required"],
-                  "present": False, "pulled": False, "would_pull": False, "id": None, "available": False,
-                  "from_archive": False, "missing_because": ""}
-        try:
-            report["id"] = client.api.inspect_image(entry["image"])["Id"]
-            report["present"] = report["available"] = True
-        except Exception as err:
-            if not _not_found(err):
-                raise
-        if not report["present"] and entry["archive"]:
-            # Loaded from an image archive after this look (lh_image_archive): never pulled, no problem here.
-            report["from_archive"] = True
-            report["missing_because"] = ("image %s (%s) is not on the Docker engine of %s and no archive of "
-                                         "littlehorse_image_archives holds it" % (entry["image"], entry["variable"],
-                                                                                  host))
-            result["load_from_archives"].append({"image": entry["image"], "variable": entry["variable"],
-                                                 "required": entry["required"]})
-            result["images"].append(report)
-            continue
-        pull_error = None
-        if not report["present"] and entry["pull"] and not is_local_only_image(entry["image"]):
-            if check_mode:
-                report["would_pull"] = report["available"] = True
-                changed = True
-            else:
-                try:
-                    report["id"] = client.images.pull(entry["image"]).id
-                    report["pulled"] = report["available"] = True
-                    changed = True
-                except Exception as err:  # the SDK raises several types here
-                    pull_error = _first_line(err)
-        if not report["available"]:
-            report["missing_because"] = "image %s (%s) is not on the Docker engine of %s %s" % (
-                entry["image"], entry["variable"], host, image_reason(entry, pull_error))
-            if entry["required"]:
-                problems.append({"kind": "image",
-                                 "msg": missing_image_problem(entry, host, image_reason(entry, pull_error))})
-        result["images"].append(report)
+    result["images"], result["pull"], result["load_from_archives"], missing = survey(client, host, images)
+    problems.extend(missing)
 
     present_volumes = set(v.get("Name") for v in (client.api.volumes() or {}).get("Volumes") or [])
     result["volumes"] = [v for v in volumes or [] if v in present_volumes]
     result["networks"] = sorted(n.get("Name") for n in client.api.networks() or [])
-    return result, problems, changed
+    return result, problems

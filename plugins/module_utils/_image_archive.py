@@ -18,7 +18,9 @@ import json
 import os
 import tarfile
 
-SETTING = "littlehorse_image_archives"
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import (
+    ARCHIVES_SETTING as SETTING, first_line, image_present)
+
 INDEX_FILES = ("manifest.json", "index.json", "repositories")
 
 
@@ -156,21 +158,6 @@ def locate(images, archives, host, location, read=read_archive, setting=SETTING)
     return report, read_archives, problems
 
 
-def image_present(client, image):
-    """The image's id on the engine, or None."""
-    try:
-        return client.api.inspect_image(image)["Id"]
-    except Exception as err:  # the SDK's NotFound / ImageNotFound
-        if type(err).__name__ in ("NotFound", "ImageNotFound"):
-            return None
-        raise
-
-
-def _first_line(err):
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
 def load(client, host, images, archives=(), archive_dir=None, check_mode=False, opener=open, read=read_archive,
          setting=SETTING):
     """Load the images of `images` that the engine misses from the archives that hold them.
@@ -238,7 +225,7 @@ def load(client, host, images, archives=(), archive_dir=None, check_mode=False, 
             problems.append({"kind": "load", "msg": (
                 "host %s: loading the image archive %s (%s) into the Docker engine failed: %s. Check the archive "
                 "('docker load -i %s' on the host says more) and the engine's free disk."
-                % (host, path, setting, _first_line(err), path))})
+                % (host, path, setting, first_line(err), path))})
     changed = bool(result["archives"])
     for entry, item in missing:
         if not item["archive"]:

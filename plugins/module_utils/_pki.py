@@ -192,6 +192,22 @@ def renewal_reason(cert, key, ca_cert, common_name, dns_names, ip_addresses, usa
     return None
 
 
+def validity_problem(days, renew_before_days, days_name="validity_days", renew_name="renew_before_days"):
+    """The message when a validity (days) is not above 0 or a renewal window is not in [0, days), else None."""
+    if days <= 0:
+        return "%s must be above 0, got %d" % (days_name, days)
+    if renew_before_days < 0 or renew_before_days >= days:
+        return "%s must be 0 or more and below %s (%d), got %d" % (renew_name, days_name, days, renew_before_days)
+    return None
+
+
+def item_validity(item, days, renew_before_days):
+    """(validity days, renew-before days) of one certificate: its own validity_days and renew_before_days where it
+    gives them, else those of the whole run."""
+    own_days, own_renew = item.get("validity_days"), item.get("renew_before_days")
+    return (days if own_days is None else own_days, renew_before_days if own_renew is None else own_renew)
+
+
 def check_request(item):
     if not NAME.match(item["name"] or ""):
         raise LHClusterError("certificates[].name: '%s' must start with a letter or digit and hold only letters, "
@@ -641,18 +657,21 @@ def _keep_given(item, ca_cert, paths, check_mode, now):
 
 
 def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_name="littlehorse cluster CA",
-           ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None):
+           ca_days=3650, days=365, renew_before_days=30, check_mode=False, now=None, ca_renew_before_days=None):
     """Make the folder hold ca.crt and <name>.crt/<name>.key for every requested certificate (keys 0600, the
     folder 0700). With ca_cert_file/ca_key_file the user's CA signs (ca.crt is a copy of its certificate);
     without, the CA is ca.crt/ca.key in the folder, made when missing, and renewed with the same key and name
-    when it expires within renew_before_days (the certificates it signed stay valid, so a rolling change sees
+    when it expires within ca_renew_before_days (by default renew_before_days; the certificates it signed stay
+    valid, so a rolling change sees
     no break of trust). With ca_cert_file alone the user's CA signs nothing: every item must give its certificate.
     An item with cert_file and key_file is the user's certificate: checked as the preflight does (readable, PEM,
     its key, signed by the CA directly, valid now, its usages, and its SANs cover every name of dns_names and
     ip_addresses) and copied to <name>.crt/<name>.key (the key as unencrypted PKCS#8), action given; a new file
     given changes the copies, so the servers that hold it are re-created. An item with keystore: true also gets
     <name>.p12, a PKCS12 keystore (key, certificate, CA), and the folder then holds truststore.p12 (the CA, as
-    Java trusts it); both open with the password in stores.password (0600, made once). Returns {changed, ca,
+    Java trusts it); both open with the password in stores.password (0600, made once). An item's own validity_days
+    and renew_before_days, when it gives them, replace days and renew_before_days for its certificate. Returns
+    {changed, ca,
     certificates: [{name, cert, key, action: kept|issued|given, reason, not_after, keystore}], truststore,
     store_password_file}; never returns a key's or a password's content."""
     now = now or utcnow()
@@ -679,7 +698,8 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
                 ca_cert = ca_key = None
             if ca_cert is not None and not key_matches(ca_cert, ca_key):
                 ca_cert = ca_key = None
-            elif ca_cert is not None and not_after(ca_cert) - now < datetime.timedelta(days=renew_before_days):
+            elif ca_cert is not None and not_after(ca_cert) - now < datetime.timedelta(
+                    days=renew_before_days if ca_renew_before_days is None else ca_renew_before_days):
                 # Renewed with the same key and name: the certificates it signed still chain to it, so servers
                 # that hold the old CA certificate and those that hold the new one trust each other while the
                 # run rolls them one at a time.
@@ -700,8 +720,9 @@ def ensure(folder, certificates, ca_cert_file=None, ca_key_file=None, ca_common_
             changed |= given_changed
             action, reason = "given", None
         else:
-            cert, key, reason, issued_changed = _keep_issued(item, ca_cert, ca_key, (cert_path, key_path), days,
-                                                             renew_before_days, check_mode, now)
+            item_days, item_renew = item_validity(item, days, renew_before_days)
+            cert, key, reason, issued_changed = _keep_issued(item, ca_cert, ca_key, (cert_path, key_path), item_days,
+                                                             item_renew, check_mode, now)
             changed |= issued_changed
             action = "kept" if reason is None else "issued"
         result = {"name": item["name"], "cert": cert_path, "key": key_path, "action": action, "reason": reason,

@@ -2,7 +2,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The SASL login to Kafka as a JAAS line (sasl.jaas.config), built and checked in one place: the Kafka nodes
-(kafka_node), the servers (lh_server) and the plan's check of the inventory's SASL settings all use it."""
+(lh_kafka_node), the servers (lh_server) and the plan's check of the inventory's SASL settings all use it."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

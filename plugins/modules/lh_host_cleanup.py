@@ -29,10 +29,8 @@ extends_documentation_fragment:
   - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
   - littlehorse.cluster.docker.sdk
+  - littlehorse.cluster.host
 options:
-  host:
-    description: The host's name in messages (the inventory name); defaults to the managed host's name.
-    type: str
   folders:
     description: Folders of the collection's files, each C(/etc/littlehorse/<name>), removed whole.
     type: list

@@ -14,33 +14,32 @@ description:
   - One connection to the host's Docker engine (through the Docker SDK for Python) returns what the host holds
     for the plan, the preflight reads it, and the roles after it do not ask the engine again for it.
   - Returns the engine, API and SDK versions, the plan's containers that exist (with their start times and
-    labels), the images (pulled when missing and pulling is allowed), the volumes present, the networks, each
-    planned port (free, held by its own planned container, or held by whom) and the free disk of the engine's
-    data root.
+    labels), the images (present, to be pulled, or to be loaded from an image archive), the volumes present, the
+    networks, each planned port (free, held by its own planned container, or held by whom) and the free disk of the
+    engine's data root.
   - Fails naming the host and the fix, with every problem at once, when the SDK is missing or older than 7.1,
     the engine does not answer or is older than 20.10, its data directory has less free space than
     O(min_free_disk_mb), the memory limits of O(memory) add up to more than the engine's memory, a name of
     O(resolve) does not resolve on the host, another host of O(peers) does not answer, an existing container holds
     data of another
     cluster id, partition count or node or instance id than O(identity), a container of the cluster runs there that
-    the plan does not put there (O(members)), a required image is missing and cannot be pulled, or a planned port
+    the plan does not put there (O(members)), a required image is missing and may not be pulled, or a planned port
     is taken by something else or planned on an address that is not one of the host's. The problems are also
     returned as data (RV(problems)).
-  - Changes nothing, except pulling a missing image when O(images[].pull) allows it. Names under the test bed's
-    prefix C(lh-testbed/) are never pulled (no registry has them), nor images that come from image archives
-    (O(images[].archive)).
+  - Changes nothing (an C(_info) module). A missing image that may be pulled is listed in RV(pull), for
+    M(littlehorse.cluster.lh_image) to pull; names under the test bed's prefix C(lh-testbed/) may never be pulled (no
+    registry has them), nor images that come from image archives (O(images[].archive)), which are listed in
+    RV(load_from_archives) instead.
 author: littlehorse.cluster contributors (!UNKNOWN)
 attributes:
   check_mode:
-    details: In check mode nothing is pulled; a missing image that would be pulled is reported as such.
+    details: The module changes nothing; it runs in check mode as in a real run.
 extends_documentation_fragment:
   - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
   - littlehorse.cluster.docker.sdk
+  - littlehorse.cluster.host
 options:
-  host:
-    description: The host's name in messages (the inventory name); defaults to the managed host's name.
-    type: str
   containers:
     description: Names of the containers the plan puts on this host.
     type: list
@@ -79,11 +78,13 @@ options:
         type: str
         default: image
       required:
-        description: A missing image that cannot be pulled is a problem. When false it is only reported.
+        description: A missing image that may not be pulled is a problem. When false it is only reported.
         type: bool
         default: true
       pull:
-        description: Pull the image when it is missing (never names under C(lh-testbed/)).
+        description:
+          - The image may be pulled when it is missing (never names under C(lh-testbed/)); it is then listed in
+            RV(pull).
         type: bool
         default: true
       archive:
@@ -249,13 +250,25 @@ containers:
        identity: {LHS_CLUSTER_ID: lh, LHS_CLUSTER_PARTITIONS: "12", LHS_INSTANCE_ID: "1"}, listener_protocols: null,
        volumes: [lh-server-1-data]}
 images:
-  description: One entry per image of O(images) (duplicates once).
+  description:
+    - One entry per image of O(images) (duplicates once). C(available) says the engine has it now; C(would_pull)
+      that it is missing and listed in RV(pull); C(from_archive) that it is missing and listed in
+      RV(load_from_archives); C(pulled) is always false here (the shape M(littlehorse.cluster.lh_image) returns).
   returned: success
   type: list
   elements: dict
   sample:
     - {image: "haproxy:3.0.11", variable: load_balancer_image, required: true, present: true, pulled: false,
        would_pull: false, id: "sha256:...", available: true, from_archive: false, missing_because: ""}
+pull:
+  description:
+    - The missing images of O(images) that may be pulled, each C({image, variable, required}), as
+      M(littlehorse.cluster.lh_image) takes them. Empty when every image is there.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {image: "haproxy:3.0.11", variable: load_balancer_image, required: true}
 load_from_archives:
   description:
     - The missing images of O(images) with O(images[].archive), each C({image, variable, required}), as
@@ -334,6 +347,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
     local_engine_path, look, sdk_problem)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
 
 def main():
@@ -342,13 +356,8 @@ def main():
         containers=dict(type="list", elements="str", default=[]),
         ports=dict(type="dict", default={}),
         addresses=dict(type="dict", default={}),
-        images=dict(type="list", elements="dict", default=[], options=dict(
-            image=dict(type="str", required=True),
-            variable=dict(type="str", default="image"),
-            required=dict(type="bool", default=True),
-            pull=dict(type="bool", default=True),
-            archive=dict(type="bool", default=False),
-        )),
+        images=dict(type="list", elements="dict", default=[], options=image_options(
+            pull=dict(type="bool", default=True), archive=dict(type="bool", default=False))),
         volumes=dict(type="list", elements="str", default=[]),
         docker_host=dict(type="str"),
         min_free_disk_mb=dict(type="int", default=0),
@@ -374,23 +383,22 @@ def main():
     ), supports_check_mode=True)
     params = module.params
     host = params["host"] or socket.gethostname()
-    docker = _docker_client.docker
-    sdk_version = getattr(docker, "__version__", None) if docker is not None else None
+    sdk_version = _docker_client.sdk_version()
     problem = sdk_problem(sdk_version, host, sys.executable or "python3")
     if problem:
         problems = [{"kind": "sdk", "msg": problem}]
         module.fail_json(msg=problem, problems=problems, sdk_version=sdk_version)
     url = params["docker_host"] or _docker_client.docker_host_default()
-    client, result, problems, changed = None, {}, [], False
+    client, result, problems = None, {}, []
     try:
         client = _docker_client.connect(url)
     except LHClusterError as err:
         message = "host %s: %s" % (host, err)
         module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], sdk_version=sdk_version)
     try:
-        result, problems, changed = look(
+        result, problems = look(
             client, host, containers=params["containers"], ports=params["ports"], images=params["images"],
-            volumes=params["volumes"], check_mode=module.check_mode, local=local_engine_path(url) is not None,
+            volumes=params["volumes"], local=local_engine_path(url) is not None,
             min_free_disk_mb=params["min_free_disk_mb"], peers=params["peers"], identity=params["identity"],
             members=params["members"], resolve=params["resolve"], protocols=params["protocols"],
             addresses=params["addresses"], memory=params["memory"])
@@ -399,7 +407,7 @@ def main():
     except Exception as err:  # the SDK's errors while reading: name the host and the engine
         message = "host %s: reading the Docker engine at %s failed (%s)" % (host, url, err)
         module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], sdk_version=sdk_version)
-    result.update(sdk_version=sdk_version, problems=problems, changed=changed)
+    result.update(sdk_version=sdk_version, problems=problems, changed=False)
     if problems:
         module.fail_json(msg=" | ".join(p["msg"] for p in problems), **result)
     module.exit_json(**result)

@@ -35,12 +35,10 @@ extends_documentation_fragment:
   - littlehorse.cluster.attributes
   - ansible.builtin.action_common_attributes
   - littlehorse.cluster.docker
+  - littlehorse.cluster.host
 requirements:
   - Docker SDK for Python >= 7.1 on the managed host (C(pip install 'docker>=7.1')) with O(load=true); no docker CLI.
 options:
-  host:
-    description: The host's name in messages (the inventory name); defaults to the managed host's name.
-    type: str
   images:
     description: The images the host needs.
     type: list
@@ -168,17 +166,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._image_archive import load, locate
+from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
 
 def main():
     module = AnsibleModule(argument_spec=dict(
         host=dict(type="str"),
-        images=dict(type="list", elements="dict", required=True, options=dict(
-            image=dict(type="str", required=True),
-            variable=dict(type="str", default="image"),
-            required=dict(type="bool", default=True),
-            archive=dict(type="str"),
-        )),
+        images=dict(type="list", elements="dict", required=True, options=image_options(archive=dict(type="str"))),
         archives=dict(type="list", elements="path", default=[]),
         archive_dir=dict(type="path"),
         load=dict(type="bool", default=True),

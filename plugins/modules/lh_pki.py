@@ -58,12 +58,20 @@ options:
     description: Validity of a CA made here, in days.
     type: int
     default: 3650
+  ca_renew_before_days:
+    description: A CA made here that expires within this many days is renewed (same key and name); defaults to
+      O(renew_before_days).
+    type: int
   validity_days:
-    description: Validity of each certificate, in days (never beyond the CA's).
+    description:
+      - Validity of each certificate, in days (never beyond the CA's), unless the item gives its own
+        (O(certificates[].validity_days)).
     type: int
     default: 365
   renew_before_days:
-    description: A certificate (or a CA made here) that expires within this many days is issued again.
+    description:
+      - A certificate that expires within this many days is issued again, unless the item gives its own
+        (O(certificates[].renew_before_days)); so is a CA made here, unless O(ca_renew_before_days) is given.
     type: int
     default: 30
   certificates:
@@ -109,6 +117,13 @@ options:
       key_file:
         description: The unencrypted PEM private key of O(certificates[].cert_file) (kept as PKCS#8, mode 0600).
         type: path
+      validity_days:
+        description: Validity of this certificate in days, instead of O(validity_days) (never beyond the CA's).
+        type: int
+      renew_before_days:
+        description:
+          - This certificate is issued again when it expires within this many days, instead of O(renew_before_days).
+        type: int
       keystore:
         description:
           - Also keep C(<name>.p12), a PKCS12 keystore of the key, the certificate and the CA (for Kafka and the
@@ -204,6 +219,7 @@ def main():
         ca_key_file=dict(type="path", no_log=False),
         ca_common_name=dict(type="str", default="littlehorse cluster CA"),
         ca_validity_days=dict(type="int", default=3650),
+        ca_renew_before_days=dict(type="int"),
         validity_days=dict(type="int", default=365),
         renew_before_days=dict(type="int", default=30),
         certificates=dict(type="list", elements="dict", default=[], options=dict(
@@ -214,24 +230,33 @@ def main():
             usages=dict(type="list", elements="str", choices=list(_pki.USAGES), default=list(_pki.USAGES)),
             cert_file=dict(type="path"),
             key_file=dict(type="path", no_log=False),
+            validity_days=dict(type="int"),
+            renew_before_days=dict(type="int"),
             keystore=dict(type="bool", default=False),
         ), required_together=[("cert_file", "key_file")]),
     ), required_by={"ca_key_file": "ca_cert_file"}, supports_check_mode=True)
     params = module.params
     if not _pki.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib("cryptography"), exception=_pki.CRYPTOGRAPHY_IMPORT_ERROR)
-    for option in ("ca_validity_days", "validity_days"):
-        if params[option] <= 0:
-            module.fail_json(msg="%s must be above 0, got %d" % (option, params[option]))
-    if params["renew_before_days"] < 0 or params["renew_before_days"] >= params["validity_days"]:
-        module.fail_json(msg="renew_before_days must be 0 or more and below validity_days (%d), got %d"
-                         % (params["validity_days"], params["renew_before_days"]))
+    ca_renew_before_days = params["ca_renew_before_days"]
+    problems = [_pki.validity_problem(params["validity_days"], params["renew_before_days"]),
+                _pki.validity_problem(params["ca_validity_days"], params["renew_before_days"] if ca_renew_before_days
+                                      is None else ca_renew_before_days, "ca_validity_days", "ca_renew_before_days")]
+    for item in params["certificates"]:
+        if item["validity_days"] is not None or item["renew_before_days"] is not None:
+            days, renew_before_days = _pki.item_validity(item, params["validity_days"], params["renew_before_days"])
+            where = "certificates[%s]." % item["name"]
+            problems.append(_pki.validity_problem(days, renew_before_days, where + "validity_days",
+                                                  where + "renew_before_days"))
+    if any(problems):
+        module.fail_json(msg="; ".join(p for p in problems if p))
     certificates = [dict(item, common_name=item["common_name"] or item["name"]) for item in params["certificates"]]
     try:
         result = _pki.ensure(params["path"], certificates, ca_cert_file=params["ca_cert_file"],
                              ca_key_file=params["ca_key_file"], ca_common_name=params["ca_common_name"],
                              ca_days=params["ca_validity_days"], days=params["validity_days"],
-                             renew_before_days=params["renew_before_days"], check_mode=module.check_mode)
+                             renew_before_days=params["renew_before_days"], check_mode=module.check_mode,
+                             ca_renew_before_days=ca_renew_before_days)
     except LHClusterError as err:
         module.fail_json(msg=err.message)
     module.exit_json(**result)

@@ -849,6 +849,16 @@ CASES = [
          base(server_stop_timeout="soon"),
          ["argument 'server_stop_timeout' is of type str and we were unable to convert to int: \"'soon'\" cannot be "
           "converted to an int"], tier=WIRING),
+    # ---- the pki role's settings (each component's certificates), checked in the first play when TLS is on
+    Case("pki-argument-of-the-wrong-type", "role argument spec (first play, pki)",
+         base(littlehorse_listeners=TLS_LISTENERS, pki_server_validity_days="a year"),
+         ["argument 'pki_server_validity_days' is of type str and we were unable to convert to int: \"'a year'\" "
+          "cannot be converted to an int"], tier=PLAN),
+    Case("pki-renewal-not-below-validity", "certificates: renewed on every run (first play, pki)",
+         base(littlehorse_listeners=TLS_LISTENERS, pki_client_validity_days=10),
+         ["host lhbad1: pki_client_renew_before_days must be 0 or more and below pki_client_validity_days (10), got "
+          "30; set pki_client_validity_days to a number of days above 0 and pki_client_renew_before_days to fewer days "
+          "than that (how long before expiry a certificate is issued again)"], tier=E2E),
     Case("client-config-argument-not-a-choice", "role argument spec (first play, last role)",
          base(client_config_protocol="SSL"),
          ["value of client_config_protocol must be one of: , PLAINTEXT, TLS, got: SSL"], tier=PLAN),
@@ -915,8 +925,8 @@ CASES = [
          ["host lhbad1: server_env has 'JAVA_OPTS', which the server ignores (it reads only LHS_* variables); JVM flags "
           "go in server_java_opts, remove it from server_env"], tier=PLAN),
 
-    # ---- kafka_properties: kafka_node's own rule, for every planned node in the first play
-    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of kafka_node sets",
+    # ---- kafka_properties: lh_kafka_node's own rule, for every planned node in the first play
+    Case("kafka-properties-typed-option", "kafka_properties: a property a typed option of lh_kafka_node sets",
          base(kafka_properties={"log.retention.hours": 48, "log.dirs": "/tmp/kafka"}),
          ["host lhbad1: kafka_properties: 'log.dirs' is set by a typed option already; remove it from kafka_properties "
           "(the collection sets it from the inventory's littlehorse_kafka_* settings and the kafka role's variables)"],

@@ -98,8 +98,10 @@ def test_good_inventories_pass_every_step_of_the_plan_tier(name, inventory, tmp_
     assert outcome.plan["servers"] and outcome.plan["cluster"]["prefix"] == "lhbad", outcome.plan
     validated = [step.split(" (")[0] for step in outcome.steps[1:]]
     assert outcome.steps[0] == "plan filter" and validated == [
-        "argument spec kafka:preflight", "argument spec server:preflight", "argument spec client_config:preflight",
+        "argument spec kafka:preflight", "argument spec server:preflight", "argument spec client_config:preflight"] + (
+        ["argument spec pki:preflight"] if outcome.plan["tls"]["enabled"] else []) + [
         "argument spec preflight:main"], outcome.steps
+    assert outcome.plan["tls"]["enabled"] is (name == "three hosts"), "internal mTLS across hosts: the pki settings"
 
 
 def test_inventories_local_passes_with_the_roles_default_images():

@@ -92,17 +92,42 @@ def test_a_missing_optional_image_is_only_reported():
     assert "local build of the test bed" in result["images"][0]["missing_because"]
 
 
-def test_check_mode_changes_nothing_and_a_real_run_names_the_failed_pull():
+def test_the_look_pulls_nothing_and_lists_a_missing_pullable_image_to_pull():
     # A set: the engine lists images created in the same second (a fresh build) in no fixed order.
     before = set(docker("images", "-q", "--no-trunc").split())
-    checked = run_module("lh_host_info", dict(docker_host=ENGINE, images=[{"image": UNPULLABLE}]), check=True)
-    assert checked["problems"] == [] and checked["images"][0]["would_pull"] is True
-    assert checked["images"][0]["pulled"] is False
+    for check in (True, False):
+        looked = run_module("lh_host_info", dict(docker_host=ENGINE, images=[
+            {"image": UNPULLABLE, "variable": "x_image"}]), check=check)
+        assert looked["changed"] is False and looked["problems"] == [], looked
+        assert looked["images"][0]["would_pull"] is True and looked["images"][0]["available"] is False
+        assert looked["pull"] == [{"image": UNPULLABLE, "variable": "x_image", "required": True}]
+    assert set(docker("images", "-q", "--no-trunc").split()) == before
+
+
+def test_lh_image_check_mode_changes_nothing_and_a_real_run_names_the_failed_pull():
+    before = set(docker("images", "-q", "--no-trunc").split())
+    checked = run_module("lh_image", dict(docker_host=ENGINE, images=[{"image": UNPULLABLE}]), check=True)
+    assert checked["changed"] is True and checked["problems"] == []
+    assert checked["images"][0]["would_pull"] is True and checked["images"][0]["pulled"] is False
     assert set(docker("images", "-q", "--no-trunc").split()) == before
     assert docker("image", "ls", "-q", UNPULLABLE) == ""
-    real = run_module("lh_host_info", dict(docker_host=ENGINE, images=[{"image": UNPULLABLE, "variable": "x_image"}]),
-                      expect_failure=True)
-    assert "cannot be pulled" in real["msg"] and "set x_image" in real["msg"]
+    real = run_module("lh_image", dict(host="lhit-host", docker_host=ENGINE,
+                                       images=[{"image": UNPULLABLE, "variable": "x_image"}]), expect_failure=True)
+    assert real["msg"].startswith("host lhit-host: image %s (x_image) is not on the Docker engine and cannot be "
+                                  "pulled (" % UNPULLABLE), real["msg"]
+    assert real["msg"].endswith("). Load the image on that host with 'docker load' (from a 'docker save' archive), or "
+                                "set x_image to an image the host can pull."), real["msg"]
+    optional = run_module("lh_image", dict(docker_host=ENGINE, images=[
+        {"image": UNPULLABLE, "variable": "dashboard_image", "required": False}]))
+    assert optional["changed"] is False and optional["images"][0]["available"] is False
+    assert "cannot be pulled" in optional["images"][0]["missing_because"]
+
+
+def test_lh_image_leaves_an_image_the_engine_has_alone_in_both_modes():
+    for check in (True, False):
+        result = run_module("lh_image", dict(docker_host=ENGINE, images=[
+            {"image": IDLE_IMAGE, "variable": "idle_image"}]), check=check)
+        assert result["changed"] is False and result["images"][0]["present"] is True
 
 
 def test_an_engine_that_does_not_answer_is_named_with_the_fix():

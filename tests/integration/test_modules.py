@@ -45,19 +45,19 @@ def container_id(name):
 def test_kafka_node_lifecycle_four_times_each():
     name = PREFIX + "-kafka-life"
     args = kafka_args(name=name, cluster_id="rkZ7HcRiUDahWST7CKS8hg")
-    checked, real = four_times("kafka_node", args)
+    checked, real = four_times("lh_kafka_node", args)
     assert checked["actions"] == ["create network %s" % NETWORK, "create", "start"]
     assert checked["diff"]["after"]["env"]["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
     assert "meta.properties" in docker("exec", name, "ls", "/var/lib/kafka/data").split()
 
-    checked = four_times("kafka_node", dict(args, heap="256m"))[0]
+    checked = four_times("lh_kafka_node", dict(args, heap="256m"))[0]
     assert checked["actions"] == ["recreate", "start"]
     assert checked["diff"]["before"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx384m -Xms384m"}
     assert checked["diff"]["after"]["env"] == {"KAFKA_HEAP_OPTS": "-Xmx256m -Xms256m"}
 
     # a memory limit (no swap beyond it) and a bounded log: re-created, then read back equal from the engine
     limited = dict(args, heap="256m", memory="640m", log_max_size="10m", log_max_files=2)
-    checked = four_times("kafka_node", limited)[0]
+    checked = four_times("lh_kafka_node", limited)[0]
     assert checked["actions"] == ["recreate", "start"]
     assert (checked["diff"]["after"]["memory"], checked["diff"]["after"]["memory_swap"]) == (640 * 2 ** 20, 640 * 2 ** 20)
     assert checked["diff"]["after"]["log"] == {"driver": "json-file", "options": {"max-size": "10m", "max-file": "2"}}
@@ -65,13 +65,13 @@ def test_kafka_node_lifecycle_four_times_each():
                   name) == '%d %d {"Type":"json-file","Config":{"max-file":"2","max-size":"10m"}}' % (
                       640 * 2 ** 20, 640 * 2 ** 20)
 
-    checked = four_times("kafka_node", dict(args, heap="256m", state="stopped", wait=False))[0]
+    checked = four_times("lh_kafka_node", dict(args, heap="256m", state="stopped", wait=False))[0]
     assert checked["actions"] == ["stop"]
     assert docker("inspect", "-f", "{{.State.Running}}", name) == "false"
-    checked = four_times("kafka_node", dict(args, heap="256m"))[0]
+    checked = four_times("lh_kafka_node", dict(args, heap="256m"))[0]
     assert checked["actions"] == ["start"]
 
-    checked = four_times("kafka_node", dict(args, heap="256m", state="absent"))[0]
+    checked = four_times("lh_kafka_node", dict(args, heap="256m", state="absent"))[0]
     assert checked["actions"] == ["remove"]
     assert docker("ps", "-aq", "--filter", "name=^%s$" % name) == ""
     assert docker("volume", "ls", "-q", "--filter", "name=^%s-data$" % name) == name + "-data", \
@@ -79,9 +79,9 @@ def test_kafka_node_lifecycle_four_times_each():
 
 
 @pytest.mark.parametrize("module,args,words", [
-    ("kafka_node", kafka_args(name=PREFIX + "-bad", cluster_id="not-a-kraft-id"), "cluster_id"),
-    ("kafka_node", kafka_args(name=PREFIX + "-bad", listeners=[{"name": "PLAINTEXT", "port": 9092,
-                                                               "advertised_host": "x"}]), "controller_listener_name"),
+    ("lh_kafka_node", kafka_args(name=PREFIX + "-bad", cluster_id="not-a-kraft-id"), "cluster_id"),
+    ("lh_kafka_node", kafka_args(name=PREFIX + "-bad", listeners=[{"name": "PLAINTEXT", "port": 9092,
+                                                                  "advertised_host": "x"}]), "controller_listener_name"),
     ("lh_server", server_args(name=PREFIX + "-bad", listeners=[{"name": "TLS", "port": 2023, "protocol": "TLS",
                                                                 "authentication": "MTLS", "advertised_host": "h"}]),
      "MTLS authentication needs protocol MTLS"),
@@ -108,7 +108,7 @@ def test_wait_gives_up_with_the_last_log_lines():
 
 
 def test_settings_change_on_a_running_cluster_keeps_its_data():
-    four_times("kafka_node", kafka_args())
+    four_times("lh_kafka_node", kafka_args())
     checked, real = four_times("lh_server", server_args())
     assert "JAVA_OPTS" in real["env"] and real["container"]["status"] == "running"
 
@@ -119,7 +119,7 @@ def test_settings_change_on_a_running_cluster_keeps_its_data():
         before = run_workflows(config, "lhit-wf", 5)
 
     kafka_id = container_id(PREFIX + "-kafka")
-    checked = four_times("kafka_node", kafka_args(heap="320m"))[0]
+    checked = four_times("lh_kafka_node", kafka_args(heap="320m"))[0]
     assert checked["actions"] == ["recreate", "start"]
     assert container_id(PREFIX + "-kafka") != kafka_id, "the Kafka container was not re-created"
 

@@ -45,10 +45,10 @@ def test_wait_on_a_remote_engine_goes_through_the_published_port(simulated_host)
                 published_ports=["%s:39092:9092" % address], offsets_topic_replication_factor=1,
                 transaction_state_log_replication_factor=1, transaction_state_log_min_isr=1,
                 volume=NAME + "-data", heap="256m", stop_timeout=10, wait=True, wait_timeout=90, wait_host=address)
-    real = run_module("kafka_node", args)
+    real = run_module("lh_kafka_node", args)
     assert real["changed"] and real["container"]["status"] == "running"
     assert engine.containers.get(NAME).attrs["State"]["Running"]
-    assert run_module("kafka_node", args)["changed"] is False
+    assert run_module("lh_kafka_node", args)["changed"] is False
 
-    not_published = run_module("kafka_node", dict(args, published_ports=[]), expect_failure=True)
+    not_published = run_module("lh_kafka_node", dict(args, published_ports=[]), expect_failure=True)
     assert "does not publish its port 9092" in not_published["msg"]

@@ -142,7 +142,7 @@ if grep -E "$forbidden" "$WORK/files"; then
 fi
 required=(MANIFEST.json FILES.json LICENSE README.md CHANGELOG.rst changelogs/changelog.yaml meta/runtime.yml
           meta/execution-environment.yml meta/ee-requirements.txt requirements.txt playbooks/tasks/plan.yml
-          plugins/filter/plan.py plugins/filter/cluster_plan.yml)
+          plugins/filter/plan.py plugins/filter/cluster_plan.yml docs/docsite/extra-docs.yml)
 for playbook in site deploy check restart remove_server teardown verify diagnostics; do
   required+=("playbooks/$playbook.yml")
 done

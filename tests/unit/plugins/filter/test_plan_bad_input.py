@@ -372,7 +372,7 @@ def test_a_server_env_entry_the_module_takes_passes_the_plan():
     assert cluster_plan(groups, hostvars)["servers"]
 
 
-# ---- kafka_properties: kafka_node's own rule (check_properties) against what each planned node's options render
+# ---- kafka_properties: lh_kafka_node's own rule (check_properties) against what each planned node's options render
 
 @pytest.mark.parametrize("properties,words", [
     ({"node.id": 7}, "host h3: kafka_properties: 'node.id' is set by a typed option already; remove it from "

@@ -189,7 +189,7 @@ def test_an_address_of_littlehorse_cluster_address_or_of_no_known_setting():
 def test_one_look_reports_an_address_that_is_not_the_hosts_once_and_a_held_port_as_held():
     def bind(address, port, protocol):
         return NOT_AN_ADDRESS_HERE if address == "192.0.2.7" else ("Address already in use" if port == 2033 else "")
-    result, problems, dummy = look(
+    result, problems = look(
         FakeClient(), "h1", ports={"c1": ["192.0.2.7:2023:2023", "192.0.2.7:1822:1822"], "c2": ["2033:2033"]},
         bind=bind, addresses={"192.0.2.7": "littlehorse_bind_address"})
     assert [p["kind"] for p in problems] == ["port", "address"]
@@ -218,10 +218,10 @@ def test_free_disk_of_a_readable_root_and_none_otherwise(tmp_path):
 def test_one_look_reports_containers_volumes_networks_and_free_ports():
     client = FakeClient(containers={"c1": inspected("c1")}, images={"img:1": "sha256:1"},
                         listed=[listed("c1", 2023)], volumes=["v1", "other"], networks=["bridge", "lh"])
-    result, problems, changed = look(
+    result, problems = look(
         client, "h1", containers=["c1", "c2"], ports={"c1": ["127.0.0.1:2023:2023"], "c2": ["127.0.0.1:2033:2033"]},
         images=[{"image": "img:1", "variable": "server_image"}], volumes=["v1", "v2"], bind=no_bind)
-    assert problems == [] and changed is False
+    assert problems == []
     assert result["engine"] == {"version": "26.1.5", "api_version": "1.45", "os": "Debian",
                                 "memory_bytes": 4 * 1024 ** 3}
     assert result["containers"] == [{"name": "c1", "id": "id-c1", "image": "img:1", "image_id": "sha256:1",
@@ -236,48 +236,46 @@ def test_one_look_reports_containers_volumes_networks_and_free_ports():
 
 def test_every_problem_is_reported_at_once():
     client = FakeClient(listed=[listed("intruder", 2023)])
-    result, problems, changed = look(
+    result, problems = look(
         client, "h1", ports={"c1": ["2023:2023", "2033:2033"]},
         images=[{"image": "lh-testbed/kafka:1", "variable": "kafka_image"},
                 {"image": "nowhere/img:1", "variable": "server_image"},
                 {"image": "off/img:1", "variable": "load_balancer_image", "pull": False}],
         bind=lambda bind, port, protocol: "Address already in use" if port == 2033 else "")
     kinds = [p["kind"] for p in problems]
-    assert kinds == ["port", "port", "image", "image", "image"]
+    assert kinds == ["port", "port", "image", "image"], "a pullable image is no problem of the look"
     text = " ".join(p["msg"] for p in problems)
     assert "published by container intruder" in text and "held by a process on the host (Address already in use)" in text
     assert "local build of the test bed" in text and "docker load" in text
-    assert "cannot be pulled (manifest unknown)" in text and "set server_image" in text
-    assert "pulling is off" in text
-    assert client.images.pulls == ["nowhere/img:1"], "never pull a test bed name, nor with pull off"
-    assert changed is False
+    assert "pulling is off" in text and "set load_balancer_image" in text
+    assert client.images.pulls == [], "the look pulls nothing"
+    assert result["pull"] == [{"image": "nowhere/img:1", "variable": "server_image", "required": True}]
 
 
 def test_a_missing_optional_image_is_only_reported():
-    result, problems, changed = look(FakeClient(), "h1", images=[
+    result, problems = look(FakeClient(), "h1", images=[
         {"image": "lh-testbed/dash:1", "variable": "dashboard_image", "required": False}])
     assert problems == []
     assert result["images"][0]["available"] is False
     assert result["images"][0]["missing_because"].startswith("image lh-testbed/dash:1 (dashboard_image) is not on")
 
 
-def test_a_missing_image_is_pulled_and_check_mode_pulls_nothing():
+def test_a_missing_pullable_image_is_listed_to_pull_and_the_look_pulls_nothing_in_either_mode():
     client = FakeClient(pullable=["haproxy:3"])
     images = [{"image": "haproxy:3", "variable": "load_balancer_image"}]
-    result, problems, changed = look(client, "h1", images=images, check_mode=True)
-    assert problems == [] and changed is True and client.images.pulls == []
-    assert result["images"][0]["would_pull"] and result["images"][0]["available"]
-    result, problems, changed = look(client, "h1", images=images)
-    assert problems == [] and changed is True and client.images.pulls == ["haproxy:3"]
-    assert result["images"][0]["pulled"] and result["images"][0]["id"] == "sha256:pulled-haproxy:3"
-    result, problems, changed = look(client, "h1", images=images)
-    assert changed is False and result["images"][0]["present"]
+    result, problems = look(client, "h1", images=images)
+    assert problems == [] and client.images.pulls == []
+    assert result["images"] == [{"image": "haproxy:3", "variable": "load_balancer_image", "required": True,
+                                 "present": False, "pulled": False, "would_pull": True, "id": None,
+                                 "available": False, "from_archive": False, "missing_because": ""}]
+    assert result["pull"] == [{"image": "haproxy:3", "variable": "load_balancer_image", "required": True}]
+    assert result["load_from_archives"] == []
 
 
 def test_a_remote_engine_checks_ports_through_the_engine_only():
     def must_not_bind(bind, port, protocol):
         raise AssertionError("bind test on a remote engine")
-    result, problems, dummy = look(FakeClient(), "h1", ports={"c": ["2023:2023"]}, bind=must_not_bind, local=False)
+    result, problems = look(FakeClient(), "h1", ports={"c": ["2023:2023"]}, bind=must_not_bind, local=False)
     assert problems == [] and result["ports"][0]["checked"] == "engine only"
 
 
@@ -306,7 +304,7 @@ PEERS = [{"to": "h2", "address": "10.0.0.2", "port": 9093, "purpose": "the Kafka
 
 def test_a_peer_that_does_not_answer_is_a_problem_and_a_refusing_one_is_reached():
     answers = {9093: "refused", 2011: "no answer within 3 s"}
-    result, problems, changed = look(FakeClient(), "h1", peers=PEERS, dial=lambda address, port: answers[port])
+    result, problems = look(FakeClient(), "h1", peers=PEERS, dial=lambda address, port: answers[port])
     assert [p["state"] for p in result["reach"]] == ["refused", "no answer within 3 s"]
     assert problems == [{"kind": "reach", "msg": (
         "host h1 cannot reach h3 at 10.0.0.3:2011 (the internal port of lh-server-301): no answer within 3 s. Open "
@@ -330,7 +328,7 @@ def test_the_real_dial_tells_a_refused_port_from_an_open_one():
 def test_the_engine_and_disk_problems_come_from_one_look(tmp_path):
     client = FakeClient()
     client.version = lambda: {"Version": "19.03.1", "ApiVersion": "1.40"}
-    result, problems, changed = look(client, "h1", min_free_disk_mb=10 ** 9)
+    result, problems = look(client, "h1", min_free_disk_mb=10 ** 9)
     assert [p["kind"] for p in problems] == ["engine"], "the data root is not readable here: its size is unknown"
 
 
@@ -348,7 +346,7 @@ def test_a_new_partition_count_or_kafka_cluster_id_is_refused_naming_what_would_
         "lh-kafka-1": with_env("lh-kafka-1", "CLUSTER_ID=TGl0dGxlSG9yc2VLYWZrYQ", "KAFKA_NODE_ID=1")})
     expected = {"lh-server-1": {"LHS_CLUSTER_ID": "lh", "LHS_CLUSTER_PARTITIONS": "24", "LHS_INSTANCE_ID": "1"},
                 "lh-kafka-1": {"CLUSTER_ID": "bmV3Y2x1c3RlcmlkMDAwMA", "KAFKA_NODE_ID": "1"}}
-    result, problems, changed = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"], identity=expected)
+    result, problems = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"], identity=expected)
     assert result["containers"][1]["identity"] == {"LHS_CLUSTER_ID": "lh", "LHS_CLUSTER_PARTITIONS": "12",
                                                    "LHS_INSTANCE_ID": "1"}
     assert [p["kind"] for p in problems] == ["destructive", "destructive"]
@@ -375,7 +373,7 @@ SWITCH = {"protocols": ["SASL_SSL", "SSL"], "setting": "littlehorse_kafka_securi
 def test_a_node_on_another_protocol_is_refused_naming_both_the_setting_and_the_maintenance_window():
     client = FakeClient(containers={"lh-kafka-1": with_env(
         "lh-kafka-1", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT")})
-    result, problems, unused = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": SWITCH})
+    result, problems = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": SWITCH})
     assert result["containers"][0]["listener_protocols"] == ["PLAINTEXT"]
     assert problems == [{"kind": "protocol", "msg": (
         "host h1: lh-kafka-1 runs its listeners on PLAINTEXT and the plan now says SASL_SSL, SSL "
@@ -390,7 +388,7 @@ def test_the_same_protocols_the_tools_listener_and_containers_that_are_no_kafka_
         "lh-kafka-1": with_env("lh-kafka-1",
                                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=SASL_SSL:SASL_SSL,CONTROLLER:SSL,LOCAL:PLAINTEXT"),
         "lh-server-1": with_env("lh-server-1", "LHS_CLUSTER_ID=lh")})
-    result, problems, unused = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"],
+    result, problems = look(client, "h1", containers=["lh-kafka-1", "lh-server-1"],
                                     protocols={"lh-kafka-1": SWITCH, "lh-server-1": SWITCH})
     assert [c["listener_protocols"] for c in result["containers"]] == [["SASL_SSL", "SSL"], None]
     assert problems == []
@@ -403,7 +401,7 @@ def test_a_sasl_mechanism_switch_is_refused_too():
         "KAFKA_SASL_ENABLED_MECHANISMS=PLAIN")})
     scram = {"protocols": ["SASL_SSL (SCRAM-SHA-512)", "SSL"], "value": "SASL_SSL with SCRAM-SHA-512",
              "setting": "littlehorse_kafka_security_protocol and littlehorse_kafka_sasl_mechanism"}
-    result, problems, unused = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": scram})
+    result, problems = look(client, "h1", containers=["lh-kafka-1"], protocols={"lh-kafka-1": scram})
     assert result["containers"][0]["listener_protocols"] == ["SASL_SSL (PLAIN)", "SSL"]
     assert problems[0]["msg"].startswith(
         "host h1: lh-kafka-1 runs its listeners on SASL_SSL (PLAIN), SSL and the plan now says SASL_SSL "
@@ -429,7 +427,7 @@ def test_servers_and_kafka_nodes_of_the_cluster_the_plan_dropped_are_named_with_
                                            {"Type": "bind", "Source": "/etc/x"}]
     client = FakeClient(containers=containers, listed=[{"Names": ["/" + n]} for n in sorted(containers)]
                         + [{"Names": ["/postgres"]}])
-    result, problems, changed = look(client, "h1", containers=["lh-server-1", "lh-server-other"], members=MEMBERS)
+    result, problems = look(client, "h1", containers=["lh-server-1", "lh-server-other"], members=MEMBERS)
     assert [(c["name"], c["kind"], c["volumes"]) for c in result["unplanned"]] == [
         ("lh-kafka-3", "kafka", []), ("lh-server-2", "server", ["lh-server-2-data"])]
     assert [p["kind"] for p in problems] == ["unplanned_kafka", "unplanned_server"]
@@ -444,7 +442,7 @@ def test_servers_and_kafka_nodes_of_the_cluster_the_plan_dropped_are_named_with_
 def test_without_members_nothing_is_listed():
     client = FakeClient(containers={"lh-server-2": with_env("lh-server-2", "LHS_CLUSTER_ID=lh")},
                         listed=[{"Names": ["/lh-server-2"]}])
-    result, problems, changed = look(client, "h1", containers=[])
+    result, problems = look(client, "h1", containers=[])
     assert result["unplanned"] == [] and problems == []
 
 
@@ -524,7 +522,7 @@ def test_a_peer_whose_name_does_not_resolve_is_one_problem_and_is_not_dialled():
     resolve = [{"name": "h1", "host": "h1", "source": "the inventory name"},
                {"name": "h2", "host": "h2", "source": "the inventory name"}]
     dialled = []
-    result, problems, changed = look(
+    result, problems = look(
         FakeClient(), "h1", peers=peers, resolve=resolve,
         lookup=lambda name: (["10.0.0.1"], "") if name == "h1" else ([], "Name or service not known"),
         dial=lambda address, port: dialled.append(address) or "refused")
@@ -535,7 +533,6 @@ def test_a_peer_whose_name_does_not_resolve_is_one_problem_and_is_not_dialled():
         "host h2: the advertised host 'h2' (from the inventory name) does not resolve here (on h1: Name or service "
         "not known): set ansible_host or littlehorse_advertised_host to an address, or a name the hosts and clients "
         "resolve.")}]
-    assert not changed
 
 
 def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed_to_load():
@@ -543,8 +540,8 @@ def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed
     images = [{"image": "lh-testbed/kafka:4.1.1", "variable": "kafka_image", "archive": True},
               {"image": "lh/server:1", "variable": "server_image", "archive": True},
               {"image": "dash:1", "variable": "dashboard_image", "required": False, "archive": True}]
-    result, problems, changed = look(client, "h1", images=images)
-    assert problems == [] and changed is False and client.images.pulls == []
+    result, problems = look(client, "h1", images=images)
+    assert problems == [] and client.images.pulls == [] and result["pull"] == []
     assert [(i["image"], i["present"], i["from_archive"], i["available"]) for i in result["images"]] == [
         ("lh-testbed/kafka:4.1.1", True, False, True), ("lh/server:1", False, True, False),
         ("dash:1", False, True, False)]
@@ -558,10 +555,10 @@ def test_a_missing_image_from_an_archive_is_not_pulled_and_no_problem_but_listed
 def test_memory_limits_over_the_engines_memory_are_one_problem_naming_every_container():
     mib = 1024 * 1024
     fitting = {"lh-server-1": 768 * mib, "lh-server-2": 768 * mib, "lh-kafka-1": 768 * mib}
-    dummy, problems, dummy2 = look(FakeClient(), "h1", memory=fitting, bind=no_bind)
+    dummy, problems = look(FakeClient(), "h1", memory=fitting, bind=no_bind)
     assert problems == []
     over = dict(fitting, **{"lh-server-3": 2048 * mib})
-    dummy, problems, dummy2 = look(FakeClient(), "h1", memory=over, bind=no_bind)
+    dummy, problems = look(FakeClient(), "h1", memory=over, bind=no_bind)
     assert [p["kind"] for p in problems] == ["memory"]
     message = problems[0]["msg"]
     assert message.startswith("host h1: the memory limits of the containers planned here (lh-kafka-1 768 MiB, "

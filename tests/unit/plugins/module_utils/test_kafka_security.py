@@ -1,6 +1,6 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""kafka_node's SSL and SASL settings: stores mounted, secrets in a file the image reads, never in the env."""
+"""lh_kafka_node's SSL and SASL settings: stores mounted, secrets in a file the image reads, never in the env."""
 import os
 
 import pytest

@@ -117,6 +117,30 @@ def test_ensure_renews_what_expires_and_a_loosened_key_mode(tmp_path):
     assert "within 30 days" in later["certificates"][0]["reason"]
 
 
+def test_each_certificate_may_have_its_own_validity_and_renewal_window(tmp_path):
+    folder = str(tmp_path)
+    short = dict(server("lh-kafka-1"), validity_days=10, renew_before_days=2)
+    items = [short, server("lh-server-1")]
+    first = _pki.ensure(folder, items, days=100, renew_before_days=30, now=NOW)
+    assert [c["not_after"][:10] for c in first["certificates"]] == ["2026-12-06", "2027-03-06"]
+    day = datetime.timedelta(days=1)
+    kept = _pki.ensure(folder, items, days=100, renew_before_days=30, now=NOW + 7 * day)
+    assert [c["action"] for c in kept["certificates"]] == ["kept", "kept"], "3 days left of 10: outside its 2"
+    renewed = _pki.ensure(folder, items, days=100, renew_before_days=30, now=NOW + 9 * day)
+    assert [c["action"] for c in renewed["certificates"]] == ["issued", "kept"]
+    assert "within 2 days" in renewed["certificates"][0]["reason"]
+    assert renewed["certificates"][0]["not_after"][:10] == "2026-12-15"
+
+
+def test_a_validity_and_its_renewal_window_are_checked_with_the_names_given():
+    assert _pki.validity_problem(365, 30) is None and _pki.validity_problem(1, 0) is None
+    assert _pki.validity_problem(0, 0) == "validity_days must be above 0, got 0"
+    assert _pki.validity_problem(30, 30, "certificates[a].validity_days", "certificates[a].renew_before_days") == (
+        "certificates[a].renew_before_days must be 0 or more and below certificates[a].validity_days (30), got 30")
+    assert _pki.item_validity({"validity_days": 10, "renew_before_days": None}, 365, 30) == (10, 30)
+    assert _pki.item_validity({}, 365, 0) == (365, 0)
+
+
 def test_ensure_with_the_users_ca(tmp_path):
     ca, ca_key = _pki.create_ca("users CA", 100, NOW)
     (tmp_path / "users.crt").write_bytes(_pki.cert_pem(ca))

@@ -1,6 +1,6 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The JAAS login line (module_utils/_sasl.py) that kafka_node and lh_server build, and the characters it refuses."""
+"""The JAAS login line (module_utils/_sasl.py) that lh_kafka_node and lh_server build, and the characters it refuses."""
 import os
 
 import pytest

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r'''
-module: kafka_node
+module: lh_kafka_node
 short_description: Manage one Apache Kafka node in KRaft mode as a Docker container
 version_added: 0.1.0
 description:
@@ -174,7 +174,7 @@ options:
 
 EXAMPLES = r'''
 - name: One combined broker and controller
-  littlehorse.cluster.kafka_node:
+  littlehorse.cluster.lh_kafka_node:
     name: lh-kafka-1
     image: apache/kafka:4.1.1
     network: lh-net
