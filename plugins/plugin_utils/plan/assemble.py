@@ -27,7 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.clients import clients_plan
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.clients import client_settings, clients_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.edge import dashboard_plan, load_balancer_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.images import image_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import Inventory
@@ -117,7 +117,7 @@ def cluster_plan(groups, hostvars):
 
 
 def _secured(inv, first, plan):
-    """The plan with the security phase's TLS, the module options and the limits composed in."""
+    """The plan with the security phase's TLS, the clients' settings, the module options and the limits composed in."""
     security = tls_plan(inv, first, plan)
     servers = [dict(server, **security["servers"][server["container"]]) for server in plan["servers"]]
     servers = [dict(server, options=server_options(server)) for server in servers]
@@ -128,7 +128,10 @@ def _secured(inv, first, plan):
     if dashboard:
         dashboard = dict(dashboard, tls=security["dashboard_tls"])
         dashboard["options"] = dashboard_options(dashboard)
-    plan = dict(plan, tls=security["tls"], servers=servers, kafka=kafka, dashboard=dashboard)
+    settings = client_settings(plan["clients"], security["tls"], plan["oauth"])
+    clients = dict(plan["clients"], client=settings[plan["clients"]["listener"]], listeners=dict(
+        (name, dict(entry, client=settings[name])) for name, entry in plan["clients"]["listeners"].items()))
+    plan = dict(plan, tls=security["tls"], servers=servers, kafka=kafka, dashboard=dashboard, clients=clients)
 
     limits = limits_plan(inv, first, plan)
     jvm = jvm_plan(inv, servers)

@@ -10,6 +10,7 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import ROLE_IMAGES, PlanError, role_default
 
+
 def image_plan(inv, first):
     """Every image setting on the hosts of its group is a valid reference, and the servers' and the dashboard's are
     pinned (unless littlehorse_allow_floating_tags): refused naming the host. Returns the warnings: the dashboard of

@@ -14,6 +14,7 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     CLUSTER_DEFAULTS, HOST_DEFAULTS, HOSTNAME, INTEGER, NUMERIC, PlanError)
 
+
 class Inventory(object):
     """Reads settings with their defaults; every read names the host in its errors."""
 

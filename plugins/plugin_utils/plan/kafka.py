@@ -17,6 +17,7 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory
     check_address, check_unique_ids, derived_base, secret_source)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import HOSTNAME, KAFKA_GROUP, KRAFT_ID, PlanError
 
+
 def bootstrap_servers(inv, host, value):
     """littlehorse_kafka_bootstrap_servers: 'host:port,host:port', each an address others can connect to."""
     entries = value if isinstance(value, list) else str(value).split(",")

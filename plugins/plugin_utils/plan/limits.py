@@ -13,6 +13,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import
 from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import check_gc, check_java_opts
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
+
 def host_limit(host, compute, *settings):
     """compute(*values of settings on host), its LHClusterError named after the host."""
     try:

@@ -11,6 +11,7 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_ipv4, is_loopback
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
+
 def probe_plan(servers, hosts):
     """{host: [probe of every server, as a check that runs on that host reaches it]}: a server of that host at its
     own probe address (loopback when it publishes on every address), every other server at the address that

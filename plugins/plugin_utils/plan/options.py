@@ -15,6 +15,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import
 from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import NOT_READ, SECRET, env_refusal
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
+
 def dashboard_options(dashboard):
     """The options of littlehorse.cluster.lh_dashboard, as one item of its `instances` (no secret: the role adds the
     OAuth secrets)."""

@@ -12,6 +12,7 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     CLUSTER_ID, KAFKA_GROUP, LISTENER_NAME, PORT_KEYS, SERVER_GROUP, PlanError)
 
+
 def instance_ids(inv, host, count):
     pinned = inv.as_list(host, "littlehorse_server_instance_ids")
     if pinned is not None:
