@@ -7,6 +7,7 @@ and the load balancer in front of the servers' first listener."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import published_port
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_loopback, named_listener, secret_source
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     DASHBOARD_GROUP, LOAD_BALANCER_GROUP, OAUTH_URL, PlanError)
@@ -85,7 +86,7 @@ def dashboard_plan(inv, first, servers, balancer, single, prefix):
     target = dashboard_target(server, listener, balancer, single)
     return {"host": host, "container": "%s-dashboard" % prefix, "port": port, "bind": bind,
             "health_host": inv.probe_host(host) if bind == "0.0.0.0" else bind, "wait_host": inv.wait_host(host),
-            "published_ports": ["%s:%d:3000" % (bind, port)],
+            "published_ports": [published_port(bind, port, 3000)],
             "listener": chosen, "protocol": listener["protocol"], "authentication": listener["authentication"],
             "api_host": target["api_host"], "api_port": target["api_port"], "target": target,
             "oauth": dashboard_oauth(inv, host, listener), "tls": None}
@@ -162,6 +163,6 @@ def load_balancer_plan(inv, servers, single, prefix):
                          "port": listener["port"] if single else listener["advertised_port"],
                          "health_port": server["health_port"]})
     return {"host": host, "container": "%s-lb" % prefix, "port": port, "bind": bind,
-            "published_ports": ["%s:%d:%d" % (bind, port, port)],
+            "published_ports": [published_port(bind, port)],
             "health_host": inv.probe_host(host), "wait_host": inv.wait_host(host),
             "advertised_host": inv.advertised_host(host), "backends": backends}

@@ -11,8 +11,9 @@ import zlib
 
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import HOST_NAME
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
-    CLUSTER_DEFAULTS, HOST_DEFAULTS, HOSTNAME, INTEGER, NUMERIC, PlanError)
+    CLUSTER_DEFAULTS, HOST_DEFAULTS, INTEGER, NUMERIC, PlanError)
 
 
 class Inventory(object):
@@ -70,7 +71,7 @@ class Inventory(object):
             raise PlanError("host %s: the advertised host '%s' (from %s) contains '_', which LittleHorse refuses in "
                             "advertised listeners; set littlehorse_advertised_host to a name without '_' or an IP "
                             "address" % (host, value, setting))
-        if ":" in value or not HOSTNAME.match(value):
+        if ":" in value or not HOST_NAME.match(value):
             raise PlanError("host %s: the advertised host '%s' (from %s) is not a host name or IPv4 address "
                             "(LittleHorse takes no IPv6 literals); set littlehorse_advertised_host" % (host, value, setting))
         check_address(value, "host %s: the advertised host '%s' (from %s)" % (host, value, setting),

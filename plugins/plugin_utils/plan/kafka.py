@@ -15,7 +15,8 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info imp
 from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import (
     check_address, check_unique_ids, derived_base, secret_source)
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import HOSTNAME, KAFKA_GROUP, KRAFT_ID, PlanError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import HOST_NAME, KRAFT_CLUSTER_ID, files_folder, published_port
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import KAFKA_GROUP, PlanError
 
 
 def bootstrap_servers(inv, host, value):
@@ -29,7 +30,7 @@ def bootstrap_servers(inv, host, value):
         if not address or not port.isdigit() or not 1 <= int(port) <= 65535:
             raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' is not host:port; %s"
                             % (host, entry, fix))
-        if not HOSTNAME.match(address):
+        if not HOST_NAME.match(address):
             raise PlanError("host %s: littlehorse_kafka_bootstrap_servers entry '%s' has no host name or IPv4 address "
                             "(no IPv6 literals); %s" % (host, entry, fix))
         check_address(address, "host %s: littlehorse_kafka_bootstrap_servers entry '%s'" % (host, entry), fix)
@@ -124,7 +125,7 @@ def kafka_stores(inv, first, security, own_nodes, prefix):
                             "ansible-playbook is started; give the absolute path on the controller of %s (~ is "
                             "expanded)" % (first, setting, path, what))
         password = secret_source(inv, first, password_setting, setting, "the password of %s" % setting)
-        stores[kind] = {"file": path, "path": "/etc/littlehorse/%s/kafka/%s.p12" % (prefix, kind),
+        stores[kind] = {"file": path, "path": files_folder(prefix, "kafka", "%s.p12" % kind),
                         "password_inline": password["inline"], "password_file": password["file"]}
     return stores
 
@@ -163,7 +164,7 @@ def kafka_plan(inv, first, single, prefix):
                         "other" % (KAFKA_GROUP, ", ".join(hosts)))
     stores = kafka_stores(inv, first, security, True, prefix)
     cluster_id = inv.raw(first, "littlehorse_kafka_cluster_id")
-    if not KRAFT_ID.match(str(cluster_id)):
+    if not KRAFT_CLUSTER_ID.match(str(cluster_id)):
         raise PlanError("littlehorse_kafka_cluster_id: '%s' is not a KRaft cluster id (22 characters of base64url, "
                         "as 'kafka-storage.sh random-uuid' prints)" % cluster_id)
     count = len(hosts)
@@ -192,7 +193,7 @@ def kafka_plan(inv, first, single, prefix):
         bind = inv.bind(host)
         tools_port = inv.int(host, "littlehorse_kafka_tools_port", 1) if security["tls"] else None
         listeners = kafka_listeners(host, security, port, controller_port, tools_port, reach)
-        published = [] if single else ["%s:%d:%d" % (inv.cluster_address(host), p, p) for p in (port, controller_port)]
+        published = [] if single else [published_port(inv.cluster_address(host), p) for p in (port, controller_port)]
         external_port = inv.raw(host, "littlehorse_kafka_external_port")
         if external_port is not None:
             external_port = inv.int(host, "littlehorse_kafka_external_port", 1)
@@ -204,7 +205,7 @@ def kafka_plan(inv, first, single, prefix):
                                 "%d; give them different ports" % (host, external_port))
             listeners.append({"name": "EXTERNAL", "port": external_port, "protocol": security["protocol"],
                               "advertised_host": inv.advertised_host(host), "advertised_port": external_port})
-            published.append("%s:%d:%d" % (bind, external_port, external_port))
+            published.append(published_port(bind, external_port))
         nodes.append({
             "host": host, "node_id": node_id, "container": container, "volume": container + "-data",
             "process_roles": ["broker", "controller"],

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import published_address, published_host_port
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_ipv4, is_loopback
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
@@ -96,7 +97,7 @@ def address_plan(plan, inv):
     for entry in entries:
         host = entry["host"]
         for spec in entry.get("published_ports") or []:
-            address = str(spec).rsplit(":", 2)[0] if str(spec).count(":") == 2 else ""
+            address = published_address(spec)
             # loopback (the unauthenticated dashboard's default) is an address of every host: nothing to check
             if address in ("", "0.0.0.0") or address in addresses[host] or (
                     is_loopback(address) and address != inv.bind(host)):
@@ -146,7 +147,7 @@ def check_ports(plan, inv, first):
             claim(used, spaces, host, server["internal"]["port"], name + " internal port", reserved)
     for node in plan["kafka"]["nodes"]:
         for spec in node["published_ports"]:
-            claim(used, spaces, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
+            claim(used, spaces, node["host"], published_host_port(spec), node["container"] + " port", reserved)
     if plan["dashboard"]:
         claim(used, spaces, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
     if plan["load_balancer"]:

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import files_folder
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_ipv4, secret_source
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import OAUTH_URL, SERVER_GROUP, PlanError
 
@@ -88,8 +89,8 @@ def tls_plan(inv, first, plan):
         raise PlanError("host %s: littlehorse_ca_cert_file and littlehorse_ca_key_file: give both (your CA signs the "
                         "cluster's certificates) or neither (the collection makes a CA on the controller)" % first)
     tls = {"enabled": enabled, "internal": internal, "mtls": mtls, "client_name": "%s-client" % prefix,
-           "ca": "/etc/littlehorse/%s/tls/ca.crt" % prefix, "kafka": kafka_tls,
-           "truststore": "/etc/littlehorse/%s/tls/truststore.p12" % prefix,
+           "ca": files_folder(prefix, "tls", "ca.crt"), "kafka": kafka_tls,
+           "truststore": files_folder(prefix, "tls", "truststore.p12"),
            "pki_dir": str(inv.raw(first, "littlehorse_pki_dir") or "~/.local/share/littlehorse/%s/pki" % prefix),
            "ca_cert_file": ca_files[0], "ca_key_file": ca_files[1]}
     # where lh_pki keeps the password of the PKCS12 stores (Kafka's), on the controller
@@ -100,7 +101,7 @@ def tls_plan(inv, first, plan):
         if not enabled:
             secured.append(dict(server, tls=None))
             continue
-        folder = "/etc/littlehorse/%s/tls" % server["container"]
+        folder = files_folder(server["container"], "tls")
         names = [l["advertised_host"] for l in server["listeners"]] + [
             server["internal"]["advertised_host"], server["container"], "localhost", "127.0.0.1"]
         if not plan["cluster"]["single_engine"] and inv.cluster_address(server["host"]) != "0.0.0.0":
@@ -140,7 +141,7 @@ def tls_plan(inv, first, plan):
     for node in kafka["nodes"]:
         nodes[node["container"]] = None
         if kafka_tls:
-            folder = "/etc/littlehorse/%s/tls" % node["container"]
+            folder = files_folder(node["container"], "tls")
             names = [node["advertised_host"], node["container"], "localhost"]
             if not plan["cluster"]["single_engine"] and inv.cluster_address(node["host"]) != "0.0.0.0":
                 names.append(inv.cluster_address(node["host"]))
@@ -169,7 +170,7 @@ def tls_plan(inv, first, plan):
     dashboard = plan["dashboard"]
     dashboard_tls = None
     if dashboard and dashboard["protocol"] != "PLAIN":
-        folder = "/etc/littlehorse/%s/tls" % dashboard["container"]
+        folder = files_folder(dashboard["container"], "tls")
         mtls_name = dashboard["container"] if dashboard["protocol"] == "MTLS" else None
         dashboard_tls = {"ca": tls["ca"], "folder": folder, "name": mtls_name,
                          "cert": folder + "/client.crt" if mtls_name else None,

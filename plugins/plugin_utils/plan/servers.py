@@ -9,8 +9,9 @@ __metaclass__ = type
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import check_unique_ids, derived_base
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import LISTENER_NAME, published_port
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
-    CLUSTER_ID, KAFKA_GROUP, LISTENER_NAME, PORT_KEYS, SERVER_GROUP, PlanError)
+    CLUSTER_ID, KAFKA_GROUP, PORT_KEYS, SERVER_GROUP, PlanError)
 
 
 def instance_ids(inv, host, count):
@@ -163,10 +164,10 @@ def server_plan(inv, first, single, prefix):
                                   "advertised_port": port})
             # Clients reach the public listeners and the health port at the bind address; only the other servers
             # use the internal port: on many hosts it is published on the host's cluster address alone.
-            published = ["%s:%d:%d" % (bind, l["port"], l["port"]) for l in listeners]
-            published.append("%s:%d:%d" % (bind, ports["health"], ports["health"]))
+            published = [published_port(bind, l["port"]) for l in listeners]
+            published.append(published_port(bind, ports["health"]))
             if not single:
-                published.append("%s:%d:%d" % (inv.cluster_address(host), ports["internal"], ports["internal"]))
+                published.append(published_port(inv.cluster_address(host), ports["internal"]))
             servers.append({
                 "host": host, "index": index, "instance_id": instance_id, "container": container,
                 "volume": container + "-data",
