@@ -38,7 +38,7 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.network i
     check_load_balancer_across_hosts, check_ports, ports_by_host, probe_plan, reach_plan, resolve_plan)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.options import (
     check_kafka_properties, check_server_env, dashboard_options, kafka_node_options, server_options)
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.security import oauth_plan, tls_plan
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.security import oauth_plan, secret_files, tls_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.servers import (
     cluster_section, server_identities, server_plan)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
@@ -132,6 +132,7 @@ def _secured(inv, first, plan):
     clients = dict(plan["clients"], client=settings[plan["clients"]["listener"]], listeners=dict(
         (name, dict(entry, client=settings[name])) for name, entry in plan["clients"]["listeners"].items()))
     plan = dict(plan, tls=security["tls"], servers=servers, kafka=kafka, dashboard=dashboard, clients=clients)
+    plan["secret_files"] = secret_files(plan)
 
     limits = limits_plan(inv, first, plan)
     jvm = jvm_plan(inv, servers)

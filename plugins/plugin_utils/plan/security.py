@@ -291,3 +291,34 @@ def check_ca_key_not_needed(first, certificates, servers, kafka):
                     "give each of those servers' hosts littlehorse_server_cert_file and littlehorse_server_key_file "
                     "(the CA's key is needed anyway for the Kafka nodes' certificates and, with an MTLS listener, the "
                     "client file's)" % (first, what))
+
+
+def secret_files(plan):
+    """The secrets the inventory gives as files on the controller, as [{setting, variable, path, what, host}] (the
+    preflight checks each is a file before anything changes; `variable` is the Vault variable to give instead): the
+    OAuth client secrets (an OAUTH listener), the Kafka SASL password, the passwords of an external Kafka's stores,
+    the dashboard's OAuth secrets (its OAUTH listener). Only those given as files."""
+    first = plan["cluster"]["hosts"][0]
+    oauth, stores, dashboard = plan["oauth"], plan["kafka"]["stores"], plan["dashboard"]
+    dashboard_oauth = dashboard["oauth"] if dashboard and dashboard["oauth"] else None
+
+    def user_store_password(store):
+        return store["password_file"] if store and store["file"] else None  # the cluster's own stores are lh_pki's
+    found = [
+        ("littlehorse_oauth_client_secret_file", oauth and oauth["client_secret_file"],
+         "the secret of the introspection client of the servers", first),
+        ("littlehorse_oauth_worker_client_secret_file", oauth and oauth["worker_client_secret_file"],
+         "the secret of the OAuth client of the workers", first),
+        ("littlehorse_kafka_sasl_password_file", plan["kafka"]["security"]["password_file"],
+         "the password of littlehorse_kafka_sasl_username", first),
+        ("littlehorse_kafka_truststore_password_file", user_store_password(stores["truststore"]),
+         "the password of littlehorse_kafka_truststore_file", first),
+        ("littlehorse_kafka_keystore_password_file", user_store_password(stores["keystore"]),
+         "the password of littlehorse_kafka_keystore_file", first),
+        ("littlehorse_dashboard_oauth_client_secret_file", dashboard_oauth and dashboard_oauth["client_secret_file"],
+         "the secret of the dashboard's OAuth client", dashboard and dashboard["host"]),
+        ("littlehorse_dashboard_oauth_encrypt_secret_file", dashboard_oauth and dashboard_oauth["encrypt_secret_file"],
+         "the key the dashboard encrypts its session cookies with", dashboard and dashboard["host"]),
+    ]
+    return [{"setting": setting, "variable": setting[:-len("_file")], "path": path, "what": what, "host": host}
+            for setting, path, what, host in found if path]

@@ -79,3 +79,25 @@ def test_the_security_phase_returns_what_the_assembly_composes(name):
             (key, server[key]) for key in ("tls", "listeners", "kafka_tls"))
     for node in plan["kafka"]["nodes"]:
         assert found["nodes"][node["container"]] == node["tls"]
+
+
+def test_the_secrets_given_as_files_are_listed_for_the_preflight_with_their_host_and_vault_variable():
+    groups = {"kafka": ["h1"], "littlehorse_servers": ["h1", "h2"], "littlehorse_dashboard": ["h2"]}
+    common = {"littlehorse_listeners": [{"name": "OAUTH", "protocol": "TLS", "authentication": "OAUTH"}],
+              "littlehorse_oauth_introspect_url": "https://idp/i", "littlehorse_oauth_client_id": "servers",
+              "littlehorse_oauth_client_secret": "inline", "littlehorse_oauth_access_token_url": "https://idp/t",
+              "littlehorse_oauth_worker_client_id": "workers", "littlehorse_oauth_worker_client_secret_file": "/w",
+              "littlehorse_kafka_security_protocol": "SASL_SSL", "littlehorse_kafka_sasl_password_file": "~/sasl"}
+    hostvars = {"h1": dict(common, ansible_host="10.0.0.1"),
+                "h2": dict(common, ansible_host="10.0.0.2", littlehorse_dashboard_oauth_client_id="dash",
+                           littlehorse_dashboard_oauth_client_secret_file="/d",
+                           littlehorse_dashboard_oauth_encrypt_secret="inline",
+                           littlehorse_dashboard_oauth_issuer_uri="https://idp",
+                           littlehorse_dashboard_oauth_callback_url="http://dash:8080")}
+    plan = cluster_plan(groups, hostvars)
+    assert [(s["setting"], s["path"], s["host"], s["variable"]) for s in plan["secret_files"]] == [
+        ("littlehorse_oauth_worker_client_secret_file", "/w", "h1", "littlehorse_oauth_worker_client_secret"),
+        ("littlehorse_kafka_sasl_password_file", "~/sasl", "h1", "littlehorse_kafka_sasl_password"),
+        ("littlehorse_dashboard_oauth_client_secret_file", "/d", "h2", "littlehorse_dashboard_oauth_client_secret")]
+    assert cluster_plan({"kafka": ["h"], "littlehorse_servers": ["h"]},
+                        {"h": {"littlehorse_server_count": 2}})["secret_files"] == []
