@@ -21,6 +21,12 @@ KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 FILES_ROOT = "/etc/littlehorse"
 
 
+def api_protocol(listener_protocol):
+    """What a client of a server listener of that protocol speaks (LHC_API_PROTOCOL, lh_dashboard's api_protocol):
+    PLAINTEXT on a PLAIN listener, TLS on a TLS or MTLS one."""
+    return "PLAINTEXT" if listener_protocol == "PLAIN" else "TLS"
+
+
 def files_folder(name, *parts):
     """The folder (or file) of `name`'s files on its host: /etc/littlehorse/<name>[/<part>...]."""
     return "/".join((FILES_ROOT, name) + parts)

@@ -9,6 +9,7 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import api_protocol
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import named_listener
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
@@ -50,7 +51,7 @@ def client_settings(clients, tls, oauth):
         secure, mtls = entry["protocol"] != "PLAIN", entry["protocol"] == "MTLS"
         client = "%s/%s" % (tls["pki_dir"], tls["client_name"])
         settings[name] = {
-            "protocol": "TLS" if secure else "PLAINTEXT",
+            "protocol": api_protocol(entry["protocol"]),
             "ca_cert": tls["pki_dir"] + "/ca.crt" if secure else None,
             "client_cert": client + ".crt" if mtls else None,
             "client_key": client + ".key" if mtls else None,

@@ -65,7 +65,7 @@ def dashboard_oauth(inv, host, listener):
 def dashboard_plan(inv, first, servers, balancer, single, prefix):
     """The dashboard on the one host of its group, or None. It uses littlehorse_dashboard_listener (default:
     littlehorse_client_listener, else the first listener): PLAINTEXT on a PLAIN listener, TLS with the cluster's CA on
-    a TLS one, and with a client certificate of its own on an MTLS one (tls_plan adds them); on an OAUTH listener its
+    a TLS one, and with a client certificate of its own on an MTLS one (the security phase adds them); on an OAUTH listener its
     OAuth settings (dashboard_oauth). It reaches the cluster through the load balancer when that fronts its listener
     (dashboard_target), else through a server on its host (else the first); it is published where
     dashboard_bind says."""

@@ -11,6 +11,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import api_protocol
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_argument_spec
 from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import NOT_READ, SECRET, env_refusal
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
@@ -20,7 +21,7 @@ def dashboard_options(dashboard):
     """The options of littlehorse.cluster.lh_dashboard, as one item of its `instances` (no secret: the role adds the
     OAuth secrets)."""
     options = {"name": dashboard["container"], "api_host": dashboard["api_host"], "api_port": dashboard["api_port"],
-               "api_protocol": "PLAINTEXT" if dashboard["protocol"] == "PLAIN" else "TLS",
+               "api_protocol": api_protocol(dashboard["protocol"]),
                "published_ports": dashboard["published_ports"], "oauth_enabled": bool(dashboard["oauth"])}
     if dashboard.get("wait_host"):
         options["wait_host"] = dashboard["wait_host"]
