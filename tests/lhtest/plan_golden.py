@@ -144,8 +144,6 @@ def _sources():
     }
 
 
-
-
 def names():
     return sorted(_sources())
 

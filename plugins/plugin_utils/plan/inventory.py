@@ -75,8 +75,8 @@ class Inventory(object):
             raise PlanError("host %s: the advertised host '%s' (from %s) is not a host name or IPv4 address "
                             "(LittleHorse takes no IPv6 literals); set littlehorse_advertised_host" % (host, value, setting))
         check_address(value, "host %s: the advertised host '%s' (from %s)" % (host, value, setting),
-                       "set littlehorse_advertised_host (or ansible_host) to the address clients and the other hosts "
-                       "reach this host at")
+                      "set littlehorse_advertised_host (or ansible_host) to the address clients and the other hosts "
+                      "reach this host at")
         return value
 
     def advertised_source(self, host):

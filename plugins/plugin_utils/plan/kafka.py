@@ -69,8 +69,8 @@ def kafka_security(inv, first):
         raise PlanError("host %s: littlehorse_kafka_sasl_username '%s' must be set and hold only letters, digits and "
                         "'.', '_', '@', '-'; fix the user name" % (first, username))
     password = secret_source(inv, first, "littlehorse_kafka_sasl_password",
-                              "littlehorse_kafka_security_protocol SASL_SSL",
-                              "the password of littlehorse_kafka_sasl_username")
+                             "littlehorse_kafka_security_protocol SASL_SSL",
+                             "the password of littlehorse_kafka_sasl_username")
     if password["inline"]:
         # The file form is read on the controller by the preflight (littlehorse.cluster.kafka_sasl_problems).
         try:

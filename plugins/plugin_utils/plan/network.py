@@ -153,7 +153,7 @@ def check_ports(plan, inv, first):
     if plan["load_balancer"]:
         balancer = plan["load_balancer"]
         claim(used, spaces, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
-               "port)" % balancer["container"], reserved)
+              "port)" % balancer["container"], reserved)
     return used
 
 

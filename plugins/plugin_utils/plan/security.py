@@ -34,9 +34,9 @@ def oauth_plan(inv, first, listeners):
     where = ("littlehorse_listeners[%d] (%s)" % oauth[0]) if oauth else None
     needed_by = ("%s: authentication OAUTH" % where) if where else None
     servers = secret_source(inv, first, "littlehorse_oauth_client_secret", needed_by,
-                             "the secret of the servers' introspection client")
+                            "the secret of the servers' introspection client")
     workers = secret_source(inv, first, "littlehorse_oauth_worker_client_secret", needed_by,
-                             "the secret of the clients' (workers', lhctl's) OAuth client")
+                            "the secret of the clients' (workers', lhctl's) OAuth client")
     if not oauth:
         return None
     values = {}

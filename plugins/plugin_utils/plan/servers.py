@@ -185,8 +185,8 @@ def server_plan(inv, first, single, prefix):
                 "rack_id": None if rack is None else str(rack),
                 "published_ports": published,
             })
-    check_unique_ids([(s["instance_id"], s["host"]) for s in servers], "littlehorse_server_id_base or "
-            "littlehorse_server_instance_ids")
+    check_unique_ids([(s["instance_id"], s["host"]) for s in servers],
+                     "littlehorse_server_id_base or littlehorse_server_instance_ids")
     return servers
 
 

@@ -40,10 +40,10 @@ INVENTORIES = {
 }
 
 PHASES = {
-    "tls": lambda inv, first, plan: security.tls_plan(inv, first, plan),
-    "limits": lambda inv, first, plan: limits.limits_plan(inv, first, plan),
+    "tls": security.tls_plan,
+    "limits": limits.limits_plan,
     "jvm": lambda inv, first, plan: limits.jvm_plan(inv, plan["servers"]),
-    "clients": lambda inv, first, plan: clients.clients_plan(inv, first, plan),
+    "clients": clients.clients_plan,
     "probes": lambda inv, first, plan: network.probe_plan(plan["servers"], plan["cluster"]["hosts"]),
     "reach": lambda inv, first, plan: network.reach_plan(plan, inv),
     "resolve": lambda inv, first, plan: network.resolve_plan(plan, inv),
