@@ -6,14 +6,18 @@
 preflight_host | littlehorse.cluster.container_states(names) -> {looked, missing, down, running}: the roles' restart
 entry point restarts only the containers the look saw running (the ones that were down were started, together, by
 the play before it) without asking the engine again.
+
+planned_here | littlehorse.cluster.host_look_options(memory, identity) -> the options of lh_host_info for the plan's
+entries on a host (containers, ports, volumes, memory, identity, protocols): what the preflight's look checks.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import container_states
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look_options
 
 
 class FilterModule(object):
     def filters(self):
-        return {"container_states": container_states}
+        return {"container_states": container_states, "host_look_options": host_look_options}

@@ -21,6 +21,7 @@ from ansible.module_utils.six.moves.urllib.error import HTTPError
 from ansible.module_utils.urls import open_url
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import LOG_DRIVER
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import FILES_ROOT
 
 MANAGED_ENV_LABEL = "io.littlehorse.cluster.managed-env"
 MANAGED_LABELS_LABEL = "io.littlehorse.cluster.managed-labels"
@@ -169,13 +170,9 @@ def write_file(path, content, mode, folder_mode, check_mode):
     return True
 
 
-# Where a container's host files live (mounted secrets, configuration) unless a module is given a folder;
-# playbooks/teardown.yml removes /etc/littlehorse/<container>.
-FILES_ROOT = "/etc/littlehorse"
-
-
 def host_files_dir(folder, name):
-    """The host folder of container `name`'s files: `folder` when given, else /etc/littlehorse/<name>."""
+    """The host folder of container `name`'s files (mounted secrets, configuration): `folder` when given, else
+    /etc/littlehorse/<name> (FILES_ROOT; playbooks/teardown.yml removes it)."""
     return folder or os.path.join(FILES_ROOT, name)
 
 

@@ -14,12 +14,11 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._container imp
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import kafka_memory, size_bytes
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
-    check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
+    KRAFT_CLUSTER_ID, check_advertised_host, check_listener_name, check_no_port_clash, check_port, check_unique_names)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
 from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value, jaas_config
 
 DATA_DIR = "/var/lib/kafka/data"
-KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 ROLES = ("broker", "controller")
 # The official image runs Kafka as appuser (uid 1000): the stores and the secrets file it reads belong to it.

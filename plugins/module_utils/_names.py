@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Checks of names, ports and hosts that the product models share."""
+"""The rules of names, ports, hosts and paths, once, for the plan (plugins/plugin_utils/plan), the modules and the
+host look: the patterns, the collection's folder on the hosts, the published-port strings, and their checks."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -12,7 +13,38 @@ from ansible.module_utils.six import string_types
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 
 LISTENER_NAME = re.compile(r"^[A-Z0-9_]+$")
-HOST_NAME = re.compile(r"^[A-Za-z0-9.-]+$")
+# A host name or IPv4 address: letters, digits, '.' and '-', neither first nor last ('_' and IPv6 literals are not).
+HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+# A KRaft cluster id: 22 characters of base64url, as 'kafka-storage.sh random-uuid' prints.
+KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+# The collection's files on the hosts, each container's in a folder of its own (playbooks/teardown.yml removes them).
+FILES_ROOT = "/etc/littlehorse"
+
+
+def api_protocol(listener_protocol):
+    """What a client of a server listener of that protocol speaks (LHC_API_PROTOCOL, lh_dashboard's api_protocol):
+    PLAINTEXT on a PLAIN listener, TLS on a TLS or MTLS one."""
+    return "PLAINTEXT" if listener_protocol == "PLAIN" else "TLS"
+
+
+def files_folder(name, *parts):
+    """The folder (or file) of `name`'s files on its host: /etc/littlehorse/<name>[/<part>...]."""
+    return "/".join((FILES_ROOT, name) + parts)
+
+
+def published_port(address, host_port, container_port=None):
+    """A published port as Docker's port syntax and the modules' published_ports take it: address:host:container."""
+    return "%s:%d:%d" % (address, host_port, host_port if container_port is None else container_port)
+
+
+def published_address(spec):
+    """The address of a published port (address:host:container), '' when it names none (host:container)."""
+    return str(spec).rsplit(":", 2)[0] if str(spec).count(":") == 2 else ""
+
+
+def published_host_port(spec):
+    """The host port of a published port (address:host:container or host:container)."""
+    return int(str(spec).split(":")[-2])
 
 
 def check_port(option, value):

@@ -33,6 +33,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
+from ansible.parsing.vault import VaultSecret, VaultSecretsContext
 from ansible.plugins.loader import init_plugin_loader
 from ansible.template import Templar
 from ansible.utils.vars import combine_vars
@@ -143,13 +144,26 @@ def entry_point_spec(loader, role, entry_point):
     return None if not spec else spec.get("options") or {}
 
 
-def refusals(inventory_path):
-    """Run check.yml's plan-level steps on the inventory in-process: a Refusal, or Passed."""
+def refusals(inventory_path, extra_vars=None, vault_password_file=None):
+    """Run check.yml's plan-level steps on the inventory in-process: a Refusal, or Passed. inventory_path: one
+    source, or a list of them in the order of ansible-playbook's -i options; extra_vars: a list of what -e gives, in
+    its order (a YAML file's path, as -e @file, or a dict);
+    vault_password_file: the file of the Vault password the inventory's Vault variables open with."""
     _init()
     loader = DataLoader()
     loader.set_basedir(PLAYBOOKS)
-    inventory = InventoryManager(loader=loader, sources=[inventory_path])
+    if vault_password_file:
+        with open(vault_password_file, "rb") as handle:
+            secrets = [("default", VaultSecret(handle.read().strip()))]
+        loader.set_vault_secrets(secrets)
+        if VaultSecretsContext.current(optional=True) is None:  # once per process, as ansible-playbook does
+            VaultSecretsContext.initialize(VaultSecretsContext(secrets))
+    sources = list(inventory_path) if isinstance(inventory_path, (list, tuple)) else [inventory_path]
+    inventory = InventoryManager(loader=loader, sources=sources)
     variables = VariableManager(loader=loader, inventory=inventory)
+    for given in extra_vars or []:
+        given = loader.load_from_file(given, trusted_as_template=True) if isinstance(given, str) else given
+        variables._extra_vars = combine_vars(variables._extra_vars, given)  # what -e sets (no public setter)
     hostvars = HostVars(inventory=inventory, variable_manager=variables, loader=loader)
     pattern, includes = check_play(loader)
     hosts = [host.name for host in inventory.get_hosts(pattern)]

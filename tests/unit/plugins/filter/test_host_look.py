@@ -33,3 +33,23 @@ def test_a_host_whose_engine_restarted_has_every_container_down():
 def test_without_a_look_nothing_is_taken_for_down():
     for look in (None, {}, {"failed": True}, ""):
         assert container_states(look, ["a", "b"]) == {"looked": False, "missing": [], "down": [], "running": ["a", "b"]}
+
+
+def test_the_look_options_name_each_planned_container_with_what_the_look_checks_of_it():
+    from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
+    from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look_options
+    assert FilterModule().filters()["host_look_options"] is host_look_options
+    plan = cluster_plan({"kafka": ["h"], "littlehorse_servers": ["h"]},
+                        {"h": {"littlehorse_server_count": 2, "littlehorse_server_id_base": 0,
+                               "littlehorse_kafka_node_id": 1}})
+    entries = plan["servers"] + plan["kafka"]["nodes"]
+    look = host_look_options(entries)
+    assert look["containers"] == ["lh-server-1", "lh-server-2", "lh-kafka-1"]
+    assert look["ports"]["lh-server-2"] == plan["servers"][1]["published_ports"]
+    assert look["volumes"] == ["lh-server-1-data", "lh-server-2-data", "lh-kafka-1-data"]
+    assert look["memory"] == dict((e["container"], e["memory"]) for e in entries) and look["memory"]["lh-kafka-1"] > 0
+    assert look["identity"]["lh-server-1"] == {"LHS_CLUSTER_ID": "lh", "LHS_CLUSTER_PARTITIONS": "12",
+                                               "LHS_INSTANCE_ID": "1"}
+    assert list(look["protocols"]) == ["lh-kafka-1"]
+    unchecked = host_look_options(entries, memory=False, identity=False)
+    assert unchecked["memory"] == {} and unchecked["identity"] == {} and unchecked["protocols"] == look["protocols"]

@@ -1,6 +1,7 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 import copy
+import os
 
 import pytest
 
@@ -413,3 +414,32 @@ def test_each_server_takes_the_collector_and_jvm_flags_of_its_host():
 def test_a_collector_flag_or_an_unknown_collector_is_refused_naming_host_and_setting(extra, message):
     with pytest.raises(PlanError, match=message):
         cluster_plan(*three_hosts(**extra))
+
+
+def test_each_listener_has_the_client_settings_the_client_file_and_verify_use():
+    from ansible_collections.littlehorse.cluster.plugins.filter.clients import FilterModule as Clients
+    from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.clients import client_properties
+    assert Clients().filters()["client_properties"] is client_properties
+    listeners = [{"name": "PLAIN"}, {"name": "TLS", "protocol": "TLS", "port_offset": 2},
+                 {"name": "SECURE", "protocol": "MTLS", "authentication": "MTLS", "port_offset": 4},
+                 {"name": "OAUTH", "protocol": "TLS", "authentication": "OAUTH", "port_offset": 6}]
+    oauth = {"littlehorse_oauth_introspect_url": "https://idp/i", "littlehorse_oauth_client_id": "servers",
+             "littlehorse_oauth_client_secret": "s", "littlehorse_oauth_access_token_url": "https://idp/t",
+             "littlehorse_oauth_worker_client_id": "workers", "littlehorse_oauth_worker_client_secret_file": "/w"}
+    plan = cluster_plan({"kafka": ["h"], "littlehorse_servers": ["h"]},
+                        {"h": dict(oauth, littlehorse_listeners=listeners, littlehorse_pki_dir="~/pki", littlehorse_server_count=2)})
+    clients = plan["clients"]["listeners"]
+    assert clients["PLAIN"]["client"] == {"protocol": "PLAINTEXT", "ca_cert": None, "client_cert": None,
+                                          "client_key": None, "oauth": None}
+    assert clients["TLS"]["client"]["ca_cert"] == "~/pki/ca.crt" and not clients["TLS"]["client"]["client_cert"]
+    assert clients["SECURE"]["client"]["client_cert"] == "~/pki/lh-client.crt"
+    assert clients["OAUTH"]["client"]["oauth"] == {"client_id": "workers", "access_token_url": "https://idp/t",
+                                                   "client_secret_file": "/w"}
+    assert plan["clients"]["client"] == clients["PLAIN"]["client"]
+    home = os.path.expanduser("~")
+    assert client_properties(clients["SECURE"]["client"]) == {
+        "LHC_API_PROTOCOL": "TLS", "LHC_CA_CERT": home + "/pki/ca.crt", "LHC_CLIENT_CERT": home + "/pki/lh-client.crt",
+        "LHC_CLIENT_KEY": home + "/pki/lh-client.key"}
+    assert client_properties(clients["OAUTH"]["client"], oauth_client_id="mine") == {
+        "LHC_API_PROTOCOL": "TLS", "LHC_CA_CERT": home + "/pki/ca.crt", "LHC_OAUTH_CLIENT_ID": "mine",
+        "LHC_OAUTH_ACCESS_TOKEN_URL": "https://idp/t"}

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: littlehorse.cluster contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the preflight's host look (littlehorse.cluster.lh_host_info) must check of the plan's entries on a host."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.six.moves.collections_abc import Mapping
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
+
+
+def host_look_options(entries, memory=True, identity=True):
+    """The options of lh_host_info for the plan's entries on one host (servers, Kafka nodes, dashboard, load
+    balancer): {containers, ports, volumes, memory, identity, protocols}, each keyed by container where the module
+    takes a dict. memory false: no memory limits are added up ({}); identity false (littlehorse_allow_destructive_changes):
+    no container's identity is compared ({})."""
+    if not isinstance(entries, list) or not all(isinstance(entry, Mapping) and "container" in entry for entry in entries):
+        raise PlanError("host_look_options: use it on a list of the plan's entries (servers, kafka.nodes, dashboard, "
+                        "load_balancer), each with its container")
+    return {
+        "containers": [entry["container"] for entry in entries],
+        "ports": dict((entry["container"], entry.get("published_ports") or []) for entry in entries),
+        "volumes": [entry["volume"] for entry in entries if entry.get("volume")],
+        "memory": dict((entry["container"], entry.get("memory") or 0) for entry in entries) if memory else {},
+        "identity": dict((entry["container"], entry["identity"]) for entry in entries
+                         if entry.get("identity") is not None) if identity else {},
+        "protocols": dict((entry["container"], entry["listener_protocols"]) for entry in entries
+                          if entry.get("listener_protocols") is not None),
+    }
