@@ -522,7 +522,7 @@ def operation_outcome(name, command, rc, log_path, problems):
         lines = [line.split("] ", 1)[-1] for line in log.read().splitlines()]
     for line in [line for line in lines if re.search(r"^\S+\s+: ok=", line)]:
         say("%s recap: %s" % (name, " ".join(line.split())))
-    for line in [line for line in lines if line.startswith("[time]")]:  # the profile (tests/callback_plugins)
+    for line in [line for line in lines if line.startswith("[time]")]:  # the profile (bench/callback_plugins/lhbench_profile.py)
         say("%s %s" % (name, line))
 
 
