@@ -91,6 +91,7 @@ class CallbackModule(CallbackBase):
         self._playbook_file = None
         self._t_first_task = None
         self._play = None
+        self._play_number = 0
         self._tasks = {}        # key -> entry
         self._order = []
         self._current = None    # (key, started)
@@ -117,6 +118,7 @@ class CallbackModule(CallbackBase):
         now = time.time()
         self._close_current(now)
         self._play = play.get_name().strip() or "(unnamed play)"
+        self._play_number += 1
         self._play_started = now
 
     def _task_start(self, task):
@@ -128,7 +130,8 @@ class CallbackModule(CallbackBase):
         if key not in self._tasks:
             path = task.get_path() or ""
             self._tasks[key] = {
-                "play": self._play, "task": task.get_name().strip(), "action": _short_action(task.action),
+                "play": self._play, "play_number": self._play_number, "task": task.get_name().strip(),
+                "action": _short_action(task.action),
                 "path": os.path.relpath(path.rsplit(":", 1)[0]) + ":" + path.rsplit(":", 1)[-1] if path else "",
                 "delegated": bool(task.delegate_to), "wall": 0.0, "starts": 0, "hosts": {},
             }
@@ -243,8 +246,14 @@ class CallbackModule(CallbackBase):
         for play, secs in self._play_setup.items():
             lines.append("%7.2f  %s" % (secs, play))
         if self._top:
-            for line in lines[:1] + lines[2:2 + min(self._top, len(ranked))]:
-                self._display.display("[time] " + line.lstrip("# "))
+            # short rows for a console: the task and the number of its play, not the play's whole name
+            self._display.display("[time] " + lines[0].lstrip("# "))
+            for wall, entry in ranked[:self._top]:
+                per_host = " ".join("%s=%.1f" % (host, item["wall"]) for host, item in sorted(entry["hosts"].items()))
+                name = entry["task"] if not entry["play"] else "%s [%s] (play %d)" % (
+                    entry["task"], entry["action"], entry["play_number"])
+                times = "" if entry["starts"] == 1 else " (x%d)" % entry["starts"]
+                self._display.display(("[time] %.1f  %s%s  %s" % (wall, name, times, per_host)).rstrip())
         if self._out:
             with open(self._out + ".txt", "w") as handle:
                 handle.write("\n".join(lines) + "\n")
