@@ -112,7 +112,7 @@ molecule-seed: venv collection images
 # are its steps, figures and failures (and the log's last 200 lines when it fails).
 molecule-secure: venv collection images ## two simulated hosts: TLS, MTLS and OAUTH listeners, internal mTLS, Kafka SASL_SSL, Keycloak
 	@mkdir -p build; rc=0; $(BIN)/molecule test -s secure >build/molecule-secure.log 2>&1 || rc=$$?; \
-	  sed 's/\x1b\[[0-9;]*m//g' build/molecule-secure.log | grep -aE 'Executed|\[(scan|probe|verify|drill)\]|fatal: \[|FAILED! =>|^ERROR ' \
+	  sed 's/\x1b\[[0-9;]*m//g' build/molecule-secure.log | grep -aE 'Executed|\[(scan|probe|verify|drill|time)\]|fatal: \[|FAILED! =>|^ERROR ' \
 	  | cut -c1-400; \
 	  if [ $$rc -ne 0 ]; then echo "== the last 200 lines of build/molecule-secure.log"; tail -200 build/molecule-secure.log; fi; \
 	  exit $$rc

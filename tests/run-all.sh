@@ -47,15 +47,17 @@ results=build/test-results lane_times=build/test-lane-times
 
 run_lane() {
   local lane=$1; shift
-  local stage name command started result lane_started=$SECONDS
+  local stage name command started result load lane_started=$SECONDS
   for stage in "$@"; do
     name=${stage%%:*} command=${stage#*:}
     printf '\n===== [%s] %s: %s (started %s)\n' "$lane" "$name" "$command" "$(date +%T)"
-    started=$SECONDS
+    started=$SECONDS load=$(cut -d' ' -f1 /proc/loadavg)
     bash -c "$command" 2>&1 | tee "build/stage-$name.log"
     if [ "${PIPESTATUS[0]}" -eq 0 ]; then result=passed; else result=FAILED; fi
-    printf '%-11s %-20s %-7s %4ss\n' "$lane" "$name" "$result" $((SECONDS - started)) >>"$results"
-    printf '===== [%s] %s %s in %ss\n' "$lane" "$name" "$result" $((SECONDS - started))
+    # the machine's load average (1 min) at the stage's start and end: times compare only at like loads
+    load="load $load-$(cut -d' ' -f1 /proc/loadavg)"
+    printf '%-11s %-20s %-7s %4ss  %s\n' "$lane" "$name" "$result" $((SECONDS - started)) "$load" >>"$results"
+    printf '===== [%s] %s %s in %ss (%s)\n' "$lane" "$name" "$result" $((SECONDS - started)) "$load"
   done
   printf '%-12s %5ss (%s)\n' "$lane" $((SECONDS - lane_started)) "${*%%:*}" >>"$lane_times"
 }

@@ -1,16 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmark-only callback: the wall time of every task, per host and overall, plus the time the
-playbook needed before its first task; writes a JSON record and a text summary.
+"""The benchmark's and the test bed's callback: the wall time of every task, per host and overall, plus the
+time the playbook needed before its first task; writes a JSON record and a text summary, or prints the summary's
+slowest rows.
 
-Not part of the collection. bench/run.sh enables it for its own runs only:
+Not part of the collection. bench/run.sh enables it for its own runs:
 
     ANSIBLE_CALLBACK_PLUGINS=bench/callback_plugins ANSIBLE_CALLBACKS_ENABLED=lhbench_profile \
     LHBENCH_PROFILE=build/bench/profile-cold ansible-playbook ...
 
 writes build/bench/profile-cold.json and build/bench/profile-cold.txt. Without LHBENCH_PROFILE it
-writes nothing.
+writes nothing. With LHBENCH_PROFILE_TOP=N (the Molecule scenarios set 8) it prints, at the end of the
+run, the summary's first line and its N slowest rows, each line starting with [time] - every run of
+the suite then says where its time went.
 
 A task's overall time runs from its start to the next event of the playbook (the next task, the
 next play, the end); a host's time from the moment its worker was queued to its result. A task
@@ -30,9 +33,11 @@ type: aggregate
 short_description: wall time of every task, per host, for the deploy benchmark
 description:
   - Records the wall time of every task (per host and overall) and the playbook's start before its first task,
-    and writes LHBENCH_PROFILE.json and LHBENCH_PROFILE.txt. Used by bench/run.sh only.
+    and writes LHBENCH_PROFILE.json and LHBENCH_PROFILE.txt (bench/run.sh), or prints the LHBENCH_PROFILE_TOP
+    slowest on [time] lines (the Molecule scenarios).
 requirements:
   - enabled by ANSIBLE_CALLBACKS_ENABLED=lhbench_profile, LHBENCH_PROFILE set to the output path without extension
+    or LHBENCH_PROFILE_TOP to a number of rows
 """
 
 import json
@@ -76,11 +81,17 @@ class CallbackModule(CallbackBase):
     def __init__(self, *args, **kwargs):
         super(CallbackModule, self).__init__(*args, **kwargs)
         self._out = os.environ.get("LHBENCH_PROFILE")
+        try:
+            self._top = int(os.environ.get("LHBENCH_PROFILE_TOP") or 0)
+        except ValueError:
+            self._top = 0
         self._t_process = _process_start()
         self._t_loaded = time.time()
         self._t_playbook = None
+        self._playbook_file = None
         self._t_first_task = None
         self._play = None
+        self._play_number = 0
         self._tasks = {}        # key -> entry
         self._order = []
         self._current = None    # (key, started)
@@ -101,11 +112,13 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_start(self, playbook):
         self._t_playbook = time.time()
+        self._playbook_file = getattr(playbook, "_file_name", None)
 
     def v2_playbook_on_play_start(self, play):
         now = time.time()
         self._close_current(now)
         self._play = play.get_name().strip() or "(unnamed play)"
+        self._play_number += 1
         self._play_started = now
 
     def _task_start(self, task):
@@ -117,7 +130,8 @@ class CallbackModule(CallbackBase):
         if key not in self._tasks:
             path = task.get_path() or ""
             self._tasks[key] = {
-                "play": self._play, "task": task.get_name().strip(), "action": _short_action(task.action),
+                "play": self._play, "play_number": self._play_number, "task": task.get_name().strip(),
+                "action": _short_action(task.action),
                 "path": os.path.relpath(path.rsplit(":", 1)[0]) + ":" + path.rsplit(":", 1)[-1] if path else "",
                 "delegated": bool(task.delegate_to), "wall": 0.0, "starts": 0, "hosts": {},
             }
@@ -184,7 +198,7 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats):
         now = time.time()
         self._close_current(now)
-        if not self._out:
+        if not self._out and not self._top:
             return
         origin = self._t_process or self._t_loaded
         first = self._t_first_task or now
@@ -208,14 +222,16 @@ class CallbackModule(CallbackBase):
             "module_runs_per_host": runs,
             "delegated_module_runs_per_host": delegated,
         }
-        with open(self._out + ".json", "w") as handle:
-            json.dump(record, handle, indent=1, sort_keys=True)
+        if self._out:
+            with open(self._out + ".json", "w") as handle:
+                json.dump(record, handle, indent=1, sort_keys=True)
         ranked = [(entry["wall"], entry) for entry in tasks]
         ranked.append((first - origin, {"task": START_LABEL, "play": "", "action": "", "hosts": {}, "starts": 1,
                                         "path": ""}))
         ranked.sort(key=lambda pair: -pair[0])
+        run_name = os.path.basename(self._out or self._playbook_file or "playbook")
         lines = ["# %s: %.1f s from process start to the end of the playbook; %.1f s before the first task"
-                 % (os.path.basename(self._out), now - origin, first - origin),
+                 % (run_name, now - origin, first - origin),
                  "## slowest (overall wall s, play / task [action], per host wall s)"]
         for wall, entry in ranked:
             per_host = " ".join("%s=%.1f%s" % (host, item["wall"], "" if item["status"] != "skipped" else "(skipped)")
@@ -229,5 +245,15 @@ class CallbackModule(CallbackBase):
         lines.append("## play setup (play start to its first task, s)")
         for play, secs in self._play_setup.items():
             lines.append("%7.2f  %s" % (secs, play))
-        with open(self._out + ".txt", "w") as handle:
-            handle.write("\n".join(lines) + "\n")
+        if self._top:
+            # short rows for a console: the task and the number of its play, not the play's whole name
+            self._display.display("[time] " + lines[0].lstrip("# "))
+            for wall, entry in ranked[:self._top]:
+                per_host = " ".join("%s=%.1f" % (host, item["wall"]) for host, item in sorted(entry["hosts"].items()))
+                name = entry["task"] if not entry["play"] else "%s [%s] (play %d)" % (
+                    entry["task"], entry["action"], entry["play_number"])
+                times = "" if entry["starts"] == 1 else " (x%d)" % entry["starts"]
+                self._display.display(("[time] %.1f  %s%s  %s" % (wall, name, times, per_host)).rstrip())
+        if self._out:
+            with open(self._out + ".txt", "w") as handle:
+                handle.write("\n".join(lines) + "\n")

@@ -519,9 +519,11 @@ def operation_outcome(name, command, rc, log_path, problems):
         problems.append("the operation %s failed (exit code %d; its output: %s)" % (name, rc, log_path))
         return
     with open(log_path) as log:
-        recap = [line.split("] ", 1)[-1] for line in log.read().splitlines() if re.search(r"\] \S+\s+: ok=", line)]
-    for line in recap:
+        lines = [line.split("] ", 1)[-1] for line in log.read().splitlines()]
+    for line in [line for line in lines if re.search(r"^\S+\s+: ok=", line)]:
         say("%s recap: %s" % (name, " ".join(line.split())))
+    for line in [line for line in lines if line.startswith("[time]")]:  # the profile (bench/callback_plugins/lhbench_profile.py)
+        say("%s %s" % (name, line))
 
 
 class EngineEvents(object):
