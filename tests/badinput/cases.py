@@ -523,11 +523,11 @@ CASES = [
     Case("misspelled-setting-with-suggestion", "misspelled littlehorse_* (suggestion)",
          base_host(littlehorse_sever_count=3),
          ["host lhbad1: littlehorse_sever_count is not a setting of littlehorse.cluster and would be ignored; did you "
-          "mean littlehorse_server_count? fix its name or remove it (README.md lists the settings)"], tier=WIRING),
+          "mean littlehorse_server_count? fix its name or remove it (docs/docsite/rst/deploying.rst lists the settings)"], tier=WIRING),
     Case("unknown-setting-without-suggestion", "unknown littlehorse_* (no suggestion)",
          base(littlehorse_zzz=1),
          ["host lhbad1: littlehorse_zzz is not a setting of littlehorse.cluster and would be ignored; fix its name or "
-          "remove it (README.md lists the settings)"], tier=PLAN),
+          "remove it (docs/docsite/rst/deploying.rst lists the settings)"], tier=PLAN),
 
     # ---- listeners from the inventory (littlehorse_listeners)
     Case("listener-oauth-on-plain", "listeners: OAUTH on a PLAIN listener",

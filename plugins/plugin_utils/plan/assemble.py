@@ -15,7 +15,7 @@ dashboard) -> images -> network (probes, reach, resolve, addresses, ports) -> cl
 options -> limits and JVM.
 
 Each entry of the plan carries exactly what the collection's modules take, so a role hands it over unchanged:
-- kafka.nodes[].options  -> littlehorse.cluster.kafka_node
+- kafka.nodes[].options  -> littlehorse.cluster.lh_kafka_node
 - servers[].options      -> littlehorse.cluster.lh_server
 - dashboard.options      -> littlehorse.cluster.lh_dashboard (no secret: the role adds the OAuth secrets)
 - load_balancer          -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one

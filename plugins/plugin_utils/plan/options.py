@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The module options phase: each planned container's entry as the options of its module (lh_server, kafka_node,
+"""The module options phase: each planned container's entry as the options of its module (lh_server, lh_kafka_node,
 lh_dashboard), and the modules' own checks of the escape hatches (server_env, kafka_properties) run on them."""
 
 from __future__ import absolute_import, division, print_function
@@ -55,7 +55,7 @@ def server_options(server):
 
 
 def kafka_node_options(node):
-    """The per-node options of littlehorse.cluster.kafka_node, as one item of its `instances`."""
+    """The per-node options of littlehorse.cluster.lh_kafka_node, as one item of its `instances`."""
     options = dict((key, node[key]) for key in (
         "node_id", "process_roles", "listeners", "controller_listener_name", "inter_broker_listener_name",
         "controller_quorum_voters", "offsets_topic_replication_factor", "transaction_state_log_replication_factor",
@@ -92,7 +92,7 @@ def check_server_env(inv, servers):
 
 
 def check_kafka_properties(inv, plan):
-    """kafka_properties of every Kafka host, by kafka_node's own rule (check_properties) against the environment its
+    """kafka_properties of every Kafka host, by lh_kafka_node's own rule (check_properties) against the environment its
     typed options render for each planned node, before any host changes."""
     spec = container_argument_spec()
     spec.update(_kafka_config.argument_spec())

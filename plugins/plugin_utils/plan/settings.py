@@ -193,7 +193,7 @@ def check_known_settings(inv, hosts):
                                                   sorted(k[len("littlehorse_"):] for k in KNOWN_SETTINGS), n=1)
                 hint = ("did you mean littlehorse_%s? " % close[0]) if close else ""
                 raise PlanError("host %s: %s is not a setting of littlehorse.cluster and would be ignored; %sfix its "
-                                "name or remove it (README.md lists the settings)" % (host, name, hint))
+                                "name or remove it (docs/docsite/rst/deploying.rst lists the settings)" % (host, name, hint))
 
 
 def check_cluster_wide(inv, hosts):
