@@ -38,7 +38,7 @@ from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
-from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config
+from ansible_collections.littlehorse.cluster.plugins.module_utils import _kafka_config, _monitoring_plan
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_argument_spec
 from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import (
@@ -175,6 +175,7 @@ ROLE_IMAGES = (
     (DASHBOARD_GROUP, "dashboard", "dashboard_image", True),
     (KAFKA_GROUP, "kafka", "kafka_image", False),
     (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", False),
+    (_monitoring_plan.MONITORING_GROUP, "monitoring", "monitoring_image", False),
 )
 ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles")
 KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
@@ -1196,6 +1197,9 @@ def check_ports(plan, inv, first):
         balancer = plan["load_balancer"]
         _claim(used, spaces, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
                "port)" % balancer["container"], reserved)
+    if plan.get("monitoring"):
+        _claim(used, spaces, plan["monitoring"]["host"], plan["monitoring"]["port"], "%s port (set monitoring_port to a "
+               "free port)" % plan["monitoring"]["container"], reserved)
     return used
 
 
@@ -1259,6 +1263,9 @@ def kafka_node_options(node):
             options[key] = node[key]
     if node.get("tls"):
         options.update(ssl_keystore_file=node["tls"]["keystore"], ssl_truststore_file=node["tls"]["truststore"])
+    if node.get("metrics"):
+        options.update(metrics_port=node["metrics"]["port"], jmx_exporter_jar=node["metrics"]["jar_path"],
+                       jmx_exporter_config=node["metrics"]["config_path"])
     return options
 
 
@@ -1268,7 +1275,7 @@ def cluster_plan(groups, hostvars):
         raise PlanError("cluster_plan: use it as groups | littlehorse.cluster.cluster_plan(hostvars)")
     inv = _Inventory(groups, hostvars)
     all_hosts = []
-    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP, LOAD_BALANCER_GROUP):
+    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP, LOAD_BALANCER_GROUP, _monitoring_plan.MONITORING_GROUP):
         all_hosts.extend(h for h in inv.hosts(group) if h not in all_hosts)
     if not all_hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
@@ -1276,6 +1283,7 @@ def cluster_plan(groups, hostvars):
     _check_known_settings(inv, all_hosts)
     _check_cluster_wide(inv, all_hosts)
     _check_role_cluster_wide(inv)
+    _planned(_monitoring_plan.check_reach, inv, (KAFKA_GROUP, SERVER_GROUP))
 
     prefix = str(inv.raw(first, "littlehorse_prefix"))
     if not PREFIX.match(prefix):
@@ -1380,6 +1388,7 @@ def cluster_plan(groups, hostvars):
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)
+    _planned(_monitoring_plan.monitoring_plan, inv, plan)
     used = check_ports(plan, inv, first)
     plan["ports"] = dict((host, sorted(port for (_space, port), (h, _what) in used.items() if h == host))
                          for host in all_hosts)
@@ -1439,6 +1448,15 @@ def _check_kafka_properties(inv, plan):
             raise PlanError("host %s: %s" % (node["host"], err.message))
 
 
+def _planned(compute, *args):
+    """compute(*args) of a phase of its own (plugins/module_utils/_monitoring_plan.py), whose LHClusterError names the
+    host, the setting and the fix, as the plan's error."""
+    try:
+        return compute(*args)
+    except LHClusterError as err:
+        raise PlanError(err.message)
+
+
 def _host_limit(host, compute, *settings):
     """compute(*values of settings on host), its LHClusterError named after the host."""
     try:
@@ -1467,7 +1485,7 @@ def limits_plan(inv, first, plan):
                             inv.raw(node["host"], "kafka_heap"))
         node["memory"] = split["memory"]
         node["options"].update(memory=split["memory_text"], heap=split["heap_text"])
-    for role in ("dashboard", "load_balancer"):
+    for role in ("dashboard", "load_balancer", "monitoring"):
         entry = plan.get(role)
         if entry:
             limit = _host_limit(entry["host"], container_memory, role, inv.raw(entry["host"], role + "_memory"))
