@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
-# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|keycloak|all]...
+# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|keycloak|prometheus|jmx-exporter|all]...
 # Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
 # Versions come from the environment (KAFKA_VERSION, KAFKA_PREVIOUS_VERSION, LH_VERSION, HAPROXY_VERSION,
 # KEYCLOAK_VERSION, DEBIAN_SUITE), defaulting to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
@@ -9,6 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # Versions given in the environment win over the defaults in versions.env.
 given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-} given_haproxy=${HAPROXY_VERSION:-}
 given_kafka_previous=${KAFKA_PREVIOUS_VERSION:-} given_keycloak=${KEYCLOAK_VERSION:-}
+given_prometheus=${PROMETHEUS_VERSION:-} given_jmx_exporter=${JMX_EXPORTER_VERSION:-}
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
@@ -17,6 +18,8 @@ LH_VERSION=${given_lh:-$LH_VERSION}
 DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
 HAPROXY_VERSION=${given_haproxy:-$HAPROXY_VERSION}
 KEYCLOAK_VERSION=${given_keycloak:-$KEYCLOAK_VERSION}
+PROMETHEUS_VERSION=${given_prometheus:-$PROMETHEUS_VERSION}
+JMX_EXPORTER_VERSION=${given_jmx_exporter:-$JMX_EXPORTER_VERSION}
 CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
 export LH_TESTBED_CACHE=$CACHE
 NAMESPACE=${IMAGE_NAMESPACE:-lh-testbed}
@@ -134,6 +137,29 @@ build_keycloak() {
     --build-arg "JRE_IMAGE=$(jre_image 21)"
 }
 
+# Prometheus from Debian's package, tagged with its release line (the build checks that Debian serves it).
+build_prometheus() {
+  build_image "$NAMESPACE/prometheus:$PROMETHEUS_VERSION" prometheus "" --build-arg "PROMETHEUS_VERSION=$PROMETHEUS_VERSION"
+}
+
+# The Prometheus JMX exporter's Java agent for the Kafka nodes (a jar, no image): into the cache, where
+# tests/testbed/images.yml's kafka_jmx_exporter_jar names it.
+build_jmx_exporter() {
+  local folder=$CACHE/jmx-exporter jar=jmx_prometheus_javaagent-$JMX_EXPORTER_VERSION.jar
+  [ -s "$folder/$jar" ] && { say "$folder/$jar ready"; return; }
+  mkdir -p "$folder"
+  say "downloading io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION with mvn"
+  if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
+       -Dartifact="io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION" -DoutputDirectory="$folder" \
+       >"$folder.log" 2>&1; then
+    say "io.prometheus.jmx:jmx_prometheus_javaagent version '$JMX_EXPORTER_VERSION' cannot be fetched from Maven" \
+        "Central (set JMX_EXPORTER_VERSION to a version it serves); last lines of $folder.log:" >&2
+    tail -n 5 "$folder.log" >&2
+    exit 2
+  fi
+  say "$folder/$jar ready"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
 started=$SECONDS
@@ -147,10 +173,12 @@ for target in "${targets[@]}"; do
     dashboard-double) build_base; build_dashboard_double ;;
     haproxy) build_base; build_haproxy ;;
     keycloak) build_base; build_keycloak ;;
+    prometheus) build_base; build_prometheus ;;
+    jmx-exporter) build_jmx_exporter ;;
     all) build_base; build_kafka; build_kafka_previous; build_server; build_server_patched; build_dashboard_double
-         build_haproxy; build_keycloak ;;
+         build_haproxy; build_keycloak; build_prometheus; build_jmx_exporter ;;
     *) echo "unknown image '$target': use base, kafka, kafka-previous, server, server-patched, dashboard-double," \
-         "haproxy, keycloak or all" >&2; exit 2 ;;
+         "haproxy, keycloak, prometheus, jmx-exporter or all" >&2; exit 2 ;;
   esac
 done
 say "done in $((SECONDS - started))s"
