@@ -1189,8 +1189,11 @@ def check_ports(plan, inv, first):
         else:
             _claim(used, spaces, host, server["internal"]["port"], name + " internal port", reserved)
     for node in plan["kafka"]["nodes"]:
+        metrics = (node.get("metrics") or {}).get("port")
         for spec in node["published_ports"]:
-            _claim(used, spaces, node["host"], int(spec.split(":")[1]), node["container"] + " port", reserved)
+            port = int(spec.split(":")[1])
+            _claim(used, spaces, node["host"], port, node["container"] + (
+                " metrics port (kafka_metrics_port)" if port == metrics else " port"), reserved)
     if plan["dashboard"]:
         _claim(used, spaces, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
     if plan["load_balancer"]:
