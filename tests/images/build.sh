@@ -115,22 +115,26 @@ build_haproxy() {
 
 # Keycloak, the OAuth identity provider of the test bed (Molecule secure), from Maven Central's
 # keycloak-quarkus-dist tarball (downloaded once into the cache), on the JRE 21 image.
+# fetch_artifact GROUP:ARTIFACT:VERSION[:TYPE] FOLDER VARIABLE: one artifact from Maven Central into FOLDER (kept
+# once there), with mvn; a version it does not serve stops the build naming VARIABLE, the setting to change.
+fetch_artifact() {
+  local coord=$1 folder=$2 variable=$3
+  say "downloading $coord with mvn"
+  rm -rf "$folder.part" && mkdir -p "$folder.part"
+  if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
+       -Dartifact="$coord" -DoutputDirectory="$folder.part" >"$folder.part.log" 2>&1; then
+    say "$coord cannot be fetched from Maven Central (set $variable, tests/images/versions.env, to a version it" \
+        "serves); last lines of $folder.part.log:" >&2
+    tail -n 5 "$folder.part.log" >&2
+    exit 2
+  fi
+  rm -rf "$folder" && mv "$folder.part" "$folder"
+}
+
 build_keycloak() {
   local dist=$CACHE/keycloak-$KEYCLOAK_VERSION
   local tarball=keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz
-  if [ ! -s "$dist/$tarball" ]; then
-    say "downloading org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION with mvn"
-    rm -rf "$dist.part" && mkdir -p "$dist.part"
-    if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
-         -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$dist.part" \
-         >"$dist.part.log" 2>&1; then
-      say "org.keycloak:keycloak-quarkus-dist version '$KEYCLOAK_VERSION' cannot be fetched from Maven Central" \
-          "(set KEYCLOAK_VERSION to a version it serves, e.g. 26.5.6); last lines of $dist.part.log:" >&2
-      tail -n 5 "$dist.part.log" >&2
-      exit 2
-    fi
-    rm -rf "$dist" && mv "$dist.part" "$dist"
-  fi
+  [ -s "$dist/$tarball" ] || fetch_artifact "org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" "$dist" KEYCLOAK_VERSION
   build_jre 21
   # the tarball reaches the context as jars/<tarball>
   build_image "$NAMESPACE/keycloak:$KEYCLOAK_VERSION" keycloak "$dist" --build-arg "KEYCLOAK_VERSION=$KEYCLOAK_VERSION" \
@@ -146,17 +150,8 @@ build_prometheus() {
 # tests/testbed/images.yml's kafka_jmx_exporter_jar names it.
 build_jmx_exporter() {
   local folder=$CACHE/jmx-exporter jar=jmx_prometheus_javaagent-$JMX_EXPORTER_VERSION.jar
-  [ -s "$folder/$jar" ] && { say "$folder/$jar ready"; return; }
-  mkdir -p "$folder"
-  say "downloading io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION with mvn"
-  if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
-       -Dartifact="io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION" -DoutputDirectory="$folder" \
-       >"$folder.log" 2>&1; then
-    say "io.prometheus.jmx:jmx_prometheus_javaagent version '$JMX_EXPORTER_VERSION' cannot be fetched from Maven" \
-        "Central (set JMX_EXPORTER_VERSION to a version it serves); last lines of $folder.log:" >&2
-    tail -n 5 "$folder.log" >&2
-    exit 2
-  fi
+  [ -s "$folder/$jar" ] || fetch_artifact "io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION" "$folder" \
+    JMX_EXPORTER_VERSION
   say "$folder/$jar ready"
 }
 
