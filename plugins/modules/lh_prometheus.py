@@ -147,13 +147,13 @@ EXAMPLES = r'''
 RETURN = r'''
 actions:
   description: What the module did (or would do in check mode), in order.
-  returned: always
+  returned: when O(instances) is not given
   type: list
   elements: str
   sample: ["write /etc/littlehorse/lh-prometheus/prometheus.yml", "reload (SIGHUP)"]
 container:
   description: The container after the run (empty in check mode).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
 config:
   description: The rendered C(prometheus.yml).
@@ -169,10 +169,23 @@ rules_files:
   returned: unless O(state=absent)
   type: list
   elements: str
+  sample: [/etc/littlehorse/lh-prometheus/rules/littlehorse-alerts.yml]
 env:
   description: The container's environment set by the module (none).
-  returned: always
+  returned: when O(instances) is not given
   type: dict
+instances:
+  description: With O(instances), one result per container in the order given, each with the keys above.
+  returned: when O(instances) is given
+  type: list
+  elements: dict
+pending:
+  description:
+    - The containers that run and differ from their item but were left as they are (O(change_existing=false)); one
+      that does not run is changed and started all the same.
+  returned: when O(instances) is given
+  type: list
+  elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule
