@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Checks of a running Prometheus (the monitoring role's), for the Molecule scenarios' verify. Each prints one JSON

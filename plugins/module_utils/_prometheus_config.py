@@ -4,17 +4,18 @@
 """Prometheus's typed options -> prometheus.yml, its rules files and the container that runs it.
 
 The configuration and the rules are reloadable mounts: Prometheus re-reads them on SIGHUP, so a new target or rule
-reaches a running Prometheus without a restart (its data and its alerts' state stay)."""
+reaches a running Prometheus without a restart (its data and its alerts' state stay). Both are written as JSON, which
+Prometheus reads as the YAML it is: the module needs no YAML library on the managed host (the rules come parsed,
+from the controller)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import copy
 import datetime
 import json
 import os
 import re
-
-import yaml
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     ContainerSpec, Mount, host_files_dir, http_probe, write_file)
@@ -49,7 +50,7 @@ def argument_spec():
         retention=dict(type="str", default="15d"),
         rules=dict(type="list", elements="dict", default=[], options=dict(
             name=dict(type="str", required=True),
-            content=dict(type="str", required=True),
+            groups=dict(type="list", elements="dict", required=True),
         )),
         alert_for=dict(type="dict", default={}),
         certificates=dict(type="list", elements="dict", default=[], options=dict(
@@ -95,10 +96,10 @@ def validate(params):
             raise LHClusterError("rules: %r must be a unique file name ending in .yml (not %s, which the module writes "
                                  "from certificates)" % (rule["name"], CERTIFICATE_RULES))
         seen.add(rule["name"])
-        try:
-            yaml.safe_load(rule["content"])
-        except yaml.YAMLError as err:
-            raise LHClusterError("rules: %s is not YAML: %s" % (rule["name"], str(err).splitlines()[0]))
+        for group in rule["groups"]:
+            if not group.get("name") or not isinstance(group.get("rules"), list):
+                raise LHClusterError("rules: %s: every group needs a name and its rules (a list), as in a Prometheus rules "
+                                     "file; %r has not" % (rule["name"], group.get("name")))
     for name, value in params["alert_for"].items():
         _duration("alert_for[%s]" % name, value)
     known = set(alerts_of(params["rules"]))
@@ -113,24 +114,24 @@ def validate(params):
 
 
 def alerts_of(rules):
-    """The alert names of rules files [{name, content}]."""
-    names = []
-    for rule in rules:
-        for group in (yaml.safe_load(rule["content"]) or {}).get("groups") or []:
-            names.extend(r["alert"] for r in group.get("rules") or [] if "alert" in r)
-    return names
+    """The alert names of rules files [{name, groups}]."""
+    return [r["alert"] for rule in rules for group in rule["groups"] for r in group["rules"] if "alert" in r]
 
 
-def tuned_rules(content, alert_for):
-    """A rules file with the `for:` of the alerts named in alert_for replaced (the rest as it is)."""
-    if not alert_for:
-        return content
-    data = yaml.safe_load(content)
-    for group in data.get("groups") or []:
-        for rule in group.get("rules") or []:
+def tuned_groups(groups, alert_for):
+    """The groups of a rules file with the `for:` of the alerts named in alert_for replaced (the rest as it is)."""
+    groups = copy.deepcopy(groups)
+    for group in groups:
+        for rule in group["rules"]:
             if rule.get("alert") in alert_for:
                 rule["for"] = str(alert_for[rule["alert"]])
-    return yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
+    return groups
+
+
+def rules_text(groups, source):
+    """A rules file's text: JSON (which Prometheus reads as YAML) under a comment that says where it comes from."""
+    return "# Written by littlehorse.cluster.lh_prometheus from %s; a change is overwritten.\n%s\n" % (
+        source, json.dumps({"groups": groups}, indent=2))
 
 
 def _timestamp(item):
@@ -159,15 +160,14 @@ def certificate_rules(certificates, renewal_days, labels):
                       "expr": "vector(%d)" % _timestamp(item), "labels": series})
         rules.append({"record": "littlehorse_certificate_renewal_window_seconds",
                       "expr": "vector(%d)" % (renewal_days * 86400), "labels": series})
-    header = ("# Written by littlehorse.cluster.lh_prometheus from the certificates the collection keeps (lh_pki): "
-              "a change is overwritten.\n")
-    return header + yaml.safe_dump({"groups": [{"name": "littlehorse-certificates", "rules": rules}]},
-                                   default_flow_style=False, sort_keys=False)
+    return rules_text([{"name": "littlehorse-certificates", "rules": rules}],
+                      "the certificates the collection keeps (lh_pki)")
 
 
 def rule_files(params):
     """[(file name, content)]: the given rules (tuned by alert_for) and the certificates' rules."""
-    files = [(rule["name"], tuned_rules(rule["content"], params["alert_for"])) for rule in params["rules"]]
+    files = [(rule["name"], rules_text(tuned_groups(rule["groups"], params["alert_for"]), "the rules %s" % rule["name"]))
+             for rule in params["rules"]]
     generated = certificate_rules(params["certificates"], params["certificate_renewal_days"], params["cluster_labels"])
     if generated:
         files.append((CERTIFICATE_RULES, generated))

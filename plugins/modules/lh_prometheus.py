@@ -14,7 +14,8 @@ description:
   - Runs Prometheus (the official C(prom/prometheus) image, or any image laid out like it - entrypoint
     C(/bin/prometheus), configuration in C(/etc/prometheus), data in C(/prometheus)) with the scrape jobs of
     O(scrape_configs) and the alert rules of O(rules).
-  - Writes C(prometheus.yml) and the rules files on the managed host (in O(config_dir)) and mounts them read-only. A
+  - Writes C(prometheus.yml) and the rules files on the managed host (in O(config_dir), as JSON, which Prometheus
+    reads as YAML) and mounts them read-only. A
     new configuration or new rules reach a running container through a reload (C(SIGHUP)), which keeps its data
     and the state of its alerts; other changes re-create it. Its samples live on O(volume), kept when it is
     re-created.
@@ -71,9 +72,12 @@ options:
         description: The file's name, ending in C(.yml).
         type: str
         required: true
-      content:
-        description: The file's text (Prometheus rules YAML).
-        type: str
+      groups:
+        description:
+          - The file's rule groups, as a Prometheus rules file has them under C(groups) (each a C(name) and its
+            C(rules)); read the file on the controller, e.g. C(lookup('ansible.builtin.file', f) | from_yaml).
+        type: list
+        elements: dict
         required: true
   alert_for:
     description:
@@ -139,7 +143,7 @@ EXAMPLES = r'''
           - {targets: ["lh-kafka-1:9404"], labels: {littlehorse_component: kafka, container: lh-kafka-1}}
     rules:
       - name: littlehorse-alerts.yml
-        content: "{{ lookup('ansible.builtin.file', 'littlehorse-alerts.yml') }}"
+        groups: "{{ (lookup('ansible.builtin.file', 'littlehorse-alerts.yml') | from_yaml).groups }}"
     alert_for: {LittleHorseServerDown: 30s}
     wait: true
 '''

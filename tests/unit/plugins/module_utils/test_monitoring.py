@@ -126,10 +126,10 @@ def params(**given):
     spec.update(pc.argument_spec())
     values = dict((name, option.get("default")) for name, option in spec.items())
     with open(ALERTS) as handle:
-        alerts = handle.read()
+        alerts = yaml.safe_load(handle)
     values.update(name="lh-prometheus", image="prom/prometheus:v2.53.3", volume="lh-prometheus-data",
                   scrape_configs=cluster_plan(WATCHED, local())["monitoring"]["jobs"],
-                  rules=[{"name": "littlehorse-alerts.yml", "content": alerts}])
+                  rules=[{"name": "littlehorse-alerts.yml", "groups": alerts["groups"]}])
     values.update(given)
     return values
 
@@ -164,18 +164,26 @@ def test_the_container_runs_the_images_entrypoint_with_the_retention_and_mounts_
     assert extra["files_written"] == []
 
 
-def test_alert_for_changes_the_for_of_the_named_alerts_only():
-    text = pc.tuned_rules(params()["rules"][0]["content"], {"LittleHorseServerDown": "10s"})
-    rules = dict((r["alert"], r) for g in yaml.safe_load(text)["groups"] for r in g["rules"])
+def test_alert_for_changes_the_for_of_the_named_alerts_only(tmp_path):
+    given = params(config_dir=str(tmp_path), alert_for={"LittleHorseServerDown": "10s"})
+    pc.build_spec(given)
+    written = yaml.safe_load((tmp_path / "rules" / "littlehorse-alerts.yml").read_text())
+    rules = dict((r["alert"], r) for g in written["groups"] for r in g["rules"])
     assert rules["LittleHorseServerDown"]["for"] == "10s"
     assert rules["LittleHorseKafkaNodeDown"]["for"] == "1m"
+    # the rest of the file as it is, and the options untouched
+    with open(ALERTS) as handle:
+        original = yaml.safe_load(handle)
+    assert [g["name"] for g in written["groups"]] == [g["name"] for g in original["groups"]]
+    assert given["rules"][0]["groups"] == original["groups"]
 
 
 @pytest.mark.parametrize("given, message", [
     (dict(alert_for={"LittleHorseServerGone": "10s"}), "alert_for: LittleHorseServerGone is no alert of the rules"),
     (dict(alert_for={"LittleHorseServerDown": "ten"}), r"alert_for\[LittleHorseServerDown\]: 'ten' is not a Prometheus"),
     (dict(retention="forever"), "retention: 'forever' is not a Prometheus duration"),
-    (dict(rules=[{"name": "x.txt", "content": "groups: []"}]), "rules: 'x.txt' must be a unique file name ending in .yml"),
+    (dict(rules=[{"name": "x.txt", "groups": []}]), "rules: 'x.txt' must be a unique file name ending in .yml"),
+    (dict(rules=[{"name": "x.yml", "groups": [{"rules": []}]}]), "rules: x.yml: every group needs a name and its rules"),
     (dict(scrape_configs=[{"job_name": "a", "metrics_path": "/metrics", "targets": [{"targets": ["nohost"]}]}]),
      r"scrape_configs\[0\].targets\[0\]: .* needs targets, a list of host:port"),
     (dict(certificates=[{"name": "c", "not_after": "next year"}]), r"certificates\[c\].not_after: 'next year' is not"),
