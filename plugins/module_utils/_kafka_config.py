@@ -34,6 +34,10 @@ FILE_INPUT = "/mnt/shared/config/server.properties"
 # Variables from `properties` that hold secrets (ssl.keystore.password, sasl.jaas.config, ...): masked in what
 # the module returns and in its diff, as the other container modules mask theirs.
 SECRET_VARIABLE = re.compile(r"PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL", re.IGNORECASE)
+# The Prometheus JMX exporter's Java agent and its rules, mounted read-only; the agent goes into the image's own JVM
+# options variable (KAFKA_OPTS: the official image's start script, and the test bed's, add it to the java command).
+JMX_AGENT_TARGET = "/opt/littlehorse/jmx/jmx_prometheus_javaagent.jar"
+JMX_CONFIG_TARGET = "/opt/littlehorse/jmx/jmx-exporter.yml"
 
 
 def kafka_heap(params):
@@ -82,6 +86,9 @@ def argument_spec():
         secrets_dir=dict(type="path"),
         secrets_owner=dict(type="int", default=IMAGE_UID, no_log=False),
         tools_listener_name=dict(type="str"),
+        metrics_port=dict(type="int"),
+        jmx_exporter_jar=dict(type="path"),
+        jmx_exporter_config=dict(type="path"),
     )
 
 
@@ -143,6 +150,23 @@ def validate(params):
         check_advertised_host("controller_quorum_voters[%s].host" % voter["node_id"], voter["host"])
     kafka_heap(params)
     _validate_security(params, listeners)
+    _validate_metrics(params, listeners)
+
+
+def _validate_metrics(params, listeners):
+    files = [params["jmx_exporter_jar"], params["jmx_exporter_config"]]
+    if params["metrics_port"] is None:
+        if any(files):
+            raise LHClusterError("jmx_exporter_jar, jmx_exporter_config: they serve the metrics on metrics_port, which "
+                                 "is not set; set metrics_port, or leave them out")
+        return
+    check_port("metrics_port", params["metrics_port"])
+    if not all(files):
+        raise LHClusterError("metrics_port: the metrics are served by the Prometheus JMX exporter's Java agent; give "
+                             "jmx_exporter_jar (the agent's jar, io.prometheus.jmx:jmx_prometheus_javaagent) and "
+                             "jmx_exporter_config (its rules), files on the managed host")
+    check_no_port_clash(params["name"], [("listeners[%s].port" % item["name"], item["port"]) for item in listeners]
+                        + [("metrics_port", params["metrics_port"])])
 
 
 def inter_broker_listener(params):
@@ -234,6 +258,8 @@ def typed_env(params):
     heap = kafka_heap(params)
     if heap:
         env["KAFKA_HEAP_OPTS"] = "-Xmx%s -Xms%s" % (heap, heap)
+    if params["metrics_port"] is not None:
+        env["KAFKA_OPTS"] = "-javaagent:%s=%d:%s" % (JMX_AGENT_TARGET, params["metrics_port"], JMX_CONFIG_TARGET)
     env.update(security_env(params))
     return env
 
@@ -409,6 +435,11 @@ def build_spec(params, check_mode=False):
     mounts = [Mount(DATA_DIR, volume=params["volume"])] if params["volume"] else []
     written = []
     for option, unused_store, target in STORE_TARGETS:
+        if params[option]:
+            if not os.path.isfile(params[option]):
+                raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
+            mounts.append(Mount(target, host_path=params[option], read_only=True))
+    for option, target in (("jmx_exporter_jar", JMX_AGENT_TARGET), ("jmx_exporter_config", JMX_CONFIG_TARGET)):
         if params[option]:
             if not os.path.isfile(params[option]):
                 raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))

@@ -37,6 +37,7 @@ MEMORY = {
     "kafka": ("kafka_memory", "768m", 256 * MIB),
     "dashboard": ("dashboard_memory", "256m", 64 * MIB),
     "load_balancer": ("load_balancer_memory", "128m", 16 * MIB),
+    "monitoring": ("monitoring_memory", "256m", 64 * MIB),
 }
 HEAP_SHARE = 2           # heap = limit / 2
 BLOCK_CACHE_SHARE = 4    # RocksDB block cache = limit / 4 (memtables included)

@@ -170,6 +170,22 @@ options:
         need credentials (bind it to 127.0.0.1 and advertise it as localhost, so it is reachable from inside the
         container only). Defaults to the first advertised broker listener.
     type: str
+  metrics_port:
+    description:
+      - Serve the node's metrics for Prometheus (C(GET /metrics)) on this port, through the Prometheus JMX exporter's
+        Java agent, added to the image's C(KAFKA_OPTS). Publish it with O(published_ports) to scrape it from
+        elsewhere. Needs O(jmx_exporter_jar) and O(jmx_exporter_config). Unset, the node serves no metrics.
+    type: int
+  jmx_exporter_jar:
+    description:
+      - The Prometheus JMX exporter's Java agent on the managed host (download
+        C(io.prometheus.jmx:jmx_prometheus_javaagent:<version>) from Maven Central), mounted read-only.
+    type: path
+  jmx_exporter_config:
+    description:
+      - The exporter's rules on the managed host (YAML, which MBeans to read and how to name them; the kafka role
+        copies C(roles/kafka/files/jmx-exporter.yml)), mounted read-only.
+    type: path
 '''
 
 EXAMPLES = r'''
@@ -191,6 +207,23 @@ EXAMPLES = r'''
     volume: lh-kafka-1-data
     heap: 512m
     wait: true
+
+- name: The same node with its metrics for Prometheus on port 9404 of the host's loopback
+  littlehorse.cluster.kafka_node:
+    name: lh-kafka-1
+    image: apache/kafka:4.1.1
+    node_id: 1
+    cluster_id: MkU3OEVBNTcwNTJENDM2Qk
+    listeners:
+      - {name: PLAINTEXT, port: 9092, advertised_host: lh-kafka-1}
+      - {name: CONTROLLER, port: 9093}
+    controller_quorum_voters:
+      - {node_id: 1, host: lh-kafka-1, port: 9093}
+    volume: lh-kafka-1-data
+    metrics_port: 9404
+    jmx_exporter_jar: /etc/littlehorse/lh-kafka-1/jmx/jmx_prometheus_javaagent.jar
+    jmx_exporter_config: /etc/littlehorse/lh-kafka-1/jmx/jmx-exporter.yml
+    published_ports: ["127.0.0.1:9404:9404"]
 '''
 
 RETURN = r'''

@@ -426,6 +426,17 @@ def external_kafka_stores(truststore=None, keystore=None, keystore_password_file
     return build
 
 
+# A file that is there on every controller, for the plan's check of kafka_jmx_exporter_jar (it reads no content).
+JMX_JAR = os.path.join(ROOT, "LICENSE")
+
+
+def watched(**variables):
+    """The baseline with a Prometheus on its host (group littlehorse_monitoring) and the JMX exporter's jar, and
+    `variables`."""
+    return lambda ctx: edit(baseline(), dict({"kafka_jmx_exporter_jar": JMX_JAR}, **variables),
+                            groups={"littlehorse_monitoring": [BASELINE_HOST]})
+
+
 def base(**variables):
     return lambda ctx: edit(baseline(), variables)
 
@@ -1262,6 +1273,56 @@ CASES = [
           " MiB its Docker engine has (docker info: MemTotal); lower server_memory, kafka_memory, dashboard_memory or "
           "load_balancer_memory for this host (they are each container's limit), or move containers to another host"],
          tier=E2E),
+
+    # ---- monitoring: Kafka's metrics (the JMX exporter's agent) and the Prometheus of littlehorse_monitoring
+    Case("monitoring-kafka-metrics-port-clash", "monitoring: Kafka's metrics port on a server's port",
+         watched(kafka_metrics_port=HEALTH),
+         ["host lhbad1: port 35822 is planned twice (lhbad-server-1 health port and lhbad-kafka-1 metrics port "
+          "(kafka_metrics_port)); " + TWICE_FIX], tier=PLAN),
+    Case("monitoring-kafka-metrics-port-on-a-listener", "monitoring: Kafka's metrics port on its own listener",
+         watched(kafka_metrics_port=KAFKA),
+         ["host lhbad1: kafka_metrics_port 35092 is also the port of lhbad-kafka-1's listener PLAINTEXT; give the "
+          "metrics a port of their own"], tier=PLAN),
+    Case("monitoring-prometheus-port-clash", "monitoring: Prometheus's port on a server's port",
+         watched(monitoring_port=PUBLIC),
+         ["host lhbad1: port 35023 is planned twice (lhbad-server-1 public listener port and lhbad-prometheus port "
+          "(set monitoring_port to a free port)); " + TWICE_FIX], tier=PLAN),
+    Case("monitoring-retention-not-a-duration", "monitoring: retention not a duration",
+         watched(monitoring_retention="two weeks"),
+         ["host lhbad1: monitoring_retention 'two weeks' is not a Prometheus duration; give a number with its unit - "
+          "ms, s, m, h, d, w or y - such as 15d, 12h or 1h30m"], tier=PLAN),
+    Case("monitoring-jmx-exporter-jar-missing", "monitoring: the JMX exporter's jar is not on the controller",
+         watched(kafka_jmx_exporter_jar="/nonexistent/jmx_prometheus_javaagent.jar"),
+         ["host lhbad1: kafka_jmx_exporter_jar '/nonexistent/jmx_prometheus_javaagent.jar' is not a file on the "
+          "controller (lhbad-kafka-1 needs it, group littlehorse_monitoring has a host); download "
+          "io.prometheus.jmx:jmx_prometheus_javaagent:<version> from Maven Central (the Java agent jar) and set "
+          "kafka_jmx_exporter_jar to its path on the controller"], tier=PLAN),
+    Case("monitoring-jmx-exporter-jar-unset", "monitoring: Kafka's metrics port without the JMX exporter's jar",
+         lambda ctx: edit(baseline(), hosts={BASELINE_HOST: {"kafka_metrics_port": 35404}}),
+         ["host lhbad1: kafka_metrics_port is set, so lhbad-kafka-1 serves Kafka's metrics through the Prometheus JMX "
+          "exporter, and kafka_jmx_exporter_jar is not set; download io.prometheus.jmx:jmx_prometheus_javaagent:"
+          "<version> from Maven Central (the Java agent jar) and set kafka_jmx_exporter_jar to its path on the "
+          "controller"], tier=PLAN),
+    Case("monitoring-host-out-of-reach", "monitoring: a host that cannot reach the metrics ports",
+         lambda ctx: edit(baseline(), hosts={"lhbad2": {"ansible_host": "203.0.113.2"}},
+                          groups={"littlehorse_monitoring": ["lhbad2"]}, drop=("littlehorse_single_engine",)),
+         ["host lhbad2: Prometheus there (group littlehorse_monitoring) scrapes the metrics of lhbad1, which publishes "
+          "its ports on 127.0.0.1 only (littlehorse_bind_address), where lhbad2 cannot reach them; put the monitoring "
+          "host on lhbad1 itself (the same inventory host), or set littlehorse_bind_address on lhbad1 to an address "
+          "lhbad2 reaches"], tier=PLAN),
+    Case("monitoring-on-two-hosts", "monitoring: two Prometheus hosts",
+         lambda ctx: edit(multi(3), {"kafka_jmx_exporter_jar": JMX_JAR},
+                          groups={"littlehorse_monitoring": ["lhbad1", "lhbad2"]}),
+         ["inventory: group 'littlehorse_monitoring' has 2 hosts (lhbad1, lhbad2); Prometheus runs on one host: keep "
+          "one of them in the group"], tier=PLAN),
+    Case("monitoring-bind-address-not-an-address", "monitoring: bind address not IPv4",
+         watched(monitoring_bind_address="localhost"),
+         ["host lhbad1: monitoring_bind_address 'localhost' is not an IPv4 address (Prometheus is published on it); "
+          "give one of the host's IPv4 addresses, 127.0.0.1 (the default: this host only) or 0.0.0.0 (every "
+          "address)"], tier=PLAN),
+    Case("monitoring-alert-for-not-a-dict", "monitoring: role argument spec",
+         watched(monitoring_alert_for="30s"),
+         ["argument 'monitoring_alert_for' is of type str and we were unable to convert to dict"], tier=PLAN),
 
     # ---- names that do not resolve: each host looks up its own advertised name and those it dials (the preflight's
     # resolve). The load balancer's host is the one no other host dials, so only its own look sees its name. Names

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the test bed's local images from Debian packages and Maven Central artifacts.
-# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|keycloak|all]...
+# Usage: build.sh [base|kafka|kafka-previous|server|server-patched|dashboard-double|haproxy|keycloak|prometheus|jmx-exporter|all]...
 # Images are tagged $IMAGE_NAMESPACE/<name>:<version> (namespace lh-testbed by default).
 # Versions come from the environment (KAFKA_VERSION, KAFKA_PREVIOUS_VERSION, LH_VERSION, HAPROXY_VERSION,
 # KEYCLOAK_VERSION, DEBIAN_SUITE), defaulting to versions.env. Everything is cached: with nothing changed a rebuild takes seconds.
@@ -9,6 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # Versions given in the environment win over the defaults in versions.env.
 given_kafka=${KAFKA_VERSION:-} given_lh=${LH_VERSION:-} given_suite=${DEBIAN_SUITE:-} given_haproxy=${HAPROXY_VERSION:-}
 given_kafka_previous=${KAFKA_PREVIOUS_VERSION:-} given_keycloak=${KEYCLOAK_VERSION:-}
+given_prometheus=${PROMETHEUS_VERSION:-} given_jmx_exporter=${JMX_EXPORTER_VERSION:-}
 # shellcheck source=versions.env
 . "$HERE/versions.env"
 KAFKA_VERSION=${given_kafka:-$KAFKA_VERSION}
@@ -17,6 +18,8 @@ LH_VERSION=${given_lh:-$LH_VERSION}
 DEBIAN_SUITE=${given_suite:-$DEBIAN_SUITE}
 HAPROXY_VERSION=${given_haproxy:-$HAPROXY_VERSION}
 KEYCLOAK_VERSION=${given_keycloak:-$KEYCLOAK_VERSION}
+PROMETHEUS_VERSION=${given_prometheus:-$PROMETHEUS_VERSION}
+JMX_EXPORTER_VERSION=${given_jmx_exporter:-$JMX_EXPORTER_VERSION}
 CACHE=${LH_TESTBED_CACHE:-/var/tmp/lh-testbed/cache}
 export LH_TESTBED_CACHE=$CACHE
 NAMESPACE=${IMAGE_NAMESPACE:-lh-testbed}
@@ -112,26 +115,44 @@ build_haproxy() {
 
 # Keycloak, the OAuth identity provider of the test bed (Molecule secure), from Maven Central's
 # keycloak-quarkus-dist tarball (downloaded once into the cache), on the JRE 21 image.
+# fetch_artifact GROUP:ARTIFACT:VERSION[:TYPE] FOLDER VARIABLE: one artifact from Maven Central into FOLDER (kept
+# once there), with mvn; a version it does not serve stops the build naming VARIABLE, the setting to change.
+fetch_artifact() {
+  local coord=$1 folder=$2 variable=$3
+  say "downloading $coord with mvn"
+  rm -rf "$folder.part" && mkdir -p "$folder.part"
+  if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
+       -Dartifact="$coord" -DoutputDirectory="$folder.part" >"$folder.part.log" 2>&1; then
+    say "$coord cannot be fetched from Maven Central (set $variable, tests/images/versions.env, to a version it" \
+        "serves); last lines of $folder.part.log:" >&2
+    tail -n 5 "$folder.part.log" >&2
+    exit 2
+  fi
+  rm -rf "$folder" && mv "$folder.part" "$folder"
+}
+
 build_keycloak() {
   local dist=$CACHE/keycloak-$KEYCLOAK_VERSION
   local tarball=keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz
-  if [ ! -s "$dist/$tarball" ]; then
-    say "downloading org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION with mvn"
-    rm -rf "$dist.part" && mkdir -p "$dist.part"
-    if ! mvn -B -q -Dstyle.color=never -Dmaven.repo.local="${MAVEN_REPO:-$HOME/.m2/repository}" dependency:copy \
-         -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$dist.part" \
-         >"$dist.part.log" 2>&1; then
-      say "org.keycloak:keycloak-quarkus-dist version '$KEYCLOAK_VERSION' cannot be fetched from Maven Central" \
-          "(set KEYCLOAK_VERSION to a version it serves, e.g. 26.5.6); last lines of $dist.part.log:" >&2
-      tail -n 5 "$dist.part.log" >&2
-      exit 2
-    fi
-    rm -rf "$dist" && mv "$dist.part" "$dist"
-  fi
+  [ -s "$dist/$tarball" ] || fetch_artifact "org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" "$dist" KEYCLOAK_VERSION
   build_jre 21
   # the tarball reaches the context as jars/<tarball>
   build_image "$NAMESPACE/keycloak:$KEYCLOAK_VERSION" keycloak "$dist" --build-arg "KEYCLOAK_VERSION=$KEYCLOAK_VERSION" \
     --build-arg "JRE_IMAGE=$(jre_image 21)"
+}
+
+# Prometheus from Debian's package, tagged with its release line (the build checks that Debian serves it).
+build_prometheus() {
+  build_image "$NAMESPACE/prometheus:$PROMETHEUS_VERSION" prometheus "" --build-arg "PROMETHEUS_VERSION=$PROMETHEUS_VERSION"
+}
+
+# The Prometheus JMX exporter's Java agent for the Kafka nodes (a jar, no image): into the cache, where
+# tests/testbed/images.yml's kafka_jmx_exporter_jar names it.
+build_jmx_exporter() {
+  local folder=$CACHE/jmx-exporter jar=jmx_prometheus_javaagent-$JMX_EXPORTER_VERSION.jar
+  [ -s "$folder/$jar" ] || fetch_artifact "io.prometheus.jmx:jmx_prometheus_javaagent:$JMX_EXPORTER_VERSION" "$folder" \
+    JMX_EXPORTER_VERSION
+  say "$folder/$jar ready"
 }
 
 targets=("$@")
@@ -147,10 +168,12 @@ for target in "${targets[@]}"; do
     dashboard-double) build_base; build_dashboard_double ;;
     haproxy) build_base; build_haproxy ;;
     keycloak) build_base; build_keycloak ;;
+    prometheus) build_base; build_prometheus ;;
+    jmx-exporter) build_jmx_exporter ;;
     all) build_base; build_kafka; build_kafka_previous; build_server; build_server_patched; build_dashboard_double
-         build_haproxy; build_keycloak ;;
+         build_haproxy; build_keycloak; build_prometheus; build_jmx_exporter ;;
     *) echo "unknown image '$target': use base, kafka, kafka-previous, server, server-patched, dashboard-double," \
-         "haproxy, keycloak or all" >&2; exit 2 ;;
+         "haproxy, keycloak, prometheus, jmx-exporter or all" >&2; exit 2 ;;
   esac
 done
 say "done in $((SECONDS - started))s"

@@ -120,9 +120,11 @@ def _sources():
         "local": lambda f: ([_local("inventories", "local", "hosts.yml")], None, {}, None),
         "seed": lambda f: ([_local("inventories", "seed")], None, {}, None),
         "multi-host.example": lambda f: ([_local("inventories", "multi-host.example", "hosts.yml")], None, {}, None),
+        # The test bed's JMX exporter jar comes with its images (make images), after the engine-free gate: the plan
+        # checks only that the file is there, so any file of the repository stands in for it.
         "molecule-default": lambda f: ([_local("inventories", "local", "hosts.yml"),
-                                        _local("molecule", "default", "inventory", "hosts.yml")], None,
-                                       _molecule_env("default"), None),
+                                        _local("molecule", "default", "inventory", "hosts.yml")],
+                                       [{"kafka_jmx_exporter_jar": _local("LICENSE")}], _molecule_env("default"), None),
         "molecule-seed": lambda f: ([_write(f, "lhsim-6-6.yml", _lhsim_inventory(6, 6)),
                                      _local("molecule", "seed", "inventory")], None, _molecule_env("seed"), None),
         "molecule-secure": lambda f: ([_write(f, "lhsim-4-5.yml", _lhsim_inventory(4, 5)),

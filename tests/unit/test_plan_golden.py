@@ -30,6 +30,8 @@ ADDITIONS = (
     ("clients", "client", "the client settings of the client file's listener (issue 23: one owner per fact)"),
     ("clients.listeners.*", "client", "each listener's client settings, read by client_config and verify.yml"),
     ("", "secret_files", "the secrets given as files, which the preflight checks (was a list built in its Jinja)"),
+    ("", "monitoring", "the Prometheus of the littlehorse_monitoring group (issue 24), none without one"),
+    ("kafka.nodes.*", "metrics", "each Kafka node's JMX exporter (issue 24), none when off"),
 )
 
 

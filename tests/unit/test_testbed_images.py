@@ -21,6 +21,9 @@ def test_the_names_file_agrees_with_the_versions_the_build_makes():
         "load_balancer_image": "lh-testbed/haproxy:%s" % v["HAPROXY_VERSION"],
         "keycloak_image": "lh-testbed/keycloak:%s" % v["KEYCLOAK_VERSION"],
         "debian_image": "lh-testbed/debian:%s" % v["DEBIAN_SUITE"],
+        "monitoring_image": "lh-testbed/prometheus:%s" % v["PROMETHEUS_VERSION"],
+        "kafka_jmx_exporter_jar": "/var/tmp/lh-testbed/cache/jmx-exporter/jmx_prometheus_javaagent-%s.jar"
+                                  % v["JMX_EXPORTER_VERSION"],
     }
 
 

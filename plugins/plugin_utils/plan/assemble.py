@@ -11,7 +11,8 @@ renumbers nothing that exists. The plan is validated as a whole; every error nam
 The phases, in the order they run (each its own module of this package; each takes what it needs and returns new
 data, and the assembly below composes their results - no phase changes another's):
 settings (settings.py) -> inventory (inventory.py) -> kafka -> servers -> security: OAuth -> edge (load balancer,
-dashboard) -> images -> network (probes, reach, resolve, addresses, ports) -> clients -> security: TLS -> module
+dashboard) -> images -> network (probes, reach, resolve, addresses) -> monitoring (Kafka's metrics, Prometheus) ->
+network (ports) -> clients -> security: TLS -> module
 options -> limits and JVM.
 
 Each entry of the plan carries exactly what the collection's modules take, so a role hands it over unchanged:
@@ -33,6 +34,8 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.images im
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import Inventory
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.kafka import kafka_plan, node_identities
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.limits import jvm_plan, limits_plan
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.monitoring import (
+    MONITORING_GROUP, check_monitoring_reach, monitoring_plan)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.network import (
     address_plan, check_advertised_across_hosts, check_bind_across_hosts, check_external_kafka_reach,
     check_load_balancer_across_hosts, check_ports, ports_by_host, probe_plan, reach_plan, resolve_plan)
@@ -49,7 +52,7 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings 
 def _hosts(inv):
     """Every host of the cluster's groups, each once, in the groups' order; the first reads the cluster-wide settings."""
     hosts = []
-    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP, LOAD_BALANCER_GROUP):
+    for group in (SERVER_GROUP, KAFKA_GROUP, DASHBOARD_GROUP, LOAD_BALANCER_GROUP, MONITORING_GROUP):
         hosts.extend(h for h in inv.hosts(group) if h not in hosts)
     if not hosts:
         raise PlanError("inventory: group '%s' has no host; add the hosts that run LittleHorse servers" % SERVER_GROUP)
@@ -83,6 +86,7 @@ def cluster_plan(groups, hostvars):
     check_known_settings(inv, hosts)
     check_cluster_wide(inv, hosts)
     check_role_cluster_wide(inv)
+    check_monitoring_reach(inv)
     prefix, single = _prefix_and_engine(inv, first, hosts)
     across_hosts = not single and len(hosts) > 1
     if across_hosts:
@@ -111,6 +115,7 @@ def cluster_plan(groups, hostvars):
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)
+    plan = monitoring_plan(inv, plan)
     plan["ports"] = ports_by_host(check_ports(plan, inv, first), hosts)
     plan["clients"] = clients_plan(inv, first, plan)
     return _secured(inv, first, plan)
@@ -144,7 +149,7 @@ def _secured(inv, first, plan):
     kafka["nodes"] = [dict(node, memory=limits["nodes"][node["container"]]["memory"],
                            options=dict(node["options"], **limits["nodes"][node["container"]]["options"]))
                       for node in kafka["nodes"]]
-    for role in ("dashboard", "load_balancer"):
+    for role in ("dashboard", "load_balancer", "monitoring"):
         if plan[role]:
             plan[role] = dict(plan[role], **limits[role])
     check_kafka_properties(inv, plan)

@@ -24,10 +24,10 @@ def host_limit(host, compute, *settings):
 
 def limits_plan(inv, first, plan):
     """Bounded memory and logs (plugins/module_utils/_limits.py), as new data: {log, servers, nodes, dashboard,
-    load_balancer}. log: the log settings of every container ({max_size, max_files}, cluster.log); servers and nodes:
+    load_balancer, monitoring}. log: the log settings of every container ({max_size, max_files}, cluster.log); servers and nodes:
     {container: {memory (bytes: the preflight adds them up per host), options (the module options of the memory
-    limit, the heap and the servers' RocksDB caps, split from the limit unless given)}}; dashboard and load_balancer:
-    {memory, memory_text} or None. Each from the role variables of the container's host."""
+    limit, the heap and the servers' RocksDB caps, split from the limit unless given)}}; dashboard, load_balancer and
+    monitoring: {memory, memory_text} or None. Each from the role variables of the container's host."""
     max_size, max_files = inv.raw(first, "littlehorse_log_max_size"), inv.raw(first, "littlehorse_log_max_files")
     log = host_limit(first, log_options, max_size, max_files, ("littlehorse_log_max_size", "littlehorse_log_max_files"))
     limits = {"log": {"max_size": log["max-size"], "max_files": int(log["max-file"])}, "servers": {}, "nodes": {}}
@@ -43,7 +43,7 @@ def limits_plan(inv, first, plan):
                            inv.raw(node["host"], "kafka_heap"))
         limits["nodes"][node["container"]] = {"memory": split["memory"], "options": {
             "memory": split["memory_text"], "heap": split["heap_text"]}}
-    for role in ("dashboard", "load_balancer"):
+    for role in ("dashboard", "load_balancer", "monitoring"):
         entry = plan.get(role)
         limits[role] = None
         if entry:

@@ -146,14 +146,21 @@ def check_ports(plan, inv, first):
         else:
             claim(used, spaces, host, server["internal"]["port"], name + " internal port", reserved)
     for node in plan["kafka"]["nodes"]:
+        metrics = (node.get("metrics") or {}).get("port")
         for spec in node["published_ports"]:
-            claim(used, spaces, node["host"], published_host_port(spec), node["container"] + " port", reserved)
+            port = published_host_port(spec)
+            claim(used, spaces, node["host"], port, node["container"] + (
+                " metrics port (kafka_metrics_port)" if port == metrics else " port"), reserved)
     if plan["dashboard"]:
         claim(used, spaces, plan["dashboard"]["host"], plan["dashboard"]["port"], "dashboard port", reserved)
     if plan["load_balancer"]:
         balancer = plan["load_balancer"]
         claim(used, spaces, balancer["host"], balancer["port"], "%s port (set littlehorse_load_balancer_port to a free "
               "port)" % balancer["container"], reserved)
+    if plan.get("monitoring"):
+        monitoring = plan["monitoring"]
+        claim(used, spaces, monitoring["host"], monitoring["port"], "%s port (set monitoring_port to a free port)"
+              % monitoring["container"], reserved)
     return used
 
 

@@ -66,6 +66,9 @@ def kafka_node_options(node):
             options[key] = node[key]
     if node.get("tls"):
         options.update(ssl_keystore_file=node["tls"]["keystore"], ssl_truststore_file=node["tls"]["truststore"])
+    if node.get("metrics"):
+        options.update(metrics_port=node["metrics"]["port"], jmx_exporter_jar=node["metrics"]["jar_path"],
+                       jmx_exporter_config=node["metrics"]["config_path"])
     return options
 
 

@@ -18,6 +18,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import LOG_DEFAULTS
+from ansible_collections.littlehorse.cluster.plugins.module_utils._monitoring_plan import MONITORING_GROUP
 
 KAFKA_GROUP = "kafka"
 SERVER_GROUP = "littlehorse_servers"
@@ -149,6 +150,7 @@ ROLE_IMAGES = (
     (DASHBOARD_GROUP, "dashboard", "dashboard_image", True),
     (KAFKA_GROUP, "kafka", "kafka_image", False),
     (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", False),
+    (MONITORING_GROUP, "monitoring", "monitoring_image", False),
 )
 ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles")
 KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
