@@ -209,7 +209,7 @@ EXAMPLES = r'''
     wait: true
 
 - name: The same node with its metrics for Prometheus on port 9404 of the host's loopback
-  littlehorse.cluster.kafka_node:
+  littlehorse.cluster.lh_kafka_node:
     name: lh-kafka-1
     image: apache/kafka:4.1.1
     node_id: 1
