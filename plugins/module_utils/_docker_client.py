@@ -52,6 +52,22 @@ def connect(docker_host=None, timeout=60):
     return client
 
 
+def on_engine(module, host, work, docker_host=None, timeout=60, **on_failure):
+    """work(client) on the engine at docker_host, its result returned; an engine that does not answer, or an error of
+    the SDK while work reads it, fails the module with a problem of kind 'engine' that names the host (the module's
+    `on_failure` results beside it)."""
+    try:
+        client = connect(docker_host, timeout=timeout)
+    except LHClusterError as err:
+        message = "host %s: %s" % (host, err)
+        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], **on_failure)
+    try:
+        return work(client)
+    except Exception as err:  # the SDK's errors while reading the engine: name the host
+        message = "host %s: reading the Docker engine failed (%s)" % (host, err)
+        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], **on_failure)
+
+
 def is_not_found(err):
     return docker is not None and isinstance(err, docker.errors.NotFound)
 

@@ -20,9 +20,12 @@ import os
 import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import is_ipv4, is_loopback, published_port
 
 MONITORING_GROUP = "littlehorse_monitoring"
 DEFAULT_KAFKA_METRICS_PORT = 9404
+# The port Prometheus listens on in its container (the official image's).
+PROMETHEUS_PORT = 9090
 DEFAULTS = {"monitoring_port": 9090, "monitoring_bind_address": "127.0.0.1", "monitoring_retention": "15d",
             "monitoring_scrape_interval": "15s"}
 # Prometheus's duration: units from years to milliseconds, each at most once, largest first (e.g. 15d, 1h30m).
@@ -37,10 +40,6 @@ JAR_FIX = ("download io.prometheus.jmx:jmx_prometheus_javaagent:<version> from M
            "set kafka_jmx_exporter_jar to its path on the controller")
 
 
-def _is_loopback(address):
-    return address == "localhost" or address.startswith("127.")
-
-
 def check_duration(host, setting, value):
     """A Prometheus duration such as 15d or 1h30m, as text."""
     text = str(value).strip() if value is not None else ""
@@ -51,8 +50,8 @@ def check_duration(host, setting, value):
 
 
 def _setting(inv, host, name):
-    values = inv.hostvars.get(host) or {}
-    value = values.get(name) if hasattr(values, "get") else None
+    """The host's value of a monitoring setting (the plan's inventory reader), else its default here."""
+    value = inv.raw(host, name)
     return DEFAULTS.get(name) if value is None else value
 
 
@@ -73,7 +72,7 @@ def check_reach(inv, groups):
         return
     for group in groups:
         for host in inv.hosts(group):
-            if host == watcher or not _is_loopback(inv.bind(host)):
+            if host == watcher or not is_loopback(inv.bind(host)):
                 continue
             raise LHClusterError(
                 "host %s: Prometheus there (group %s) scrapes the metrics of %s, which publishes its ports on %s only "
@@ -137,7 +136,7 @@ def kafka_metrics(inv, nodes, watched):
         folder = JMX_FOLDER % node["container"]
         planned[node["container"]] = {"port": port, "jar": path, "jar_path": "%s/%s" % (folder, JAR_NAME),
                                       "config_path": "%s/%s" % (folder, CONFIG_NAME),
-                                      "published_port": "%s:%d:%d" % (inv.bind(host), port, port)}
+                                      "published_port": published_port(inv.bind(host), port)}
     return planned
 
 
@@ -166,14 +165,13 @@ def monitoring_entry(inv, plan, host):
     prefix = plan["cluster"]["prefix"]
     port = inv.int(host, "monitoring_port", 1, value=_setting(inv, host, "monitoring_port"))
     bind = str(_setting(inv, host, "monitoring_bind_address")).strip()
-    parts = bind.split(".")
-    if not (len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts)):
+    if not is_ipv4(bind):
         raise LHClusterError("host %s: monitoring_bind_address '%s' is not an IPv4 address (Prometheus is published "
                              "on it); give one of the host's IPv4 addresses, 127.0.0.1 (the default: this host only) "
                              "or 0.0.0.0 (every address)" % (host, bind))
     wait_host = None
     if inv.remote_engine(host):
-        if _is_loopback(bind):
+        if is_loopback(bind):
             raise LHClusterError("host %s: Prometheus is published on %s (monitoring_bind_address), but "
                                  "littlehorse_docker_host has the collection reach this host's engine from elsewhere, "
                                  "where that address is not this host and Prometheus cannot be checked; set "
@@ -181,7 +179,7 @@ def monitoring_entry(inv, plan, host):
         wait_host = inv.advertised_host(host) if bind in WILDCARDS else bind
     container = "%s-prometheus" % prefix
     return {"host": host, "container": container, "volume": container + "-data", "port": port, "bind": bind,
-            "published_ports": ["%s:%d:%d" % (bind, port, 9090)],
+            "published_ports": [published_port(bind, port, PROMETHEUS_PORT)],
             "health_host": inv.advertised_host(host) if bind in WILDCARDS else bind, "wait_host": wait_host,
             "retention": check_duration(host, "monitoring_retention", _setting(inv, host, "monitoring_retention")),
             "scrape_interval": check_duration(host, "monitoring_scrape_interval",

@@ -21,6 +21,17 @@ KRAFT_CLUSTER_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 FILES_ROOT = "/etc/littlehorse"
 
 
+def is_loopback(address):
+    """A loopback address or name: on a host, only that host reaches it; in a container, only the container."""
+    return address == "localhost" or address.startswith("127.")
+
+
+def is_ipv4(value):
+    """Four numbers 0-255, dotted."""
+    parts = value.split(".")
+    return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts)
+
+
 def api_protocol(listener_protocol):
     """What a client of a server listener of that protocol speaks (LHC_API_PROTOCOL, lh_dashboard's api_protocol):
     PLAINTEXT on a PLAIN listener, TLS on a TLS or MTLS one."""

@@ -20,14 +20,14 @@ import re
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
     ContainerSpec, Mount, host_files_dir, http_probe, write_file)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
-from ansible_collections.littlehorse.cluster.plugins.module_utils._monitoring_plan import DURATION
+from ansible_collections.littlehorse.cluster.plugins.module_utils._monitoring_plan import DURATION, PROMETHEUS_PORT
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
 
 # The official image's layout: its entrypoint /bin/prometheus, configuration in /etc/prometheus, data in /prometheus.
 CONFIG_TARGET = "/etc/prometheus/prometheus.yml"
 RULES_TARGET = "/etc/prometheus/rules"
 DATA_DIR = "/prometheus"
-PORT = 9090
+PORT = PROMETHEUS_PORT
 RELOAD_SIGNAL = "SIGHUP"
 STOP_TIMEOUT = 60
 REQUIRED = ("image", "scrape_configs")

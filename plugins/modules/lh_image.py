@@ -107,7 +107,6 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
-from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import sdk_problem
 from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options, pull
 
@@ -125,16 +124,9 @@ def main():
     problem = sdk_problem(_docker_client.sdk_version(), host, sys.executable or "python3")
     if problem:
         module.fail_json(msg=problem, problems=[{"kind": "sdk", "msg": problem}], images=[])
-    try:
-        client = _docker_client.connect(params["docker_host"], timeout=params["timeout"])
-    except LHClusterError as err:
-        message = "host %s: %s" % (host, err)
-        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], images=[])
-    try:
-        images, problems, changed = pull(client, host, params["images"], check_mode=module.check_mode)
-    except Exception as err:  # the SDK's errors while reading the engine: name the host
-        message = "host %s: reading the Docker engine failed (%s)" % (host, err)
-        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}], images=[])
+    images, problems, changed = _docker_client.on_engine(
+        module, host, lambda client: pull(client, host, params["images"], check_mode=module.check_mode),
+        docker_host=params["docker_host"], timeout=params["timeout"], images=[])
     result = dict(images=images, problems=problems, changed=changed)
     if problems:
         module.fail_json(msg=" | ".join(p["msg"] for p in problems), **result)

@@ -164,7 +164,6 @@ import socket
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
-from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._image_archive import load, locate
 from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
@@ -194,17 +193,11 @@ def main():
             module.fail_json(msg=" | ".join(p["msg"] for p in problems), **result)
         module.exit_json(**result)
 
-    try:
-        client = _docker_client.connect(params["docker_host"], timeout=params["timeout"])
-    except LHClusterError as err:
-        module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "engine", "msg": str(err)}])
-    try:
-        result, problems, changed = load(client, host, params["images"], archives=params["archives"],
-                                         archive_dir=params["archive_dir"], check_mode=module.check_mode,
-                                         setting=setting)
-    except Exception as err:  # the SDK's errors while reading the engine: name the host
-        message = "host %s: reading the Docker engine failed (%s)" % (host, err)
-        module.fail_json(msg=message, problems=[{"kind": "engine", "msg": message}])
+    result, problems, changed = _docker_client.on_engine(
+        module, host, lambda client: load(client, host, params["images"], archives=params["archives"],
+                                          archive_dir=params["archive_dir"], check_mode=module.check_mode,
+                                          setting=setting),
+        docker_host=params["docker_host"], timeout=params["timeout"])
     result.update(problems=problems, changed=changed,
                   sources=[dict((k, i[k]) for k in ("image", "variable", "required", "archive"))
                            for i in result["images"] if i["archive"]])

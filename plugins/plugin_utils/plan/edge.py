@@ -7,8 +7,8 @@ and the load balancer in front of the servers' first listener."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._names import published_port
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_loopback, named_listener, secret_source
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import is_loopback, published_port
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import named_listener, secret_source
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     DASHBOARD_GROUP, LOAD_BALANCER_GROUP, OAUTH_URL, PlanError)
 

@@ -11,7 +11,7 @@ import zlib
 
 from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
-from ansible_collections.littlehorse.cluster.plugins.module_utils._names import HOST_NAME
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import HOST_NAME, is_ipv4
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     CLUSTER_DEFAULTS, HOST_DEFAULTS, INTEGER, NUMERIC, PlanError)
 
@@ -172,15 +172,6 @@ class Inventory(object):
 def derived_base(host, span, limit):
     """A base id of its own for a host that pins none: from its name, so it never depends on order."""
     return (zlib.crc32(host.encode("utf-8")) % (limit // span - 1) + 1) * span
-
-
-def is_loopback(address):
-    return address == "localhost" or address.startswith("127.")
-
-
-def is_ipv4(value):
-    parts = value.split(".")
-    return len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
 def check_address(value, what, fix):

@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
-from ansible_collections.littlehorse.cluster.plugins.module_utils._names import published_address, published_host_port
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_ipv4, is_loopback
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
+    is_ipv4, is_loopback, published_address, published_host_port)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import PlanError
 
 

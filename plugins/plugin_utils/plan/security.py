@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._pki import STORE_PASSWORD_FILE
-from ansible_collections.littlehorse.cluster.plugins.module_utils._names import files_folder
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import is_ipv4, secret_source
+from ansible_collections.littlehorse.cluster.plugins.module_utils._names import files_folder, is_ipv4
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import secret_source
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import OAUTH_URL, SERVER_GROUP, PlanError
 
 # The OAuth settings an OAUTH listener needs besides the two secrets: (setting, what it is, whether it is a URL).
