@@ -344,11 +344,22 @@ say "nothing named $PREFIX-* is left (containers, volumes, networks)"
 # dashboard, prefix lh, its ports on 127.0.0.1, no JVM option and no image of ours: the roles' defaults), and only
 # the image variables pointed at the test bed (the published images cannot be pulled here; the dashboard is its
 # test double). HOME is the test's folder, where the client config goes (~/.config/littlehorse). Its names are
-# `make up`'s: the stage refuses to run over a cluster of that prefix, whose data teardown would purge.
+# `make up`'s. A stopped cluster of that prefix (`make down` keeps its volumes: the user's data) is left untouched:
+# the copy is then deployed under the prefix lhpkglocal instead, with everything else as it is; a cluster of that
+# prefix that still has containers holds inventories/local's ports, so the stage asks for `make down` first.
 local_left=$(leftovers "$LOCAL_PREFIX-")
-[ -z "$local_left" ] || fail "this engine holds $(echo "$local_left" | tr '\n' ' ')- the names of inventories/local, \
-which this stage deploys and purges (make up's cluster?). Remove that cluster first (make down, then its volumes: \
-ansible-playbook playbooks/teardown.yml -e littlehorse_teardown_purge_volumes=true deletes its data), then run again"
+LOCAL_EXTRA=()
+if [ -n "$local_left" ]; then
+  if grep -q '^container ' <<<"$local_left"; then
+    fail "this engine runs $(grep '^container ' <<<"$local_left" | tr '\n' ' ')- the containers of inventories/local \
+(make up's cluster), which hold the ports this stage deploys inventories/local on. Stop that cluster first (make down \
+keeps its data), then run again"
+  fi
+  say "this engine keeps $(tr '\n' ' ' <<<"$local_left")of a stopped cluster named like inventories/local (make down \
+keeps the data): left untouched, the copy is deployed as prefix lhpkglocal"
+  LOCAL_PREFIX=lhpkglocal
+  LOCAL_EXTRA=(-e "littlehorse_prefix=$LOCAL_PREFIX")
+fi
 for port in "${LOCAL_PORTS[@]}"; do
   if ss -Hltn "( sport = :$port )" | grep -q .; then
     fail "port $port is taken on this machine (ss -ltn), inventories/local needs it: $(ss -Hltnp "( sport = :$port )")"
@@ -362,7 +373,7 @@ done >"$WORK/local-images.yml"
 local_playbook() { # log name, playbook FQCN, more arguments: inventories/local with the test bed's images only
   local log=$WORK/$1.log; shift
   if ! HOME=$WORK/home timeout "$STEP_TIMEOUT" ansible-playbook -i "$WORK/local/inventories/local/hosts.yml" \
-      -e "@$WORK/local-images.yml" "$@" >"$log" 2>&1; then
+      -e "@$WORK/local-images.yml" "${LOCAL_EXTRA[@]}" "$@" >"$log" 2>&1; then
     tail -n 60 "$log"
     fail "ansible-playbook -i inventories/local $* (log above, last 60 lines)"
   fi
@@ -371,7 +382,7 @@ local_playbook() { # log name, playbook FQCN, more arguments: inventories/local 
 say "inventories/local, only the images the test bed's ($(tr '\n' ' ' <"$WORK/local-images.yml")): littlehorse.cluster.site"
 LOCAL_MADE=1
 local_playbook local-site littlehorse.cluster.site
-for container in lh-kafka-1 lh-server-1 lh-server-2 lh-server-3 lh-dashboard; do
+for container in "$LOCAL_PREFIX"-kafka-1 "$LOCAL_PREFIX"-server-{1,2,3} "$LOCAL_PREFIX"-dashboard; do
   [ "$(docker inspect --format '{{ .State.Running }}' "$container" 2>/dev/null)" = true ] \
     || fail "inventories/local: $container is not running after site"
 done
