@@ -73,6 +73,38 @@ options:
   log_max_files:
     description: With O(log_max_size), how many log files are kept (C(max-file)), 1 or more.
     type: int
+  files:
+    description:
+      - Files this run writes on the host before it looks at the containers (certificates, keys, stores, agents
+        that the containers mount), each written only when its content, mode or owner differ, in place, its folder
+        created when missing. A container that mounts a file that changed is re-created (its files digest
+        changes), or reloaded where its mount is reloadable.
+      - They come from files on the controller through the P(littlehorse.cluster.host_files#lookup) lookup, so that
+        a host's files cost no more module runs than its containers.
+      - For the whole run, never per item of O(instances). Written after every item is validated and the engine
+        answered; in check mode nothing is written and the paths that would be are returned.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: The file's absolute path on the host.
+        type: path
+        required: true
+      content_base64:
+        description: The file's content, base64-encoded (binary stores as they are). Never shown in logs.
+        type: str
+        required: true
+      mode:
+        description: The file's mode, octal, such as V(0600) for a key.
+        type: str
+        default: "0644"
+      folder_mode:
+        description: The mode of the file's folder when it is created.
+        type: str
+        default: "0700"
+      owner:
+        description: The uid that owns the file (the image's user, when it must read a 0600 file); unset, it is left.
+        type: int
   wait:
     description:
       - After the container was started or re-created (and on every run where it should run), wait until it

@@ -12,6 +12,8 @@ starts, stops or removes the container. Check mode computes the same plan and to
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
+import binascii
 import hashlib
 import os
 import socket
@@ -170,16 +172,61 @@ def write_file(path, content, mode, folder_mode, check_mode):
     return True
 
 
+def host_file_entries(files):
+    """The `files` option's items as (path, bytes, mode, folder_mode, owner), checked before anything is written:
+    a mode that is not octal, content that is not base64, a path that is not absolute or that is given twice."""
+    entries, seen = [], set()
+    for index, item in enumerate(files or []):
+        path = item["path"]
+        label = "files[%d] (%s)" % (index, path)
+        if not os.path.isabs(path):
+            raise LHClusterError("%s: the path must be absolute (the file's place on the host)" % label)
+        if path in seen:
+            raise LHClusterError("%s: this path is given more than once" % label)
+        seen.add(path)
+        modes = []
+        for option in ("mode", "folder_mode"):
+            try:
+                modes.append(int(item[option], 8))
+            except (TypeError, ValueError):
+                raise LHClusterError("%s: %s %r is not an octal mode such as '0644'" % (label, option, item[option]))
+        try:
+            data = base64.b64decode(item["content_base64"], validate=True)
+        except (TypeError, ValueError, binascii.Error):
+            raise LHClusterError("%s: content_base64 is not base64 (the littlehorse.cluster.host_files lookup "
+                                 "gives it)" % label)
+        entries.append((path, data, modes[0], modes[1], item.get("owner")))
+    return entries
+
+
+def write_host_files(entries, check_mode):
+    """Write each entry of host_file_entries where its content, mode or owner differ; the paths (that would be)
+    written, in order."""
+    return [path for path, data, mode, folder_mode, owner in entries
+            if write_owned(path, data, mode, folder_mode, check_mode, owner)]
+
+
+# The key of a container's params that holds the paths of the run's `files` (written before the containers are
+# applied, after they are validated): those count as the host's files already.
+FILES_PLANNED = "_files_planned"
+
+
+def require_host_file(option, path, params):
+    """Raise unless `path` is a file on the managed host or one of the run's `files`."""
+    if path not in (params.get(FILES_PLANNED) or ()) and not os.path.isfile(path):
+        raise LHClusterError("%s: %s is not a file on the managed host" % (option, path))
+
+
 def host_files_dir(folder, name):
     """The host folder of container `name`'s files (mounted secrets, configuration): `folder` when given, else
     /etc/littlehorse/<name> (FILES_ROOT; playbooks/teardown.yml removes it)."""
     return folder or os.path.join(FILES_ROOT, name)
 
 
-def write_secret(path, content, check_mode, uid=None):
-    """A 0600 file in a 0700 folder, written when it differs, owned by uid when given (the image's user, which
-    must read it); True when it (would) change."""
-    changed = write_file(path, content, 0o600, 0o700, check_mode)
+def write_owned(path, content, mode, folder_mode, check_mode, uid=None):
+    """write_file, then the file owned by uid when given (the image's user, which must read it); True when it
+    (would) change."""
+    changed = write_file(path, content, mode, folder_mode, check_mode)
     if uid is None:
         return changed
     try:
@@ -191,6 +238,12 @@ def write_secret(path, content, check_mode, uid=None):
             os.chown(path, uid, -1)
         changed = True
     return changed
+
+
+def write_secret(path, content, check_mode, uid=None):
+    """A 0600 file in a 0700 folder, written when it differs, owned by uid when given; True when it (would)
+    change."""
+    return write_owned(path, content, 0o600, 0o700, check_mode, uid)
 
 
 # The test bed builds its images under this name; no registry has them, so they are never pulled.

@@ -11,7 +11,7 @@ import os
 
 from ansible.module_utils.six.moves import shlex_quote
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    ContainerSpec, Mount, host_files_dir, http_probe, write_secret)
+    ContainerSpec, Mount, host_files_dir, http_probe, require_host_file, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import check_advertised_host, check_port
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import container_kwargs
@@ -96,8 +96,8 @@ def build_spec(params, check_mode=False):
     for option, variable in (("ca_cert_file", "LHC_CA_CERT"), ("client_cert_file", "LHC_CLIENT_CERT"),
                              ("client_key_file", "LHC_CLIENT_KEY")):
         if params[option]:
-            if not check_mode and not os.path.isfile(params[option]):
-                raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
+            if not check_mode:
+                require_host_file(option, params[option], params)
             target = "%s/%s" % (CERT_DIR, option)
             mounts.append(Mount(target, host_path=params[option], read_only=True))
             env[variable] = target

@@ -10,7 +10,7 @@ import os
 import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    ContainerSpec, Mount, host_files_dir, tcp_probe, write_secret)
+    ContainerSpec, Mount, host_files_dir, require_host_file, tcp_probe, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import kafka_memory, size_bytes
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
@@ -436,13 +436,11 @@ def build_spec(params, check_mode=False):
     written = []
     for option, unused_store, target in STORE_TARGETS:
         if params[option]:
-            if not os.path.isfile(params[option]):
-                raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
+            require_host_file(option, params[option], params)
             mounts.append(Mount(target, host_path=params[option], read_only=True))
     for option, target in (("jmx_exporter_jar", JMX_AGENT_TARGET), ("jmx_exporter_config", JMX_CONFIG_TARGET)):
         if params[option]:
-            if not os.path.isfile(params[option]):
-                raise LHClusterError("%s: %s is not a file on the managed host" % (option, params[option]))
+            require_host_file(option, params[option], params)
             mounts.append(Mount(target, host_path=params[option], read_only=True))
     secrets = secret_properties(params)
     if secrets:

@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    RESTART_POLICIES, STATES, ContainerSpec, Reconciler)
+    FILES_PLANNED, RESTART_POLICIES, STATES, ContainerSpec, Reconciler, host_file_entries, write_host_files)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._docker_client import connect, docker_host_default
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import log_options, size_bytes
@@ -38,11 +38,17 @@ def container_argument_spec(stop_timeout_default=None):
         memory=dict(type="str"),
         log_max_size=dict(type="str"),
         log_max_files=dict(type="int"),
+        files=dict(type="list", elements="dict", options=dict(
+            path=dict(type="path", required=True),
+            content_base64=dict(type="str", required=True, no_log=True),
+            mode=dict(type="str", default="0644"),
+            folder_mode=dict(type="str", default="0700"),
+            owner=dict(type="int"))),
     )
 
 
 # Options that hold for the whole run, never for one item of `instances`.
-RUN_OPTIONS = ("instances", "change_existing", "docker_host")
+RUN_OPTIONS = ("instances", "change_existing", "docker_host", "files")
 
 
 def container_kwargs(params):
@@ -109,6 +115,11 @@ def prepare(params, build_spec, required, check_mode):
     return build_spec(params, check_mode)
 
 
+def is_within(path, mounted):
+    """True when the host file `path` is the mounted host path or inside the mounted folder."""
+    return path == mounted or path.startswith(mounted.rstrip("/") + "/")
+
+
 def is_running(attrs):
     """An existing container (inspect data) that runs; one that is created, exited or dead serves nothing."""
     return bool(attrs and (attrs.get("State") or {}).get("Running"))
@@ -149,28 +160,34 @@ def run_container_module(module, build_spec, required=()):
     name in `pending` when change_existing=false kept it from changing."""
     params = module.params
     try:
+        host_files = host_file_entries(params.get("files"))
         prepared = []
         for label, item in item_params(module.argument_spec, params):
+            item[FILES_PLANNED] = frozenset(entry[0] for entry in host_files)
             try:
                 prepared.append((item,) + tuple(prepare(item, build_spec, required, module.check_mode)))
             except LHClusterError as err:
                 raise LHClusterError("%s%s" % (label + ": " if label else "", err.message), **err.details)
         client = connect(params["docker_host"] or docker_host_default())
+        files_written = write_host_files(host_files, module.check_mode)
         results, diffs = [], []
         for item, spec, extra in prepared:
+            extra["files_written"] = extra.get("files_written", []) + [
+                path for path in files_written if any(is_within(path, m.host_path) for m in spec.mounts if m.host_path)]
             result, diff = reconcile(client, item, spec, extra, module.check_mode, params["change_existing"])
             results.append(result)
             diffs.append(dict(diff, before_header=spec.name, after_header=spec.name))
     except LHClusterError as err:
         module.fail_json(msg=err.message, **err.details)
     if params.get("instances"):
-        outcome = {"changed": any(r["changed"] for r in results), "instances": results,
+        outcome = {"changed": bool(files_written) or any(r["changed"] for r in results), "instances": results,
                    "pending": [r["container"].get("name") or item["name"]
                                for r, (item, dummy, dummy2) in zip(results, prepared) if r["pending"]]}
         if module._diff:
             outcome["diff"] = diffs
     else:
-        outcome = results[0]
+        outcome = dict(results[0], changed=bool(files_written) or results[0]["changed"])
         if module._diff:
             outcome["diff"] = dict((k, v) for k, v in diffs[0].items() if not k.endswith("_header"))
+    outcome["files_written"] = files_written
     module.exit_json(**outcome)

@@ -12,7 +12,7 @@ import os
 import re
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import (
-    ContainerSpec, Mount, host_files_dir, http_probe, write_secret)
+    ContainerSpec, Mount, host_files_dir, http_probe, require_host_file, write_secret)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import server_memory, size_bytes
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import (
@@ -324,8 +324,8 @@ def render(params, check_mode=False):
 
     def mount_file(variable, host_path, name):
         target = "%s/%s" % (CONFIG_DIR, name)
-        if host_path not in contents and not os.path.isfile(host_path):
-            raise LHClusterError("%s: %s is not a file on the managed host" % (name, host_path))
+        if host_path not in contents:
+            require_host_file(name, host_path, params)
         mounts.append(Mount(target, host_path=host_path, read_only=True, content=contents.get(host_path)))
         env[variable] = target
 

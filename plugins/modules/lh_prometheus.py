@@ -155,6 +155,12 @@ actions:
   type: list
   elements: str
   sample: ["write /etc/littlehorse/lh-prometheus/prometheus.yml", "reload (SIGHUP)"]
+files_written:
+  description: The host files of O(files) that this run wrote (or would write in check mode), in order.
+  returned: always
+  type: list
+  elements: path
+  sample: [/etc/littlehorse/certs/ca.crt]
 container:
   description: The container after the run (empty in check mode).
   returned: when O(instances) is not given

@@ -297,6 +297,12 @@ actions:
   type: list
   elements: str
   sample: [recreate, start]
+files_written:
+  description: The host files of O(files) that this run wrote (or would write in check mode), in order.
+  returned: always
+  type: list
+  elements: path
+  sample: [/etc/littlehorse/certs/ca.crt]
 container:
   description: The container after the run (empty in check mode).
   returned: when O(instances) is not given

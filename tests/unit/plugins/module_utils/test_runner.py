@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
-    container_argument_spec, item_params, reconcile)
+    container_argument_spec, is_within, item_params, reconcile)
 
 from test_container import FakeClient, matching_attrs, spec
 
@@ -117,3 +117,14 @@ def test_a_running_container_from_before_the_limits_is_left_for_the_one_at_a_tim
     result = run(client, spec(**limits), change_existing=False)
     assert result["pending"] and not result["changed"] and result["actions"] == ["recreate", "start"]
     assert client.api.calls == []
+
+
+def test_files_hold_for_the_whole_run_not_per_item():
+    with pytest.raises(LHClusterError, match=r"instances\[0\] \(c1\): files hold for the whole run"):
+        item_params(SPEC, top(image="img:1", instances=[{"name": "c1", "files": []}]))
+
+
+def test_a_file_is_the_containers_when_it_mounts_the_file_or_its_folder():
+    assert is_within("/etc/lh/c1/tls/server.crt", "/etc/lh/c1/tls/server.crt")
+    assert is_within("/etc/lh/c1/tls/server.crt", "/etc/lh/c1/tls/")
+    assert not is_within("/etc/lh/c1-other/x", "/etc/lh/c1")
