@@ -74,6 +74,22 @@ options:
   docker_host:
     description: The engine to read O(logs_from) from; default C(DOCKER_HOST), else C(unix:///var/run/docker.sock).
     type: str
+  spread:
+    description:
+      - Also return how the work is spread across the servers (RV(spread)), from the C(/status) the module read last
+        (with O(wait_ready), once the servers got there) - each server's active and standby tasks of the core and the
+        timer topologies. A server whose active core tasks exceed ceil(O(partitions) / O(server_count)) + 1 holds
+        more than its share, and the module warns naming it, its count and the share (it does not fail).
+    type: bool
+    default: false
+  partitions:
+    description: The cluster's partition count (C(littlehorse_partitions)). Required with O(spread=true).
+    type: int
+  server_count:
+    description:
+      - How many servers the cluster has, for the share. Default the number of O(servers) - give it when O(servers)
+        are only some of the cluster's (those of one host).
+    type: int
 '''
 
 EXAMPLES = r'''
@@ -84,6 +100,22 @@ EXAMPLES = r'''
       - {name: lh-server-2, host: 127.0.0.1, health_port: 1832, instance_id: 2}
     wait_ready: true
   register: health
+
+- name: Read how the work is spread, once the cluster is caught up (warns about a server holding more than its share)
+  littlehorse.cluster.lh_server_info:
+    servers:
+      - {name: lh-server-1, host: 127.0.0.1, health_port: 1822, instance_id: 1}
+      - {name: lh-server-2, host: 127.0.0.1, health_port: 1832, instance_id: 2}
+      - {name: lh-server-3, host: 127.0.0.1, health_port: 1842, instance_id: 3}
+    wait_ready: true
+    wait_no_restorations: true
+    spread: true
+    partitions: 12
+  register: spread
+
+- name: One line per server
+  ansible.builtin.debug:
+    msg: "{{ spread.spread.servers | map(attribute='summary') | list }}"
 '''
 
 RETURN = r'''
@@ -104,12 +136,81 @@ gate_opened_at_once:
   description: With O(gate_for), whether that server was not caught up itself, so nothing was waited for.
   returned: success
   type: bool
+spread:
+  description:
+    - How the work is spread across the servers, from each one's last C(/status). A task is named by its partition
+      (the server's C(/status) names it by nothing else).
+  returned: with O(spread=true)
+  type: dict
+  contains:
+    partitions:
+      description: O(partitions).
+      type: int
+    server_count:
+      description: The servers the share is counted over (O(server_count), else the number of O(servers)).
+      type: int
+    share:
+      description: The most active core tasks a server may hold, ceil(partitions / server_count) + 1.
+      type: int
+    over_share:
+      description: The names of the servers whose active core tasks exceed RV(spread.share).
+      type: list
+      elements: str
+    warnings:
+      description: One sentence per server of RV(spread.over_share), naming it, its count and the share (also given as
+        the module's warnings).
+      type: list
+      elements: str
+    servers:
+      description: One entry per server, in the order of O(servers).
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: The server's name (O(servers[].name), else host:port).
+          type: str
+        instance_id:
+          description: The C(instanceId) its C(/status) answered with (else O(servers[].instance_id)).
+          type: raw
+        reachable:
+          description: Whether the server's own C(/status) was read (not when it did not answer, or answered as
+            another server).
+          type: bool
+        core_state:
+          description: The core topology's state (C(coreState)), null without an answer.
+          type: str
+        timer_state:
+          description: The timer topology's state (C(timerState)); null when the server runs none (the default of
+            LittleHorse 1.2, C(LHS_X_ENABLE_TIMER_STREAMS)).
+          type: str
+        tasks:
+          description:
+            - Per topology (C(core), C(repartition) - the core topology's repartition processor - and C(timer)) its
+              C(active) and C(standby) tasks, each C({count, ids}) with the partitions sorted.
+            - Null when the tasks are unknown (RV(spread.servers[].unknown_because)).
+          type: dict
+        unknown_because:
+          description: Why the tasks are unknown (no C(/status) answer, an answer from another server, a C(/status)
+            without task lists); null when they are known.
+          type: str
+        share:
+          description: RV(spread.share).
+          type: int
+        over_share:
+          description: Whether its active core tasks exceed the share.
+          type: bool
+        summary:
+          description: One readable line.
+          type: str
+          sample: "lh-server-1 (instance 1): core RUNNING, active 2 [2, 5], standby 2 [1, 4]; timer topology not
+            running"
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
     failure_message, is_ready, read_servers, wait_servers)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._work_spread import spread_problems, work_spread
 
 
 def last_logs(names, docker_host, lines):
@@ -145,20 +246,32 @@ def main():
         logs_from=dict(type="list", elements="str", default=[]),
         log_lines=dict(type="int", default=30),
         docker_host=dict(type="str"),
-    ), supports_check_mode=True)
+        spread=dict(type="bool", default=False),
+        partitions=dict(type="int"),
+        server_count=dict(type="int"),
+    ), required_if=[("spread", True, ["partitions"])], supports_check_mode=True)
     params = module.params
+    if params["spread"]:
+        problems = spread_problems(params["partitions"], params["server_count"])
+        if problems:
+            module.fail_json(msg="; ".join(problems))
     results, opened_at_once, waiting = wait_servers(
         lambda: read_servers(params["servers"]), ready=params["wait_ready"] or bool(params["gate_for"]),
         no_restorations=params["wait_no_restorations"], timeout=params["timeout"], gate_for=params["gate_for"],
         stable_for=params["stable_for"])
     all_ready = all(is_ready(r) for r in results)
+    extra = {}
+    if params["spread"]:
+        extra["spread"] = work_spread(results, params["partitions"], params["server_count"])
+        for warning in extra["spread"]["warnings"]:
+            module.warn(warning)
     if waiting:
         logs = last_logs([r["name"] for r in waiting if r["name"] in params["logs_from"]], params["docker_host"],
                          params["log_lines"])
         module.fail_json(msg=failure_message(waiting, logs, params["timeout"],
                                              params["wait_no_restorations"] or bool(params["gate_for"]),
-                                             params["gate_for"]), servers=results, all_ready=all_ready)
-    module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once)
+                                             params["gate_for"]), servers=results, all_ready=all_ready, **extra)
+    module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once, **extra)
 
 
 if __name__ == "__main__":
