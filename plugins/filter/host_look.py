@@ -7,6 +7,11 @@ preflight_host | littlehorse.cluster.container_states(names) -> {looked, missing
 entry point restarts only the containers the look saw running (the ones that were down were started, together, by
 the play before it) without asking the engine again.
 
+littlehorse_plan.servers | littlehorse.cluster.role_items(host, mode, pending, look) -> {planned, containers, selected,
+selected_containers}: which of a host's planned servers or Kafka nodes one run of its role handles.
+
+entries | littlehorse.cluster.behind_first(infos) -> batches of one, the servers not caught up first.
+
 planned_here | littlehorse.cluster.host_look_options(memory, identity) -> the options of lh_host_info for the plan's
 entries on a host (containers, ports, volumes, memory, identity, protocols): what the preflight's look checks.
 """
@@ -14,10 +19,11 @@ entries on a host (containers, ports, volumes, memory, identity, protocols): wha
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import container_states
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import behind_first, container_states, role_items
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look_options
 
 
 class FilterModule(object):
     def filters(self):
-        return {"container_states": container_states, "host_look_options": host_look_options}
+        return {"behind_first": behind_first, "container_states": container_states,
+                "host_look_options": host_look_options, "role_items": role_items}

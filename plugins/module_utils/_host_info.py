@@ -476,6 +476,34 @@ def container_states(look, names):
             "running": [n for n in names if n in seen and seen[n].get("running")]}
 
 
+def role_items(planned, host, mode, pending=None, look=None):
+    """What one run of the kafka or server role handles on `host`, from the plan's entries of that kind (`planned`:
+    each with host and container): {planned, containers, selected, selected_containers}. `selected` is every entry
+    of the host, except for mode 'pending' (those of `pending`, which the 'new' run found running and different:
+    the ones that were down it started itself) and 'restart' (those the host look saw running: the ones it saw down
+    or missing were started, together, by restart.yml's 'new' play before, and are not restarted again)."""
+    here = [entry for entry in planned or [] if entry.get("host") == host]
+    containers = [entry["container"] for entry in here]
+    if mode == "pending":
+        chosen = set(pending or [])
+    elif mode == "restart":
+        chosen = set(container_states(look, containers)["running"])
+    else:
+        chosen = set(containers)
+    selected = [entry for entry in here if entry["container"] in chosen]
+    return {"planned": here, "containers": containers, "selected": selected,
+            "selected_containers": [entry["container"] for entry in selected]}
+
+
+def behind_first(entries, infos):
+    """`entries` (plan entries with a container), those whose server lh_server_info reported not caught up (`infos`:
+    its servers, each with name and caught_up) first - they serve nothing yet, so they go first - each alone in a
+    batch of one, for a loop that changes them one at a time."""
+    behind = set(info.get("name") for info in infos or [] if not info.get("caught_up"))
+    ordered = [e for e in entries if e["container"] in behind] + [e for e in entries if e["container"] not in behind]
+    return [[entry] for entry in ordered]
+
+
 def local_engine_path(docker_host):
     """The socket path when the engine is reached through a local unix socket, else None."""
     if docker_host and docker_host.startswith("unix://"):

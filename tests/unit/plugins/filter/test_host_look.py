@@ -3,7 +3,7 @@
 """The host look's containers by state: what the roles start together and what they restart one at a time."""
 from ansible_collections.littlehorse.cluster.plugins.filter.host_look import FilterModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
-    container_states, summarise_container)
+    behind_first, container_states, role_items, summarise_container)
 
 
 def inspected(name, running, status):
@@ -53,3 +53,47 @@ def test_the_look_options_name_each_planned_container_with_what_the_look_checks_
     assert list(look["protocols"]) == ["lh-kafka-1"]
     unchecked = host_look_options(entries, memory=False, identity=False)
     assert unchecked["memory"] == {} and unchecked["identity"] == {} and unchecked["protocols"] == look["protocols"]
+
+
+PLANNED = [{"host": "h1", "container": "lh-server-1"}, {"host": "h2", "container": "lh-server-2"},
+           {"host": "h1", "container": "lh-server-3"}, {"host": "h1", "container": "lh-server-4"}]
+
+
+def test_the_role_filters_are_registered():
+    filters = FilterModule().filters()
+    assert filters["role_items"] is role_items and filters["behind_first"] is behind_first
+
+
+def test_a_new_or_all_run_handles_every_entry_of_its_host_in_the_plans_order():
+    for mode in ("new", "all"):
+        items = role_items(PLANNED, "h1", mode, ["lh-server-3"], None)
+        assert items["containers"] == ["lh-server-1", "lh-server-3", "lh-server-4"]
+        assert items["selected_containers"] == items["containers"]
+        assert items["planned"] == items["selected"] == [PLANNED[0], PLANNED[2], PLANNED[3]]
+
+
+def test_a_pending_run_handles_only_what_the_new_run_left_to_it_on_this_host():
+    items = role_items(PLANNED, "h1", "pending", ["lh-server-4", "lh-server-2"], None)
+    assert items["selected_containers"] == ["lh-server-4"]
+    assert role_items(PLANNED, "h1", "pending", None, None)["selected"] == []
+
+
+def test_a_restart_run_handles_only_what_the_look_saw_running():
+    look = {"containers": [summarise_container(inspected("lh-server-1", False, "exited")),
+                           summarise_container(inspected("lh-server-3", True, "running"))]}
+    assert role_items(PLANNED, "h1", "restart", [], look)["selected_containers"] == ["lh-server-3"]
+    # without a look every entry counts as running: nothing is taken for down that was not seen down
+    assert role_items(PLANNED, "h1", "restart", [], None)["selected_containers"] == [
+        "lh-server-1", "lh-server-3", "lh-server-4"]
+
+
+def test_a_host_with_nothing_planned_handles_nothing():
+    assert role_items(PLANNED, "h9", "all") == {"planned": [], "containers": [], "selected": [],
+                                                "selected_containers": []}
+
+
+def test_the_servers_not_caught_up_go_first_each_alone():
+    entries = [{"container": "lh-server-1"}, {"container": "lh-server-2"}, {"container": "lh-server-3"}]
+    infos = [{"name": "lh-server-1", "caught_up": True}, {"name": "lh-server-3", "caught_up": False}]
+    assert behind_first(entries, infos) == [[entries[2]], [entries[0]], [entries[1]]]
+    assert behind_first(entries, []) == [[e] for e in entries]
