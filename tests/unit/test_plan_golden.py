@@ -32,6 +32,7 @@ ADDITIONS = (
     ("", "secret_files", "the secrets given as files, which the preflight checks (was a list built in its Jinja)"),
     ("", "monitoring", "the Prometheus of the littlehorse_monitoring group (issue 24), none without one"),
     ("kafka.nodes.*", "metrics", "each Kafka node's JMX exporter (issue 24), none when off"),
+    ("", "images", "the images the preflight's look checks on each host (issue 23: were facts each role published)"),
 )
 
 

@@ -30,7 +30,7 @@ __metaclass__ = type
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.clients import client_settings, clients_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.edge import dashboard_plan, load_balancer_plan
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.images import image_plan
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.images import image_plan, looked_at_images
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import Inventory
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.kafka import kafka_plan, node_identities
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.limits import jvm_plan, limits_plan
@@ -112,6 +112,7 @@ def cluster_plan(groups, hostvars):
         check_load_balancer_across_hosts(balancer)
     plan = {"cluster": cluster, "kafka": kafka, "servers": servers, "oauth": oauth, "load_balancer": balancer,
             "dashboard": dashboard, "warnings": image_plan(inv, first), "probes": probe_plan(servers, hosts)}
+    plan["images"] = looked_at_images(inv, hosts)
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)

@@ -1,14 +1,46 @@
 # -*- coding: utf-8 -*-
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The images of every role: valid references, pinned where a floating tag is refused; the warnings."""
+"""The images of every role: valid references, pinned where a floating tag is refused; the warnings; and on each host
+the images its look checks (pulled after it when missing), so that no role has to name them for the preflight."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import ROLE_IMAGES, PlanError, role_default
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
+    DASHBOARD_GROUP, KAFKA_GROUP, LOAD_BALANCER_GROUP, MONITORING_GROUP, ROLE_IMAGES, SERVER_GROUP, PlanError,
+    role_default)
+
+# What the host look checks of each role's image, in the order it lists them: (group, role, image setting, the role's
+# setting that allows a pull, the one that makes the image required); None: the look's own default.
+LOOKED_AT_IMAGES = (
+    (KAFKA_GROUP, "kafka", "kafka_image", None, None),
+    (SERVER_GROUP, "server", "server_image", None, None),
+    (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", "load_balancer_pull", None),
+    (DASHBOARD_GROUP, "dashboard", "dashboard_image", "dashboard_pull", "dashboard_required"),
+    (MONITORING_GROUP, "monitoring", "monitoring_image", "monitoring_pull", None),
+)
+
+
+def role_value(inv, host, role, name):
+    """A role variable as the host has it: its inventory value, else the role's default."""
+    values = inv.hostvars.get(host) or {}
+    value = values.get(name) if isinstance(values, Mapping) else None
+    return role_default(role, name) if value is None else value
+
+
+def role_bool(inv, host, role, name):
+    value = role_value(inv, host, role, name)
+    if isinstance(value, string_types):
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            return True
+        if value.strip().lower() in ("false", "no", "off", "0", ""):
+            return False
+        raise PlanError("host %s: %s must be true or false (it is %r)" % (host, name, value))
+    return bool(value)
 
 
 def image_plan(inv, first):
@@ -19,10 +51,7 @@ def image_plan(inv, first):
     releases = {}
     for group, role, name, floating_refused in ROLE_IMAGES:
         for host in inv.hosts(group):
-            values = inv.hostvars.get(host) or {}
-            value = values.get(name) if isinstance(values, Mapping) else None
-            if value is None:
-                value = role_default(role, name)
+            value = role_value(inv, host, role, name)
             if name == "dashboard_image" and value == "":
                 continue  # no dashboard: the role leaves it out with a message
             problem = image_reference_problem(name, value, floating_refused and not allow_floating)
@@ -37,3 +66,22 @@ def image_plan(inv, first):
                         "image of release %s" % (dashboard[0], dashboard[1], dashboard[2], server[1], server[2],
                                                  server[2]))
     return warnings
+
+
+def looked_at_images(inv, hosts):
+    """{host: [{image, variable[, pull][, required]}]}: the images the preflight's look checks on each host (pulled
+    after it when missing), those of the roles whose group has the host; a dashboard without an image (dashboard_image
+    '') is left out, as the dashboard role leaves it out."""
+    images = dict((host, []) for host in hosts)
+    for group, role, name, pull, required in LOOKED_AT_IMAGES:
+        for host in inv.hosts(group):
+            image = role_value(inv, host, role, name)
+            if name == "dashboard_image" and not image:
+                continue
+            entry = {"image": image, "variable": name}
+            if pull:
+                entry["pull"] = role_bool(inv, host, role, pull)
+            if required:
+                entry["required"] = role_bool(inv, host, role, required)
+            images.setdefault(host, []).append(entry)
+    return images
