@@ -29,7 +29,7 @@
         existed was restarted but the --allow-restarted ones (which must have been); exactly the named
         containers are new, or gone
     drills.py underload --bootstrap ADDR:PORT --name OP [--min-runs 100] [--rate 3.5]
-                        [--engines SOCK,... --watch C1,C2,...] -- ARGV...
+                        [--engines SOCK,... --watch C1,C2,... [--servers C1=ADDR:HEALTHPORT,...]] -- ARGV...
         a day-2 operation under load: while ARGV (e.g. an ansible-playbook command) runs, one client
         submits workflow runs at a steady rate (a refused RunWf is retried with the same run id) until
         ARGV ended and at least --min-runs runs were accepted; then every accepted run must COMPLETE.
@@ -37,14 +37,10 @@
         the refused requests and the longest stall; fails when ARGV failed or a run did not complete.
         With --watch: each named container must go down (SIGTERM) and start again during ARGV, never
         two at once (the engines' events); prints, for each, the runs accepted while it was down and
-        those in flight when it went down.
-    drills.py rolling --name OP --engines SOCK,... --servers C1=ADDR:HEALTHPORT,... -- ARGV...
-        a one-at-a-time change of the servers (e.g. playbooks/restart.yml), without load: while ARGV
-        runs, every server's health is read once a second and the engines' events are recorded. Each
-        server must go down (SIGTERM) and start again exactly once, never two at once, and before each
-        went down - and before ARGV ended - a reading must show every server caught up (ready, core
-        RUNNING, no restorations) after the one before it had started again: the rolling gate, seen
-        from outside. Prints each server's time down and how long it took to catch up.
+        those in flight when it went down. With --servers (the watched servers' health addresses): every
+        server's health is read once a second, and before each of them went down - and before ARGV ended - a
+        reading must show every server caught up (ready, core RUNNING, no restorations) after the one before
+        it had started again: the rolling gate, seen from outside. Prints each server's time to catch up.
     drills.py images  --engines SOCK,... --expect C1,C2=IMAGE [--expect ...] [--restarted-since FILE]
         each named container runs IMAGE (the engine's current image id of that name), and with a
         record of `started --out`, was started again since
@@ -605,6 +601,8 @@ def cmd_underload(args):
     load = SteadyLoad(config, wf, args.rate, args.min_runs, watch.add)
     watched = [name for name in args.watch.split(",") if name]
     events = EngineEvents(args.engines.split(","), time.time()) if watched else None
+    servers = health_addresses(args.servers)
+    health = HealthWatch(servers) if servers and events is not None else None  # the gate needs the engines' events
     # The Python client's task worker asks the cluster for its servers every 60 s and only then opens a
     # poll stream again to a server that was re-created: the tasks of that server's partitions wait until
     # then (40 s of waiting after the upgrade's last server, in a trial). The drill's worker asks every
@@ -615,7 +613,10 @@ def cmd_underload(args):
         watch.start()
         load.start()
         time.sleep(args.lead)  # the load runs before the operation starts
+        if health is not None:
+            health.start()
         rc, began, finished = run_operation(command, log_path)
+        readings = health.stop() if health is not None else []
         recorded = events.stop() if events is not None else None
         load.stop()
         load.thread.join(timeout=args.timeout)
@@ -660,6 +661,10 @@ def cmd_underload(args):
     operation_outcome(args.name, command, rc, log_path, problems)
     if events is not None:
         problems.extend(watched_windows(args.name, recorded, events.errors, watched, began, accepted_at, ended))
+    if health is not None:
+        windows, still_down = down_windows(recorded, sorted(servers))
+        problems.extend(gate_seen_from_outside(args.name, one_at_a_time(windows, still_down)[1], readings, began,
+                                               finished))
     if load.error is not None:
         problems.append("the load stopped: %s" % load.error)
     if len(accepted_at) < args.min_runs:
@@ -727,53 +732,39 @@ class HealthWatch(object):
         return list(self.readings)
 
 
-def cmd_rolling(args):
-    command = operation_command(args, "rolling")
-    servers = dict((item.split("=", 1)[0], split(item.split("=", 1)[1])) for item in args.servers.split(","))
-    names = sorted(servers)
-    log_path = operation_log(args, "rolling")
-    events = EngineEvents(args.engines.split(","), time.time())
-    health = HealthWatch(servers)
-    health.start()
-    rc, began, finished = run_operation(command, log_path)
-    readings = health.stop()
-    windows, still_down = down_windows(events.stop(), names)
-    problems = []
-    operation_outcome(args.name, command, rc, log_path, problems)
-    problems += ["the engines' events could not be read: %s" % "; ".join(events.errors)] if events.errors else []
-    problems += ["%s went down and started again %d times, expected once" % (name, len(windows[name]))
-                 for name in names if len(windows[name]) > 1]
-    overlaps, spans = one_at_a_time(windows, still_down)
-    problems += overlaps
+def health_addresses(text):
+    """--servers C1=ADDR:HEALTHPORT,... as {container: (address, port)}."""
+    return dict((item.split("=", 1)[0], split(item.split("=", 1)[1])) for item in (text or "").split(",") if item)
 
+
+def gate_seen_from_outside(name, spans, readings, began, finished):
+    """The rolling gate, seen from outside: before each server went down (spans: (went down, started again,
+    server) in order), a reading showed every server caught up after the one before it had started again (for
+    the first: since the operation began), and one did after the last start, before the operation ended.
+    Prints each server's time down and to catch up; returns the problems."""
     def all_caught_up(after, before):
         return [r for r in readings if r[0] >= after and r[1] <= before and all(r[2].values())]
 
-    # The gate, seen from outside: after the one before it had started again (for the first: since
-    # the operation began), a reading showed every server caught up before this one went down.
-    previous = began
-    for kill, start, name in spans:
+    problems, previous = [], began
+    for kill, start, server in spans:
         gate = all_caught_up(previous, kill)
-        back = [r[0] for r in readings if r[0] >= start and r[2][name]]
+        back = [r[0] for r in readings if r[0] >= start and r[2][server]]
         if not gate:
             problems.append("%s went down %.1fs into the operation with no reading of every server caught up "
-                            "since %.1fs" % (name, kill - began, previous - began))
+                            "since %.1fs" % (server, kill - began, previous - began))
         say("%s: %s down %.1fs (SIGTERM %.0fs into it, started again %.0fs), caught up %s after its start; before "
             "it went down %d readings showed every server caught up" % (
-                args.name, name, start - kill, kill - began, start - began,
+                name, server, start - kill, kill - began, start - began,
                 "%.1fs" % (back[0] - start) if back else "never", len(gate)))
         previous = start
     final = all_caught_up(previous, finished)
     if spans and not final:
         problems.append("no reading of every server caught up between the last start (%.1fs) and the end of the "
                         "operation (%.1fs)" % (previous - began, finished - began))
-    say("%s without load: operation %.1fs, exit code %d; %d servers went down and started again; one at a time, "
-        "each after every server was caught up: %s; %d readings of every server's health, %d of them showing every "
-        "server caught up after the last one started again" % (
-            args.name, finished - began, rc, len(spans), "no (below)" if problems else "yes", len(readings),
-            len(final)))
-    if problems:
-        raise SystemExit("%s: %s" % (args.name, "; ".join(problems)))
+    say("%s: %d servers went down and started again, each after every server was caught up: %s; %d readings of "
+        "every server's health, %d of them showing every server caught up after the last one started again" % (
+            name, len(spans), "no (below)" if problems else "yes", len(readings), len(final)))
+    return problems
 
 
 GATE_TASK = "The other servers are caught up before this one goes down - "
@@ -957,12 +948,8 @@ def main():
     p.add_argument("--worker-heartbeat", type=int, default=5,
                    help="seconds between the task worker's requests for its servers (the client's own: 60)")
     p.add_argument("--watch", default="", help="containers the operation takes down one at a time: C1,C2,...")
-    p.add_argument("argv", nargs=argparse.REMAINDER)
-    p = sub.add_parser("rolling")
-    p.add_argument("--name", required=True, help="the operation's name in the figures")
-    p.add_argument("--engines", required=True)
-    p.add_argument("--servers", required=True, help="C1=ADDR:HEALTHPORT,...")
-    p.add_argument("--log", help="the operation's output (default: rolling-NAME.log in the ephemeral folder)")
+    p.add_argument("--servers", default="", help="the watched servers' health, to see the rolling gate from outside: "
+                   "C1=ADDR:HEALTHPORT,...")
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p = sub.add_parser("gate")
     p.add_argument("--engines", required=True)
