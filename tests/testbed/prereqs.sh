@@ -2,7 +2,8 @@
 # Install the Debian packages the test bed needs, when any is missing (one apt-get update).
 # What is already installed is left alone.
 set -euo pipefail
-PACKAGES=(docker.io debootstrap maven iproute2 iptables curl rsync)
+# chromium: headless, for Molecule default's screenshot of Prometheus's graph (molecule/shared/prometheus_screenshot.py)
+PACKAGES=(docker.io debootstrap maven iproute2 iptables curl rsync chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
