@@ -7,9 +7,9 @@ the images its look checks (pulled after it when missing), so that no role has t
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import truth
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
     DASHBOARD_GROUP, KAFKA_GROUP, LOAD_BALANCER_GROUP, MONITORING_GROUP, ROLE_IMAGES, SERVER_GROUP, PlanError,
     role_default)
@@ -33,14 +33,7 @@ def role_value(inv, host, role, name):
 
 
 def role_bool(inv, host, role, name):
-    value = role_value(inv, host, role, name)
-    if isinstance(value, string_types):
-        if value.strip().lower() in ("true", "yes", "on", "1"):
-            return True
-        if value.strip().lower() in ("false", "no", "off", "0", ""):
-            return False
-        raise PlanError("host %s: %s must be true or false (it is %r)" % (host, name, value))
-    return bool(value)
+    return truth(host, name, role_value(inv, host, role, name))
 
 
 def image_plan(inv, first):

@@ -16,6 +16,18 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings 
     CLUSTER_DEFAULTS, HOST_DEFAULTS, INTEGER, NUMERIC, PlanError)
 
 
+def truth(host, name, value):
+    """A setting's value as a boolean: YAML's booleans, or the words Ansible takes for them; else refused naming the
+    host and the setting."""
+    if isinstance(value, string_types):
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            return True
+        if value.strip().lower() in ("false", "no", "off", "0", ""):
+            return False
+        raise PlanError("host %s: %s must be true or false (it is %r)" % (host, name, value))
+    return bool(value)
+
+
 class Inventory(object):
     """Reads settings with their defaults; every read names the host in its errors."""
 
@@ -53,14 +65,7 @@ class Inventory(object):
         return value
 
     def bool(self, host, name):
-        value = self.raw(host, name)
-        if isinstance(value, string_types):
-            if value.strip().lower() in ("true", "yes", "on", "1"):
-                return True
-            if value.strip().lower() in ("false", "no", "off", "0", ""):
-                return False
-            raise PlanError("host %s: %s must be true or false (it is %r)" % (host, name, value))
-        return bool(value)
+        return truth(host, name, self.raw(host, name))
 
     def advertised_host(self, host):
         values = self.hostvars.get(host) or {}
