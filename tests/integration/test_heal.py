@@ -99,7 +99,7 @@ def state(name):
 
 def engine_time(stamp):
     """The engine's RFC 3339 time (UTC, nanoseconds with trailing zeros cut) as a sortable (seconds, nanoseconds)."""
-    whole, _, fraction = stamp.rstrip("Z").partition(".")
+    whole, dummy, fraction = stamp.rstrip("Z").partition(".")
     return whole, int((fraction + "000000000")[:9])
 
 

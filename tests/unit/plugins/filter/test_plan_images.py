@@ -77,8 +77,8 @@ def test_the_look_takes_the_inventorys_images_and_settings():
 
 
 def test_a_dashboard_without_an_image_is_not_looked_at():
-    assert [entry["variable"] for entry in plan(dashboard_image="")["images"]["local"]] == ["kafka_image",
-                                                                                           "server_image"]
+    looked_at = [entry["variable"] for entry in plan(dashboard_image="")["images"]["local"]]
+    assert looked_at == ["kafka_image", "server_image"]
 
 
 def test_a_pull_setting_that_is_no_boolean_is_refused_naming_the_host():
