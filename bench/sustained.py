@@ -55,6 +55,7 @@ sys.path.insert(0, os.path.join(REPO, "build", "collections"))
 sys.path.insert(0, os.path.join(REPO, "molecule", "multi-host"))
 import docker  # noqa: E402  pylint: disable=wrong-import-position
 import drills  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib import playbook_env, sayer  # noqa: E402  pylint: disable=wrong-import-position
 import littlehorse.worker  # noqa: E402  pylint: disable=wrong-import-position
 
 RANGE = "9-11"
@@ -78,17 +79,11 @@ REBALANCING = re.compile(r"stream-client \[[^\]]+\] State transition from RUNNIN
 PRODUCE_ERROR = re.compile(r"Got error produce response .* Error: ([A-Z_]+)")
 
 
-def say(text):
-    print("[sustained %s load %.2f] %s" % (time.strftime("%H:%M:%S"), os.getloadavg()[0], text), flush=True)
+say = sayer("sustained")
 
 
 def env():
-    environ = dict(os.environ)
-    environ["PATH"] = os.path.join(REPO, ".venv", "bin") + os.pathsep + environ.get("PATH", "")
-    environ["ANSIBLE_COLLECTIONS_PATH"] = os.path.join(REPO, "build", "collections")
-    environ["ANSIBLE_CONFIG"] = os.path.join(REPO, "ansible.cfg")
-    environ["ANSIBLE_HOST_KEY_CHECKING"] = "False"
-    return environ
+    return playbook_env(ANSIBLE_HOST_KEY_CHECKING="False")
 
 
 def playbook_command(book, timeout_ms):

@@ -50,6 +50,7 @@ sys.path.insert(0, os.path.join(REPO, "build", "collections"))
 sys.path.insert(0, os.path.join(REPO, "molecule", "multi-host"))
 import docker  # noqa: E402  pylint: disable=wrong-import-position
 import drills  # noqa: E402  pylint: disable=wrong-import-position
+from benchlib import playbook_env, sayer  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402  pylint: disable=wrong-import-position
     caught_up, describe, read_servers)
 
@@ -65,16 +66,8 @@ CAVEAT = ("on 2 cores several servers share the same CPUs (with the Kafka node, 
 STARTED = time.monotonic()
 
 
-def say(text):
-    print("[throughput %s load %.2f] %s" % (time.strftime("%H:%M:%S"), os.getloadavg()[0], text), flush=True)
-
-
-def env():
-    environ = dict(os.environ)
-    environ["PATH"] = os.path.join(REPO, ".venv", "bin") + os.pathsep + environ.get("PATH", "")
-    environ["ANSIBLE_COLLECTIONS_PATH"] = os.path.join(REPO, "build", "collections")
-    environ["ANSIBLE_CONFIG"] = os.path.join(REPO, "ansible.cfg")
-    return environ
+say = sayer("throughput")
+env = playbook_env
 
 
 class Budget(object):
@@ -291,12 +284,12 @@ def figures_text(results, load_mean):
         failed = [s for s in res.get("steps", []) if not s["passed"]]
         if failed:
             f = failed[0]
-            text += "; failed at %s runs/s (%d/%d accepted, %d completed)" % (f["rate_per_s"], f["accepted"], f["offered"],
-                                                                             f["completed"])
+            text += "; failed at %s runs/s (%d/%d accepted, %d completed)" % (
+                f["rate_per_s"], f["accepted"], f["offered"], f["completed"])
         if res.get("error"):
             text += "; %s" % res["error"]
-        lines.append("    %d server%s: %s (deploy %ss)" % (res["servers"], "s" if res["servers"] > 1 else " ", text,
-                                                            res.get("deploy_s", "?")))
+        lines.append("    %d server%s: %s (deploy %ss)" % (
+            res["servers"], "s" if res["servers"] > 1 else " ", text, res.get("deploy_s", "?")))
     best = dict((res["servers"], res.get("best_rate_per_s")) for res in results)
     bounds = [res["servers"] for res in results if res.get("lower_bound")]
     if best.get(1) and best.get(3):
