@@ -41,12 +41,16 @@ def count_file(path):
 
 
 def count(folder):
-    """{role: (jinja lines, chains)} over the role's .yml, .yaml and .j2 files."""
+    """{role: (jinja lines, chains)} over the role's .yml, .yaml and .j2 files, but those of its files/ folder: Ansible
+    copies or reads them as they are (the monitoring role's alert rules hold Prometheus's own {{ $labels }} templates)."""
     found = {}
     for dirpath, _dirs, files in os.walk(folder):
+        parts = os.path.relpath(dirpath, folder).split(os.sep)
+        if len(parts) > 1 and parts[1] == "files":
+            continue
         for name in files:
             if name.endswith((".yml", ".yaml", ".j2")):
-                role = os.path.relpath(dirpath, folder).split(os.sep)[0]
+                role = parts[0]
                 lines, chains = count_file(os.path.join(dirpath, name))
                 before = found.get(role, (0, 0))
                 found[role] = (before[0] + lines, before[1] + chains)
