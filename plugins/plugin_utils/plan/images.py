@@ -10,19 +10,7 @@ __metaclass__ = type
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import image_reference_problem, release_of_tag
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import truth
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import (
-    DASHBOARD_GROUP, KAFKA_GROUP, LOAD_BALANCER_GROUP, MONITORING_GROUP, ROLE_IMAGES, SERVER_GROUP, PlanError,
-    role_default)
-
-# What the host look checks of each role's image, in the order it lists them: (group, role, image setting, the role's
-# setting that allows a pull, the one that makes the image required); None: the look's own default.
-LOOKED_AT_IMAGES = (
-    (KAFKA_GROUP, "kafka", "kafka_image", None, None),
-    (SERVER_GROUP, "server", "server_image", None, None),
-    (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", "load_balancer_pull", None),
-    (DASHBOARD_GROUP, "dashboard", "dashboard_image", "dashboard_pull", "dashboard_required"),
-    (MONITORING_GROUP, "monitoring", "monitoring_image", "monitoring_pull", None),
-)
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.settings import ROLE_IMAGES, PlanError, role_default
 
 
 def role_value(inv, host, role, name):
@@ -42,7 +30,7 @@ def image_plan(inv, first):
     another release than the servers."""
     allow_floating = inv.bool(first, "littlehorse_allow_floating_tags")
     releases = {}
-    for group, role, name, floating_refused in ROLE_IMAGES:
+    for group, role, name, floating_refused, dummy, dummy2 in ROLE_IMAGES:
         for host in inv.hosts(group):
             value = role_value(inv, host, role, name)
             if name == "dashboard_image" and value == "":
@@ -66,7 +54,7 @@ def looked_at_images(inv, hosts):
     after it when missing), those of the roles whose group has the host; a dashboard without an image (dashboard_image
     '') is left out, as the dashboard role leaves it out."""
     images = dict((host, []) for host in hosts)
-    for group, role, name, pull, required in LOOKED_AT_IMAGES:
+    for group, role, name, dummy, pull, required in ROLE_IMAGES:
         for host in inv.hosts(group):
             image = role_value(inv, host, role, name)
             if name == "dashboard_image" and not image:

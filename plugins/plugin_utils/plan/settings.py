@@ -143,14 +143,15 @@ ROLE_CLUSTER_WIDE = (
     ("littlehorse_servers", ("server_image", "server_should_create_topics", "server_warmup_replicas")),
     ("kafka", ("kafka_image",)),
 )
-# Each role's image: (group, role, variable, whether a floating tag is refused). Unset on a host means the role's
-# default (roles/<role>/defaults/main.yml, a pinned release).
+# Each role's image, in the order the host look lists them: (group, role, variable, whether a floating tag is refused,
+# the role's setting that allows a pull, the one that makes the image required - None: the look's own default). Unset
+# on a host means the role's default (roles/<role>/defaults/main.yml, a pinned release).
 ROLE_IMAGES = (
-    (SERVER_GROUP, "server", "server_image", True),
-    (DASHBOARD_GROUP, "dashboard", "dashboard_image", True),
-    (KAFKA_GROUP, "kafka", "kafka_image", False),
-    (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", False),
-    (MONITORING_GROUP, "monitoring", "monitoring_image", False),
+    (KAFKA_GROUP, "kafka", "kafka_image", False, None, None),
+    (SERVER_GROUP, "server", "server_image", True, None, None),
+    (LOAD_BALANCER_GROUP, "load_balancer", "load_balancer_image", False, "load_balancer_pull", None),
+    (DASHBOARD_GROUP, "dashboard", "dashboard_image", True, "dashboard_pull", "dashboard_required"),
+    (MONITORING_GROUP, "monitoring", "monitoring_image", False, "monitoring_pull", None),
 )
 ROLES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "roles")
 KNOWN_SETTINGS = frozenset(CLUSTER_DEFAULTS) | frozenset(HOST_DEFAULTS) | frozenset(OTHER_KNOWN)
