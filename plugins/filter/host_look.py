@@ -7,7 +7,7 @@ preflight_host | littlehorse.cluster.container_states(names) -> {looked, missing
 entry point restarts only the containers the look saw running (the ones that were down were started, together, by
 the play before it) without asking the engine again.
 
-littlehorse_plan.servers | littlehorse.cluster.role_items(host, mode, pending, look) -> {planned, containers, selected,
+littlehorse_plan.servers | littlehorse.cluster.role_items(host, mode, pending, look) -> {containers, selected,
 selected_containers}: which of a host's planned servers or Kafka nodes one run of its role handles.
 
 entries | littlehorse.cluster.behind_first(infos) -> batches of one, the servers not caught up first.

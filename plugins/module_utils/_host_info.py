@@ -478,7 +478,8 @@ def container_states(look, names):
 
 def role_items(planned, host, mode, pending=None, look=None):
     """What one run of the kafka or server role handles on `host`, from the plan's entries of that kind (`planned`:
-    each with host and container): {planned, containers, selected, selected_containers}. `selected` is every entry
+    each with host and container): {containers, selected, selected_containers}. `containers` names every entry of
+    the host; `selected` is every entry
     of the host, except for mode 'pending' (those of `pending`, which the 'new' run found running and different:
     the ones that were down it started itself) and 'restart' (those the host look saw running: the ones it saw down
     or missing were started, together, by restart.yml's 'new' play before, and are not restarted again)."""
@@ -491,7 +492,7 @@ def role_items(planned, host, mode, pending=None, look=None):
     else:
         chosen = set(containers)
     selected = [entry for entry in here if entry["container"] in chosen]
-    return {"planned": here, "containers": containers, "selected": selected,
+    return {"containers": containers, "selected": selected,
             "selected_containers": [entry["container"] for entry in selected]}
 
 

@@ -69,7 +69,7 @@ def test_a_new_or_all_run_handles_every_entry_of_its_host_in_the_plans_order():
         items = role_items(PLANNED, "h1", mode, ["lh-server-3"], None)
         assert items["containers"] == ["lh-server-1", "lh-server-3", "lh-server-4"]
         assert items["selected_containers"] == items["containers"]
-        assert items["planned"] == items["selected"] == [PLANNED[0], PLANNED[2], PLANNED[3]]
+        assert items["selected"] == [PLANNED[0], PLANNED[2], PLANNED[3]]
 
 
 def test_a_pending_run_handles_only_what_the_new_run_left_to_it_on_this_host():
@@ -88,8 +88,7 @@ def test_a_restart_run_handles_only_what_the_look_saw_running():
 
 
 def test_a_host_with_nothing_planned_handles_nothing():
-    assert role_items(PLANNED, "h9", "all") == {"planned": [], "containers": [], "selected": [],
-                                                "selected_containers": []}
+    assert role_items(PLANNED, "h9", "all") == {"containers": [], "selected": [], "selected_containers": []}
 
 
 def test_the_servers_not_caught_up_go_first_each_alone():
