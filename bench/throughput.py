@@ -52,7 +52,7 @@ import docker  # noqa: E402  pylint: disable=wrong-import-position
 import drills  # noqa: E402  pylint: disable=wrong-import-position
 from benchlib import playbook_env, sayer  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (  # noqa: E402  pylint: disable=wrong-import-position
-    caught_up, describe, read_servers)
+    describe, read_servers, wait_servers)
 
 PREFIX = "lhtput"
 VARS = os.path.join(REPO, "bench", "throughput-vars.yml")
@@ -119,13 +119,10 @@ def servers_of(size):
 
 def wait_caught_up(size, timeout):
     started = time.monotonic()
-    readings = []
-    while time.monotonic() - started < timeout:
-        readings = read_servers(servers_of(size))
-        if all(caught_up(r) for r in readings):
-            return time.monotonic() - started
-        time.sleep(2)
-    say("not every server caught up within %.0fs: %s" % (timeout, "; ".join(describe(r) for r in readings)))
+    dummy, dummy2, waiting = wait_servers(lambda: read_servers(servers_of(size)), no_restorations=True, timeout=timeout)
+    if not waiting:
+        return time.monotonic() - started
+    say("not every server caught up within %.0fs: %s" % (timeout, "; ".join(describe(r) for r in waiting)))
     return None
 
 
