@@ -43,6 +43,7 @@ export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$REPO/build/collecti
 # the test bed's images (tests/testbed/images.yml) unless given
 export LHBENCH_KAFKA_IMAGE=${LHBENCH_KAFKA_IMAGE:-$(sed -n 's/^kafka_image: *//p' tests/testbed/images.yml)}
 export LHBENCH_SERVER_IMAGE=${LHBENCH_SERVER_IMAGE:-$(sed -n 's/^server_image: *//p' tests/testbed/images.yml)}
+export LHBENCH_DASHBOARD_IMAGE=${LHBENCH_DASHBOARD_IMAGE:-$(sed -n 's/^dashboard_image: *//p' tests/testbed/images.yml)}
 STEP_TIMEOUT=${LHBENCH_STEP_TIMEOUT:-600}
 MULTI_STEP_TIMEOUT=${LHBENCH_MULTI_STEP_TIMEOUT:-900}
 PHASES=${LHBENCH_PHASES:-compose ansible multi throughput}   # e.g. LHBENCH_PHASES=compose to time compose alone
@@ -54,6 +55,9 @@ LOCK_WAIT=${LHBENCH_LOCK_WAIT:-1200}
 HEALTH_PORTS=(33822 33832 33842)
 INVENTORY=${LHBENCH_INVENTORY:-inventories/local/hosts.yml}
 VARS=bench/local-vars.yml
+# inventories/local names no image (the roles' defaults are the published ones): the bench's are the test bed's
+LOCAL_IMAGES=(-e "kafka_image=$LHBENCH_KAFKA_IMAGE" -e "server_image=$LHBENCH_SERVER_IMAGE"
+  -e "dashboard_image=$LHBENCH_DASHBOARD_IMAGE")
 MULTI_VARS=bench/multi-vars.yml
 LOG_DIR=${LHBENCH_LOG_DIR:-$REPO/build/bench}
 MULTI_FIGURES=$LOG_DIR/multi-figures.txt
@@ -531,7 +535,7 @@ elif [[ " $PHASES " == *" ansible "* ]]; then
   say "(a) ansible: site.yml -i $INVENTORY -e @$VARS + wait for /readiness of 3 servers"
   t0=$(now)
   pb cold
-  run_step "site.yml (cold)" "$LOG_DIR/site-cold.log" "${PB[@]}" site.yml -i "$INVENTORY" -e "@$VARS"
+  run_step "site.yml (cold)" "$LOG_DIR/site-cold.log" "${PB[@]}" site.yml -i "$INVENTORY" -e "@$VARS" "${LOCAL_IMAGES[@]}"
   wait_ready
   t_ansible=$(secs "$t0" "$(now)")
   say "    ansible cold deploy: ${t_ansible}s   (load average $(load); $(grep -E ' : ok=' "$LOG_DIR/site-cold.log" | tr -s ' ' | cut -d' ' -f1-5 | paste -sd';'))"
@@ -543,7 +547,7 @@ elif [[ " $PHASES " == *" ansible "* ]]; then
   say "(b) ansible: re-run site.yml, nothing to change"
   t0=$(now)
   pb rerun
-  run_step "site.yml (re-run)" "$LOG_DIR/site-rerun.log" "${PB[@]}" site.yml -i "$INVENTORY" -e "@$VARS"
+  run_step "site.yml (re-run)" "$LOG_DIR/site-rerun.log" "${PB[@]}" site.yml -i "$INVENTORY" -e "@$VARS" "${LOCAL_IMAGES[@]}"
   t_rerun=$(secs "$t0" "$(now)")
   say "    re-run: ${t_rerun}s   (load average $(load); $(grep -E ' : ok=' "$LOG_DIR/site-rerun.log" | tr -s ' ' | cut -d' ' -f1-5 | paste -sd';'))"
 fi

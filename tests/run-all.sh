@@ -87,11 +87,31 @@ run_lanes() {
   done
 }
 
+# CPU seconds used so far (cgroup v1 accounting): "all containers" - every engine's containers, this machine's
+# (docker/) and the simulated hosts' (lhsim-host*/) - the JVMs, against everything else (Ansible, pytest, the
+# engines). On 2 cores the suite is CPU-bound, so this says where its time goes.
+CPUACCT=/sys/fs/cgroup/cpuacct
+cpu_seconds() {
+  [ -r "$CPUACCT/cpuacct.usage" ] || return 0
+  local all containers=0 group
+  all=$(cat "$CPUACCT/cpuacct.usage")
+  for group in "$CPUACCT"/docker "$CPUACCT"/lhsim-host*; do
+    [ -r "$group/cpuacct.usage" ] && containers=$((containers + $(cat "$group/cpuacct.usage")))
+  done
+  echo "$((all / 1000000000)) $((containers / 1000000000))"
+}
+cpu_at_start=$(cpu_seconds)
+
 # The end of the output is what a CI summary keeps: say there why each failed stage failed.
 summary() {
-  local name
+  local name now
   printf '\n===== summary (%ss in all: gate %ss, engine and images %ss, lanes %ss)\n' \
     $((SECONDS - total_started)) "$gate_time" "${images_time:-0}" "${lanes_time:-0}"
+  now=$(cpu_seconds)
+  if [ -n "$now" ] && [ -n "$cpu_at_start" ]; then
+    set -- $now $cpu_at_start
+    echo "CPU time: $(($1 - $3)) s in all, $(($2 - $4)) s of it in the containers (the JVMs) and $(($1 - $3 - $2 + $4)) s in everything else (Ansible, pytest, the engines)"
+  fi
   cat "$results"
   echo "lanes (each its stages one after another; the lanes side by side):"
   cat "$lane_times"

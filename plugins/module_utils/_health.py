@@ -113,22 +113,38 @@ def describe(reading):
         who, reading["readiness"], (reading["status"] or {}).get("coreState", "?"), reading["restorations"])
 
 
-def stuck_report(waiting, logs, status_chars=1500):
+# What the Kafka client in a server logs while no broker of its bootstrap list answers (it retries for ever)
+KAFKA_UNREACHABLE = ("could not be established", "Broker may not be available", "UnknownHostException",
+                     "No resolvable bootstrap urls")
+
+
+def kafka_unreachable(logs):
+    """The last line of a server's log that says its Kafka client reaches no broker; None when none does."""
+    found = [line.strip() for line in (logs or "").splitlines() if any(text in line for text in KAFKA_UNREACHABLE)]
+    return found[-1] if found else None
+
+
+def stuck_report(waiting, logs, status_chars=1500, bootstraps=None):
     """Each server short of the gate: how far it got, its /status, and its last log lines when logs
-    ({name: text}) has them (the containers on the engine the module reached)."""
+    ({name: text}) has them (the containers on the engine the module reached). With bootstraps ({name: the bootstrap
+    servers the container was given}), a server whose log says it reaches no broker is reported as such."""
     parts = []
     for reading in waiting:
         status = json.dumps(reading["status"], sort_keys=True) if reading["status"] is not None else "no answer"
         if len(status) > status_chars:
             status = status[:status_chars] + " ..."
         part = "%s; /status: %s" % (describe(reading), status)
+        unreachable = kafka_unreachable(logs.get(reading["name"]))
+        if unreachable and (bootstraps or {}).get(reading["name"]):
+            part += "; it cannot reach Kafka at %s, the bootstrap servers it was given (check that Kafka runs and that " \
+                "this host reaches that address), and logs: %s" % (bootstraps[reading["name"]], unreachable)
         if reading["name"] in logs:
             part += "; last log lines:\n%s" % logs[reading["name"]].rstrip()
         parts.append(part)
     return "\n".join(parts)
 
 
-def failure_message(waiting, logs, timeout, caught_up_wanted, gate_for=None):
+def failure_message(waiting, logs, timeout, caught_up_wanted, gate_for=None, bootstraps=None):
     """Why the wait failed, server by server (stuck_report). Servers whose health port answered as another server
     stop the wait at once (waiting cannot change where an address leads), and the message says so."""
     crossed = [r for r in waiting if r.get("identity_problem")]
@@ -137,10 +153,10 @@ def failure_message(waiting, logs, timeout, caught_up_wanted, gate_for=None):
                 "other servers are left as they are. Check the servers' health ports and the addresses the plan "
                 "probes them at (littlehorse_bind_address, littlehorse_cluster_address):\n%s" % (
                     ", ".join(r["name"] for r in crossed), "its" if len(crossed) == 1 else "their",
-                    stuck_report(waiting, logs)))
+                    stuck_report(waiting, logs, bootstraps=bootstraps)))
     return "servers not %s after %ss%s; the run stops here and the other servers are left as they are:\n%s" % (
         "caught up (ready, core RUNNING, no restorations)" if caught_up_wanted else "ready", timeout,
-        " (before %s goes down)" % gate_for if gate_for else "", stuck_report(waiting, logs))
+        " (before %s goes down)" % gate_for if gate_for else "", stuck_report(waiting, logs, bootstraps=bootstraps))
 
 
 def wait_servers(read, ready=True, no_restorations=False, timeout=300, gate_for=None, stable_for=0,

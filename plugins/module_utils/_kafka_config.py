@@ -306,8 +306,14 @@ def secret_properties(params):
     return "".join(lines)
 
 
+def sets_user_after_start(mechanism):
+    """A SCRAM broker sets its user's credential once it runs (scram_user), and servers cannot log in before that;
+    other nodes need nothing after they start, so the servers may start beside them."""
+    return (mechanism or "").startswith("SCRAM-")
+
+
 def _scram(params):
-    return (params["sasl_mechanism"] or "").startswith("SCRAM-")
+    return sets_user_after_start(params["sasl_mechanism"])
 
 
 def scram_credential(params):

@@ -130,7 +130,9 @@ def reconcile(client, params, spec, extra, check_mode, change_existing=True):
     container that runs and differs is only looked at (check mode) and its result says pending;
     one that does not run serves nothing, so it is changed and started at once like a new one
     (a rolling play must never be left to start a container that is down: its gates would wait
-    on the very containers it has yet to start)."""
+    on the very containers it has yet to start). With wait, a running container that matches is
+    waited for too, as it is when existing ones may change: a later run can so wait for the ones
+    an earlier run started without waiting."""
     written_paths = extra.pop("files_written", [])
     reloadable = set(m.host_path for m in spec.mounts if m.reloadable)
     engine = Reconciler(client, check_mode=check_mode)
@@ -140,6 +142,8 @@ def reconcile(client, params, spec, extra, check_mode, change_existing=True):
                           wait=params["wait"], wait_timeout=params["wait_timeout"],
                           wait_host=params["wait_host"], reload=any(path in reloadable for path in written_paths),
                           purge_volumes=params["purge_volumes"])
+    if engine.check_mode and not check_mode and not result["changed"] and params["wait"]:
+        Reconciler(client).wait_healthy(spec, params["wait_timeout"], params["wait_host"])
     result["pending"] = bool(engine.check_mode and not check_mode and result["changed"])
     if result["pending"]:
         result["changed"] = False

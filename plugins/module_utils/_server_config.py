@@ -34,6 +34,7 @@ COLLECTORS = {"zgc": "", "g1": "-XX:-UseZGC -XX:+UseG1GC", "parallel": "-XX:-Use
 COLLECTOR_NAMES = {"Z": "zgc", "G1": "g1", "Parallel": "parallel", "Serial": "serial", "Shenandoah": "shenandoah"}
 COLLECTOR_FLAG = re.compile(r"-XX:[+-]Use(?:Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep|ParNew)GC\b")
 PER_INSTANCE, CLUSTER_WIDE = "instance", "cluster"
+KAFKA_BOOTSTRAP_ENV = "LHS_KAFKA_BOOTSTRAP_SERVERS"
 
 
 class Setting(object):
@@ -50,7 +51,7 @@ SCALARS = (
     Setting("internal_advertised_host", "LHS_INTERNAL_ADVERTISED_HOST", PER_INSTANCE),
     Setting("internal_advertised_port", "LHS_INTERNAL_ADVERTISED_PORT", PER_INSTANCE, "int"),
     Setting("health_port", "LHS_HEALTH_SERVICE_PORT", PER_INSTANCE, "int"),
-    Setting("kafka_bootstrap_servers", "LHS_KAFKA_BOOTSTRAP_SERVERS", CLUSTER_WIDE),
+    Setting("kafka_bootstrap_servers", KAFKA_BOOTSTRAP_ENV, CLUSTER_WIDE),
     Setting("kafka_security_protocol", "LHS_KAFKA_SECURITY_PROTOCOL", CLUSTER_WIDE),
     Setting("kafka_sasl_mechanism", "LHS_KAFKA_SASL_MECHANISM", CLUSTER_WIDE),
     Setting("oauth_introspect_url", "LHS_OAUTH_INTROSPECT_URL", CLUSTER_WIDE),

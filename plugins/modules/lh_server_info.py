@@ -63,7 +63,8 @@ options:
     description:
       - Names of containers on the managed host's Docker engine (O(docker_host)) whose last log lines the failure
         message carries when their server (of the same O(servers[].name)) did not get there - for a rolling step,
-        the servers this host runs. Each server that did not get there is reported with its C(/status) too.
+        the servers this host runs. Each server that did not get there is reported with its C(/status) too, and one
+        whose log says that it reaches no Kafka broker with the bootstrap servers its container was given.
     type: list
     elements: str
     default: []
@@ -210,24 +211,28 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
     failure_message, is_ready, read_servers, wait_servers)
+from ansible_collections.littlehorse.cluster.plugins.module_utils._server_config import KAFKA_BOOTSTRAP_ENV
 from ansible_collections.littlehorse.cluster.plugins.module_utils._work_spread import spread_problems, work_spread
 
 
 def last_logs(names, docker_host, lines):
-    """{name: last lines} of the containers of `names` on the engine; none when it cannot be read."""
+    """({name: last lines}, {name: the Kafka bootstrap servers it was given}) of the containers of `names` on the
+    engine; none when it cannot be read."""
+    logs, bootstraps = {}, {}
     if not names:
-        return {}
+        return logs, bootstraps
     try:
         client = _docker_client.connect(docker_host or _docker_client.docker_host_default(), timeout=10)
     except Exception:  # the report goes on without logs
-        return {}
-    logs = {}
+        return logs, bootstraps
     for name in names:
         try:
             logs[name] = client.api.logs(name, tail=lines).decode("utf-8", "replace")
+            env = client.api.inspect_container(name)["Config"].get("Env") or []
         except Exception:  # not on this engine
             continue
-    return logs
+        bootstraps.update((name, item.split("=", 1)[1]) for item in env if item.startswith(KAFKA_BOOTSTRAP_ENV + "="))
+    return logs, bootstraps
 
 
 def main():
@@ -266,11 +271,12 @@ def main():
         for warning in extra["spread"]["warnings"]:
             module.warn(warning)
     if waiting:
-        logs = last_logs([r["name"] for r in waiting if r["name"] in params["logs_from"]], params["docker_host"],
-                         params["log_lines"])
+        logs, bootstraps = last_logs([r["name"] for r in waiting if r["name"] in params["logs_from"]],
+                                     params["docker_host"], params["log_lines"])
         module.fail_json(msg=failure_message(waiting, logs, params["timeout"],
                                              params["wait_no_restorations"] or bool(params["gate_for"]),
-                                             params["gate_for"]), servers=results, all_ready=all_ready, **extra)
+                                             params["gate_for"], bootstraps), servers=results, all_ready=all_ready,
+                         **extra)
     module.exit_json(changed=False, servers=results, all_ready=all_ready, gate_opened_at_once=opened_at_once, **extra)
 
 

@@ -107,6 +107,27 @@ def test_wait_gives_up_with_the_last_log_lines():
     run_module("lh_server", dict(args, state="absent"))
 
 
+def test_the_shared_wait_names_a_server_that_reaches_no_kafka_and_leaves_it_running():
+    # site.yml starts the servers beside Kafka and waits for them together (lh_server_info): a server given a
+    # bootstrap address where no broker answers (its own loopback: no packet leaves the container) retries for ever
+    name = PREFIX + "-unreached"
+    args = server_args(name=name, kafka_bootstrap_servers="127.0.0.1:9", volume=None, wait=False,
+                       published_ports=["127.0.0.1:%d:1822" % (HEALTH_PORT + 1)])
+    run_module("lh_server", args)
+    try:
+        result = run_module("lh_server_info", {
+            "servers": [{"name": name, "host": "127.0.0.1", "health_port": HEALTH_PORT + 1}], "wait_ready": True,
+            "timeout": 25, "logs_from": [name]}, expect_failure=True)
+        assert result["msg"].startswith("servers not ready after 25s; the run stops here and the other servers are "
+                                        "left as they are:\n%s at 127.0.0.1:%d" % (name, HEALTH_PORT + 1))
+        assert ("; it cannot reach Kafka at 127.0.0.1:9, the bootstrap servers it was given (check that Kafka runs "
+                "and that this host reaches that address), and logs: ") in result["msg"]
+        assert "Connection to node -1 (/127.0.0.1:9) could not be established" in result["msg"]
+        assert docker("inspect", "-f", "{{.State.Status}}", name) == "running"
+    finally:
+        run_module("lh_server", dict(args, state="absent"))
+
+
 def test_settings_change_on_a_running_cluster_keeps_its_data():
     four_times("lh_kafka_node", kafka_args())
     checked, real = four_times("lh_server", server_args())

@@ -33,6 +33,7 @@ ADDITIONS = (
     ("", "monitoring", "the Prometheus of the littlehorse_monitoring group (issue 24), none without one"),
     ("kafka.nodes.*", "metrics", "each Kafka node's JMX exporter (issue 24), none when off"),
     ("", "images", "the images the preflight's look checks on each host (issue 23: were facts each role published)"),
+    ("kafka", "start_with_servers", "the servers start beside the cluster's own Kafka nodes, one wait for both (issue 25)"),
 )
 
 

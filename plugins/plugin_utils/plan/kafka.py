@@ -12,6 +12,7 @@ import re
 from ansible.module_utils.six import string_types
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import KAFKA_TOOLS_LISTENER, with_mechanism
+from ansible_collections.littlehorse.cluster.plugins.module_utils._kafka_config import sets_user_after_start
 from ansible_collections.littlehorse.cluster.plugins.module_utils._sasl import SASL_MECHANISMS, check_jaas_value
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import (
     check_address, check_unique_ids, derived_base, secret_source)
@@ -228,7 +229,8 @@ def kafka_plan(inv, first, single, prefix):
     for node in nodes:
         node["controller_quorum_voters"] = voters
     return {"external": False, "cluster_id": str(cluster_id), "nodes": nodes, "security": security, "stores": stores,
-            "bootstrap": ",".join("%s:%d" % (n["advertised_host"], n["port"]) for n in nodes)}
+            "bootstrap": ",".join("%s:%d" % (n["advertised_host"], n["port"]) for n in nodes),
+            "start_with_servers": not sets_user_after_start(security["mechanism"])}
 
 
 def node_identities(kafka):

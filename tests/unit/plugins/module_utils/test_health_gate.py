@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The rolling gate before a server goes down: the others caught up, unless it serves nothing itself."""
 from ansible_collections.littlehorse.cluster.plugins.module_utils._health import (
-    answered_as, caught_up, describe, failure_message, identity_problem, is_ready, read_servers, stuck_report,
-    wait_servers)
+    answered_as, caught_up, describe, failure_message, identity_problem, is_ready, kafka_unreachable, read_servers,
+    stuck_report, wait_servers)
 
 
 def reading(name, core="RUNNING", ready=True, restorations=0):
@@ -73,6 +73,22 @@ def test_a_stuck_server_is_reported_with_its_status_and_the_logs_there_are():
                          "{\"coreState\": \"REBALANCING\"}; last log lines:")
     assert report[1:3] == ["line 1", "line 2"]
     assert report[3] == "lh-server-3 (readiness 200, core ?, 0 restorations); /status: no answer"
+
+
+UNREACHABLE = ("21:51:03 WARN [KAFKA] NetworkClient - [AdminClient clientId=adminclient-2] Connection to node -1 "
+               "(/10.0.0.9:9092) could not be established. Node may not be available.")
+
+
+def test_a_server_that_reaches_no_kafka_broker_is_named_with_its_bootstrap_and_the_log_line():
+    stuck = [dict(reading("lh-server-2"), status=None), dict(reading("lh-server-3"), status=None)]
+    logs = {"lh-server-2": "starting\n%s\n" % UNREACHABLE, "lh-server-3": "starting\n"}
+    report = stuck_report(stuck, logs, bootstraps={"lh-server-2": "10.0.0.9:9092", "lh-server-3": "10.0.0.9:9092"})
+    first, = [line for line in report.splitlines() if line.startswith("lh-server-2")]
+    assert first.endswith("; it cannot reach Kafka at 10.0.0.9:9092, the bootstrap servers it was given (check that "
+                          "Kafka runs and that this host reaches that address), and logs: %s; last log lines:"
+                          % UNREACHABLE)
+    assert "cannot reach Kafka" not in [line for line in report.splitlines() if line.startswith("lh-server-3")][0]
+    assert kafka_unreachable("a\nb\n") is None
 
 
 def test_stable_for_waits_out_a_rebalance_the_servers_learn_of_late():

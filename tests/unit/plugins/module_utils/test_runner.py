@@ -75,6 +75,25 @@ def test_an_unchanged_container_is_neither_changed_nor_pending():
     assert not result["changed"] and not result["pending"]
 
 
+@pytest.mark.parametrize("change_existing", [False, True])
+def test_with_wait_a_matching_running_container_is_waited_for_in_both_modes(change_existing):
+    # site.yml starts Kafka and the servers together: a later run of the same nodes waits for those an earlier one
+    # started without waiting
+    probed = []
+    desired = spec(health=lambda address: probed.append(address) or (True, "ok"))
+    result = reconcile(FakeClient(matching_attrs(spec())), top(name="c1", state="started", wait=True), desired, {},
+                       check_mode=False, change_existing=change_existing)[0]
+    assert not result["changed"] and not result["pending"] and len(probed) == 1
+
+
+def test_with_wait_a_running_container_left_pending_is_not_waited_for():
+    probed = []
+    desired = spec(env={"A": "2", "SECRET": "s"}, health=lambda address: probed.append(address) or (True, "ok"))
+    result = reconcile(FakeClient(matching_attrs(spec())), top(name="c1", state="started", wait=True), desired, {},
+                       check_mode=False, change_existing=False)[0]
+    assert result["pending"] and probed == []
+
+
 def stopped(attrs):
     attrs["State"] = {"Running": False, "Status": "exited", "ExitCode": 137}
     return attrs
