@@ -9,11 +9,12 @@
 #    tests, before any engine is started or image built.
 # 2. The engine and the test bed's images (make engine images), then everything else in lanes that
 #    run at the same time; a failed stage does not stop the others:
-#    lane "machine": everything on this machine's own Docker engine (each stage under names and
-#      ports of its own: lhsmoke, lhit, lhbad, lhpkg, lhmol);
+#    lane "machine": the stages on this machine's own Docker engine (each under names and
+#      ports of its own: lhsmoke, lhit, lhbad, lhmol);
 #      then seed and the remote-engine tests, on simulated hosts of their own (6, 7-8);
 #    lane "hosts": secure and multi-host on the simulated hosts (tests/hosts: their own namespaces and
-#      engines), one after the other. Each scenario has host numbers of its own (multi-host 1-3, secure
+#      engines), one after the other, then the package test (this machine's engine, lhpkg), which
+#      balances the two lanes. Each scenario has host numbers of its own (multi-host 1-3, secure
 #      4-5, seed 6, the remote-engine tests 7-8), so with LH_TEST_HOST_LANES=2 the four run in two lanes
 #      beside the machine's ("hosts-a", "hosts-b", about 700 s each). On this project's 2-core machine three
 #      lanes at once only shared the CPU thinner (integration 440 s -> 1318 s, a whole run slower than
@@ -34,9 +35,9 @@ machine_lane=(
   "smoke:make --no-print-directory test-smoke"
   "integration:INTEGRATION_SELECT='not remote_engine' make --no-print-directory test-integration"
   "bad-input:make --no-print-directory test-bad-input"
-  "package:make --no-print-directory test-package"
   "molecule-default:make --no-print-directory molecule-default"
 )
+package="package:make --no-print-directory test-package"
 multi_host="molecule-multi-host:make --no-print-directory molecule-multi-host"
 remote="integration-remote:INTEGRATION_SELECT=remote_engine LHIT_PREFIX=lhitr make --no-print-directory test-integration"
 secure="molecule-secure:make --no-print-directory molecule-secure"
@@ -156,11 +157,12 @@ images_time=$((SECONDS - started))
 export LH_TESTBED_READY=1  # the engine and the images are there: the lanes must not rebuild them side by side
 started=$SECONDS
 if [ "${LH_TEST_HOST_LANES:-1}" = 2 ]; then
-  run_lanes machine "${machine_lane[@]}" -- hosts-a "$multi_host" "$remote" -- hosts-b "$secure" "$seed"
+  run_lanes machine "${machine_lane[@]}" "$package" -- hosts-a "$multi_host" "$remote" -- hosts-b "$secure" "$seed"
 else
-  # seed and the remote-engine tests (simulated hosts 6-8) after the machine's own stages: the two lanes
-  # then end about together (machine ~1050 s + ~250 s, hosts: secure ~580 s + multi-host ~900-1000 s)
-  run_lanes machine "${machine_lane[@]}" "$seed" "$remote" -- hosts "$secure" "$multi_host"
+  # seed and the remote-engine tests (simulated hosts 6-8) after the machine's own stages, the package test (this
+  # machine's engine, names and ports of its own) after the hosts' scenarios: the two lanes then end about together
+  # (5bea010: machine 1535 s without the package test's 183, hosts 1457)
+  run_lanes machine "${machine_lane[@]}" "$seed" "$remote" -- hosts "$secure" "$multi_host" "$package"
 fi
 lanes_time=$((SECONDS - started))
 summary
