@@ -33,6 +33,8 @@ ADDITIONS = (
     ("", "monitoring", "the Prometheus of the littlehorse_monitoring group (issue 24), none without one"),
     ("kafka.nodes.*", "metrics", "each Kafka node's JMX exporter (issue 24), none when off"),
     ("", "images", "the images the preflight's look checks on each host (issue 23: were facts each role published)"),
+    ("", "members", "how a look recognises the cluster's containers the plan no longer has (issue 23: was the preflight's "
+                    "Jinja; the server role's remove entry point reads it too)"),
 )
 
 

@@ -11,7 +11,7 @@ renumbers nothing that exists. The plan is validated as a whole; every error nam
 The phases, in the order they run (each its own module of this package; each takes what it needs and returns new
 data, and the assembly below composes their results - no phase changes another's):
 settings (settings.py) -> inventory (inventory.py) -> kafka -> servers -> security: OAuth -> edge (load balancer,
-dashboard) -> images -> network (probes, reach, resolve, addresses) -> monitoring (Kafka's metrics, Prometheus) ->
+dashboard) -> images -> network (probes, reach, resolve, addresses) -> preflight (members) -> monitoring (Kafka's metrics, Prometheus) ->
 network (ports) -> clients -> security: TLS -> module
 options -> limits and JVM.
 
@@ -41,6 +41,7 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.network i
     check_load_balancer_across_hosts, check_ports, ports_by_host, probe_plan, reach_plan, resolve_plan)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.options import (
     check_kafka_properties, check_server_env, dashboard_options, kafka_node_options, server_options)
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import cluster_members
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.security import oauth_plan, secret_files, tls_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.servers import (
     cluster_section, server_identities, server_plan)
@@ -116,6 +117,7 @@ def cluster_plan(groups, hostvars):
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)
+    plan["members"] = cluster_members(plan)
     plan = monitoring_plan(inv, plan)
     plan["ports"] = ports_by_host(check_ports(plan, inv, first), hosts)
     plan["clients"] = clients_plan(inv, first, plan)

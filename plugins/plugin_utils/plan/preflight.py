@@ -28,3 +28,13 @@ def host_look_options(entries, memory=True, identity=True):
         "protocols": dict((entry["container"], entry["listener_protocols"]) for entry in entries
                           if entry.get("listener_protocols") is not None),
     }
+
+
+def cluster_members(plan):
+    """How a host look (lh_host_info's members) recognises this cluster's containers that the plan no longer puts on a
+    host: {server, kafka}, each {name_prefix, env, value} - a container whose name starts with name_prefix and whose
+    environment holds env=value is this cluster's; kafka is none with an external Kafka."""
+    prefix = plan["cluster"]["prefix"]
+    return {"server": {"name_prefix": prefix + "-server-", "env": "LHS_CLUSTER_ID", "value": plan["cluster"]["id"]},
+            "kafka": None if plan["kafka"]["external"] else {
+                "name_prefix": prefix + "-kafka-", "env": "CLUSTER_ID", "value": plan["kafka"]["cluster_id"]}}
