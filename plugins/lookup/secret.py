@@ -40,12 +40,9 @@ _raw:
   elements: raw
 '''
 
-import os
-
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import resolve_secret
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import resolve_secret, unreadable_message
 
 
 class LookupModule(LookupBase):
@@ -59,6 +56,4 @@ class LookupModule(LookupBase):
         try:
             return [resolve_secret(path, kwargs.get("inline"))]
         except (IOError, OSError) as error:
-            raise AnsibleLookupError("the secret's file %s on the controller cannot be read (%s); put the secret in "
-                                     "that file, or give it as the Ansible Vault variable instead"
-                                     % (os.path.expanduser(to_text(path)), error.strerror or error))
+            raise AnsibleLookupError(unreadable_message(path, error))
