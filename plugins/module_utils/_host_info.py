@@ -18,7 +18,9 @@ import socket
 import threading
 import time
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import named_volumes, normalise_port
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._images import survey
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import memory_budget_problem
 
@@ -457,6 +459,29 @@ def summarise_container(attrs):
         "listener_protocols": listener_protocols(config.get("Env")),
         "volumes": named_volumes(attrs),
     }
+
+
+# The options of lh_host_info that its `plan` option may give at once: the host's slice of the plan.
+PLAN_OPTIONS = ("containers", "ports", "addresses", "images", "volumes", "memory", "identity", "protocols", "peers",
+                "resolve", "members")
+
+
+def with_plan_options(params, argument_spec):
+    """lh_host_info's params with those of its `plan` option (the host's slice of the plan, one dict of the options of
+    PLAN_OPTIONS) in place, each validated and converted as that option; a key that is no such option, or one that is
+    also given on its own, is refused (LHClusterError)."""
+    plan = params.get("plan") or {}
+    unknown = sorted(set(plan) - set(PLAN_OPTIONS))
+    if unknown:
+        raise LHClusterError("plan: %s %s no option it may give; it gives %s" % (
+            ", ".join(unknown), "is" if len(unknown) == 1 else "are", ", ".join(PLAN_OPTIONS)))
+    twice = sorted(key for key in plan if params.get(key) != argument_spec[key].get("default"))
+    if twice:
+        raise LHClusterError("plan: %s also given on its own; give each option once" % ", ".join(twice))
+    validated = ArgumentSpecValidator(dict((key, argument_spec[key]) for key in plan)).validate(dict(plan))
+    if validated.error_messages:
+        raise LHClusterError("plan: %s" % "; ".join(validated.error_messages))
+    return dict(params, **validated.validated_parameters)
 
 
 def role_items(planned, host, mode, pending=None, started=None):
