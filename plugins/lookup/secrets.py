@@ -54,10 +54,9 @@ _raw:
 '''
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import (
-    inline_secret, module_secrets, resolve_secret, unreadable_message)
+    inline_secret, module_secrets, plan_option, resolve_secret, unreadable_message)
 
 NAME = "littlehorse.cluster.secrets"
 COMPONENTS = ("server", "kafka", "dashboard")
@@ -65,12 +64,7 @@ COMPONENTS = ("server", "kafka", "dashboard")
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(("plan",)))
-        if unknown:
-            raise AnsibleLookupError("%s takes the option plan only, not %s" % (NAME, ", ".join(unknown)))
-        plan = kwargs.get("plan")
-        if not isinstance(plan, Mapping) or not all(key in plan for key in ("kafka", "tls", "oauth", "dashboard")):
-            raise AnsibleLookupError("%s: give the cluster plan as plan=littlehorse_plan" % NAME)
+        plan = plan_option(NAME, kwargs, ("kafka", "tls", "oauth", "dashboard"))
         if len(terms) != 1 or terms[0] not in COMPONENTS:
             raise AnsibleLookupError("%s takes one term, the role: %s; not %s"
                                      % (NAME, ", ".join(COMPONENTS), ", ".join(map(str, terms)) or "none"))

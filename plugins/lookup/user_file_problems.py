@@ -69,22 +69,16 @@ _raw:
 '''
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible.plugins.lookup import LookupBase
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils import user_files
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import inline_secret
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import inline_secret, plan_option
 
 NAME = "littlehorse.cluster.user_file_problems"
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(("plan",)))
-        if unknown:
-            raise AnsibleLookupError("%s takes the option plan only, not %s" % (NAME, ", ".join(unknown)))
-        plan = kwargs.get("plan")
-        if not isinstance(plan, Mapping) or not all(key in plan for key in ("cluster", "tls", "kafka")):
-            raise AnsibleLookupError("%s: give the cluster plan as plan=littlehorse_plan" % NAME)
+        plan = plan_option(NAME, kwargs, ("cluster", "tls", "kafka"))
         checks = {
             "pki": user_files.pki_problems,
             "secret_files": user_files.secret_file_problems,

@@ -11,7 +11,9 @@ __metaclass__ = type
 
 import os
 
+from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 
 def read_secret_file(path):
@@ -32,6 +34,18 @@ def inline_secret(variables, name, template):
     if not variables or not name or name not in variables:
         return None
     return template(variables[name])
+
+
+def plan_option(name, options, keys):
+    """The plan a lookup of the collection is given (its only option, plan=littlehorse_plan), checked to hold `keys`;
+    AnsibleLookupError naming the lookup and the fix otherwise."""
+    unknown = sorted(set(options) - set(("plan",)))
+    if unknown:
+        raise AnsibleLookupError("%s takes the option plan only, not %s" % (name, ", ".join(unknown)))
+    plan = options.get("plan")
+    if not isinstance(plan, Mapping) or not all(key in plan for key in keys):
+        raise AnsibleLookupError("%s: give the cluster plan as plan=littlehorse_plan" % name)
+    return plan
 
 
 def unreadable_message(path, error):
