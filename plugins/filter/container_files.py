@@ -48,8 +48,11 @@ def _check_plan(plan, name):
 
 
 def server_files(plan, servers, pki_files=None, user_stores=None):
-    """The files of `servers` (items of plan.servers, on one host)."""
+    """The files of `servers` (items of plan.servers, on one host); user_stores: the user's stores for an external Kafka,
+    by default the plan's (kafka.stores that name a file on the controller)."""
     _check_plan(plan, "server_files")
+    if user_stores is None:
+        user_stores = [store for store in (plan["kafka"].get("stores") or {}).values() if store and store.get("file")]
     files = []
     tls = plan["tls"]
     if tls.get("enabled") and servers:

@@ -1,29 +1,24 @@
 # -*- coding: utf-8 -*-
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the host look (littlehorse.cluster.lh_host_info, once per host in check.yml) saw, for the roles' decisions.
+"""The kafka and server roles' decisions, and the preflight's options of its host look (littlehorse.cluster.lh_host_info).
 
-preflight_host | littlehorse.cluster.container_states(names) -> {looked, missing, down, running}: the roles' restart
-entry point restarts only the containers the look saw running (the ones that were down were started, together, by
-the play before it) without asking the engine again.
-
-littlehorse_plan.servers | littlehorse.cluster.role_items(host, mode, pending, look) -> {containers, selected,
+littlehorse_plan.servers | littlehorse.cluster.role_items(host, mode, pending, started) -> {containers, selected,
 selected_containers}: which of a host's planned servers or Kafka nodes one run of its role handles.
 
 entries | littlehorse.cluster.behind_first(infos) -> batches of one, the servers not caught up first.
 
-planned_here | littlehorse.cluster.host_look_options(memory, identity) -> the options of lh_host_info for the plan's
-entries on a host (containers, ports, volumes, memory, identity, protocols): what the preflight's look checks.
+littlehorse_plan | littlehorse.cluster.host_look(host, images, archive, memory, reach, resolve) -> the host's slice of
+the plan as lh_host_info's `plan` option: what the preflight's look checks.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import behind_first, container_states, role_items
-from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look_options
+from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import behind_first, role_items
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look
 
 
 class FilterModule(object):
     def filters(self):
-        return {"behind_first": behind_first, "container_states": container_states,
-                "host_look_options": host_look_options, "role_items": role_items}
+        return {"behind_first": behind_first, "host_look": host_look, "role_items": role_items}

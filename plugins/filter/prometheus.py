@@ -4,6 +4,9 @@
 """Prometheus file_sd targets of a cluster plan: every LittleHorse server's /metrics on its health port, for a
 Prometheus of the user's own (the monitoring role configures its own Prometheus from the same labels and addresses,
 plugins/module_utils/_monitoring_plan.py, and adds the Kafka nodes' exporters).
+
+certificates | littlehorse.cluster.certificate_expiries -> each certificate that littlehorse.cluster.lh_pki returned,
+once, as lh_prometheus's certificates option takes it ({name, not_after}).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,6 +32,18 @@ def prometheus_targets(plan):
     return groups
 
 
+def certificate_expiries(certificates):
+    """[{name, not_after}] of the certificates lh_pki returned (each with more keys), each name once (its last)."""
+    if not isinstance(certificates, list) or not all(isinstance(c, Mapping) and "name" in c and "not_after" in c
+                                                     for c in certificates):
+        raise AnsibleFilterError("certificate_expiries: use it on the certificates littlehorse.cluster.lh_pki returns, "
+                                 "each with name and not_after")
+    expiries = {}
+    for certificate in certificates:
+        expiries[certificate["name"]] = certificate["not_after"]
+    return [{"name": name, "not_after": not_after} for name, not_after in expiries.items()]
+
+
 class FilterModule(object):
     def filters(self):
-        return {"prometheus_targets": prometheus_targets}
+        return {"certificate_expiries": certificate_expiries, "prometheus_targets": prometheus_targets}

@@ -40,11 +40,9 @@ _raw:
   elements: raw
 '''
 
-import os
-
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.secrets import resolve_secret, unreadable_message
 
 
 class LookupModule(LookupBase):
@@ -55,13 +53,7 @@ class LookupModule(LookupBase):
         if len(terms) != 1:
             raise AnsibleLookupError("littlehorse.cluster.secret takes one term, the secret's file (or none)")
         path = terms[0]
-        if not path:
-            return [kwargs.get("inline")]
-        path = os.path.expanduser(to_text(path))
         try:
-            with open(path, "rb") as handle:
-                return [to_text(handle.read(), errors="surrogate_or_strict").rstrip()]
+            return [resolve_secret(path, kwargs.get("inline"))]
         except (IOError, OSError) as error:
-            raise AnsibleLookupError("the secret's file %s on the controller cannot be read (%s); put the secret in "
-                                     "that file, or give it as the Ansible Vault variable instead"
-                                     % (path, error.strerror or error))
+            raise AnsibleLookupError(unreadable_message(path, error))

@@ -18,7 +18,9 @@ import socket
 import threading
 import time
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.littlehorse.cluster.plugins.module_utils._container import named_volumes, normalise_port
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._images import survey
 from ansible_collections.littlehorse.cluster.plugins.module_utils._limits import memory_budget_problem
 
@@ -459,36 +461,42 @@ def summarise_container(attrs):
     }
 
 
-def container_states(look, names):
-    """What a host look (lh_host_info's result) saw of the containers `names` (the plan's on that host):
-    {looked, missing, down, running} - each a list of names in the order given. `down`: the container exists but
-    does not run (created, exited, killed, dead, stopped by an engine restart). Without a look (a result without
-    containers, e.g. a role run outside site.yml) looked is false and every name is counted as running, so that
-    nothing is taken for down that was not seen down."""
-    listed = (look or {}).get("containers") if hasattr(look, "get") else None
-    names = list(names or [])
-    if listed is None:
-        return {"looked": False, "missing": [], "down": [], "running": names}
-    seen = dict((c.get("name"), c) for c in listed)
-    return {"looked": True,
-            "missing": [n for n in names if n not in seen],
-            "down": [n for n in names if n in seen and not seen[n].get("running")],
-            "running": [n for n in names if n in seen and seen[n].get("running")]}
+# The options of lh_host_info that its `plan` option may give at once: the host's slice of the plan.
+PLAN_OPTIONS = ("containers", "ports", "addresses", "images", "volumes", "memory", "identity", "protocols", "peers",
+                "resolve", "members")
 
 
-def role_items(planned, host, mode, pending=None, look=None):
+def with_plan_options(params, argument_spec):
+    """lh_host_info's params with those of its `plan` option (the host's slice of the plan, one dict of the options of
+    PLAN_OPTIONS) in place, each validated and converted as that option; a key that is no such option, or one that is
+    also given on its own, is refused (LHClusterError)."""
+    plan = params.get("plan") or {}
+    unknown = sorted(set(plan) - set(PLAN_OPTIONS))
+    if unknown:
+        raise LHClusterError("plan: %s %s no option it may give; it gives %s" % (
+            ", ".join(unknown), "is" if len(unknown) == 1 else "are", ", ".join(PLAN_OPTIONS)))
+    twice = sorted(key for key in plan if params.get(key) != argument_spec[key].get("default"))
+    if twice:
+        raise LHClusterError("plan: %s also given on its own; give each option once" % ", ".join(twice))
+    validated = ArgumentSpecValidator(dict((key, argument_spec[key]) for key in plan)).validate(dict(plan))
+    if validated.error_messages:
+        raise LHClusterError("plan: %s" % "; ".join(validated.error_messages))
+    return dict(params, **validated.validated_parameters)
+
+
+def role_items(planned, host, mode, pending=None, started=None):
     """What one run of the kafka or server role handles on `host`, from the plan's entries of that kind (`planned`:
     each with host and container): {containers, selected, selected_containers}. `containers` names every entry of
-    the host; `selected` is every entry
-    of the host, except for mode 'pending' (those of `pending`, which the 'new' run found running and different:
-    the ones that were down it started itself) and 'restart' (those the host look saw running: the ones it saw down
-    or missing were started, together, by restart.yml's 'new' play before, and are not restarted again)."""
+    the host; `selected` is every entry of the host, except for mode 'pending' (those of `pending`, which the 'new'
+    run found running and different: the ones that were down it started itself) and 'restart' (all but those of
+    `started`, which the role's 'new' run in restart.yml's play before created or started - they were missing or down -
+    and are not restarted again)."""
     here = [entry for entry in planned or [] if entry.get("host") == host]
     containers = [entry["container"] for entry in here]
     if mode == "pending":
         chosen = set(pending or [])
     elif mode == "restart":
-        chosen = set(container_states(look, containers)["running"])
+        chosen = set(containers) - set(started or [])
     else:
         chosen = set(containers)
     selected = [entry for entry in here if entry["container"] in chosen]

@@ -155,13 +155,23 @@ def reconcile(client, params, spec, extra, check_mode, change_existing=True):
     return result, engine.diff
 
 
+def instances_outcome(names, results, files_written):
+    """The result of a run with `instances` (`names` the containers, `results` their results, in the order given):
+    changed when a container or a host file changed, each container's result, and the names of those left pending
+    and of those the run changed."""
+    return {"changed": bool(files_written) or any(r["changed"] for r in results), "instances": results,
+            "pending": [name for name, r in zip(names, results) if r["pending"]],
+            "changed_containers": [name for name, r in zip(names, results) if r["changed"]]}
+
+
 def run_container_module(module, build_spec, required=()):
     """Validate every container of the run (build_spec raises LHClusterError before anything
     changes), reconcile them in order, exit.
 
     The options in `required` are needed unless state is absent: removing a container takes
-    only its name. With `instances`, the result of each container is in `instances` and its
-    name in `pending` when change_existing=false kept it from changing."""
+    only its name. With `instances`, the result of each container is in `instances`, its
+    name in `pending` when change_existing=false kept it from changing, and in `changed_containers` when the run
+    changed it (or would, in check mode)."""
     params = module.params
     try:
         host_files = host_file_entries(params.get("files"))
@@ -184,9 +194,7 @@ def run_container_module(module, build_spec, required=()):
     except LHClusterError as err:
         module.fail_json(msg=err.message, **err.details)
     if params.get("instances"):
-        outcome = {"changed": bool(files_written) or any(r["changed"] for r in results), "instances": results,
-                   "pending": [r["container"].get("name") or item["name"]
-                               for r, (item, dummy, dummy2) in zip(results, prepared) if r["pending"]]}
+        outcome = instances_outcome([item["name"] for item, dummy, dummy2 in prepared], results, files_written)
         if module._diff:
             outcome["diff"] = diffs
     else:

@@ -40,6 +40,15 @@ extends_documentation_fragment:
   - littlehorse.cluster.docker.sdk
   - littlehorse.cluster.host
 options:
+  plan:
+    description:
+      - The host's slice of the cluster plan as one dictionary, whose keys are the options O(containers), O(ports),
+        O(addresses), O(images), O(volumes), O(memory), O(identity), O(protocols), O(peers), O(resolve) and
+        O(members) - each taken and checked as that option. The preflight role hands it as the filter
+        P(littlehorse.cluster.host_look#filter) makes it of C(littlehorse_plan) for the host, so that the plan's facts
+        reach the module as the plan has them.
+      - An option it gives may not also be given on its own.
+    type: dict
   containers:
     description: Names of the containers the plan puts on this host.
     type: list
@@ -346,13 +355,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _docker_client
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
-    local_engine_path, look, sdk_problem)
+    local_engine_path, look, sdk_problem, with_plan_options)
 from ansible_collections.littlehorse.cluster.plugins.module_utils._images import image_options
 
 
-def main():
-    module = AnsibleModule(argument_spec=dict(
+def argument_spec():
+    return dict(
         host=dict(type="str"),
+        plan=dict(type="dict"),
         containers=dict(type="list", elements="str", default=[]),
         ports=dict(type="dict", default={}),
         addresses=dict(type="dict", default={}),
@@ -380,9 +390,17 @@ def main():
             env=dict(type="str", required=True, choices=["LHS_CLUSTER_ID", "CLUSTER_ID"]),
             value=dict(type="str", required=True),
         )),
-    ), supports_check_mode=True)
-    params = module.params
-    host = params["host"] or socket.gethostname()
+    )
+
+
+def main():
+    spec = argument_spec()
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    host = module.params["host"] or socket.gethostname()
+    try:
+        params = with_plan_options(module.params, spec)
+    except LHClusterError as err:
+        module.fail_json(msg="host %s: %s" % (host, err), problems=[{"kind": "input", "msg": str(err)}])
     sdk_version = _docker_client.sdk_version()
     problem = sdk_problem(sdk_version, host, sys.executable or "python3")
     if problem:

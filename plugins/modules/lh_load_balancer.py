@@ -186,6 +186,14 @@ pending:
   returned: when O(instances) is given
   type: list
   elements: str
+changed_containers:
+  description:
+    - The containers that this run created, changed, started or restarted (or would, in check mode), in the order
+      given. With O(change_existing=false) those are the new ones and those that were down.
+  returned: when O(instances) is given
+  type: list
+  elements: str
+  sample: [lh-server-3]
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -33,8 +33,24 @@ ADDITIONS = (
     ("", "monitoring", "the Prometheus of the littlehorse_monitoring group (issue 24), none without one"),
     ("kafka.nodes.*", "metrics", "each Kafka node's JMX exporter (issue 24), none when off"),
     ("", "images", "the images the preflight's look checks on each host (issue 23: were facts each role published)"),
+    ("", "members", "how a look recognises the cluster's containers the plan no longer has (issue 23: was the preflight's "
+                    "Jinja; the server role's remove entry point reads it too)"),
+    ("load_balancer", "options", "the load balancer's module options, one item of lh_load_balancer's instances (issue 23: "
+                                 "were the role's Jinja)"),
+    ("monitoring", "options", "Prometheus's module options, one item of lh_prometheus's instances (issue 23: were the "
+                              "role's Jinja)"),
     ("kafka", "start_with_servers", "the servers start beside the cluster's own Kafka nodes, one wait for both (issue 25)"),
-)
+) + tuple((where, key, "an option the cluster shares, in each entry's module options (options.shared_options; issue 23: "
+                       "the roles passed it from the plan's cluster part in Jinja)")
+          for where, keys in (
+              ("servers.*.options", ("network", "log_max_size", "log_max_files", "cluster_id", "kafka_bootstrap_servers",
+                                     "partitions", "replication_factor", "standby_replicas", "kafka_security_protocol",
+                                     "kafka_sasl_mechanism", "kafka_sasl_username", "oauth_introspect_url",
+                                     "oauth_client_id")),
+              ("kafka.nodes.*.options", ("network", "log_max_size", "log_max_files", "cluster_id", "sasl_mechanism",
+                                         "sasl_username")),
+              ("dashboard.options", ("network", "log_max_size", "log_max_files", "memory")))
+          for key in keys)
 
 
 def _holders(node, parts):

@@ -11,7 +11,7 @@ renumbers nothing that exists. The plan is validated as a whole; every error nam
 The phases, in the order they run (each its own module of this package; each takes what it needs and returns new
 data, and the assembly below composes their results - no phase changes another's):
 settings (settings.py) -> inventory (inventory.py) -> kafka -> servers -> security: OAuth -> edge (load balancer,
-dashboard) -> images -> network (probes, reach, resolve, addresses) -> monitoring (Kafka's metrics, Prometheus) ->
+dashboard) -> images -> network (probes, reach, resolve, addresses) -> preflight (members) -> monitoring (Kafka's metrics, Prometheus) ->
 network (ports) -> clients -> security: TLS -> module
 options -> limits and JVM.
 
@@ -19,7 +19,10 @@ Each entry of the plan carries exactly what the collection's modules take, so a 
 - kafka.nodes[].options  -> littlehorse.cluster.lh_kafka_node
 - servers[].options      -> littlehorse.cluster.lh_server
 - dashboard.options      -> littlehorse.cluster.lh_dashboard (no secret: the role adds the OAuth secrets)
-- load_balancer          -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one
+- load_balancer.options  -> littlehorse.cluster.lh_load_balancer (port, backends, published_ports); None without one
+- monitoring.options     -> littlehorse.cluster.lh_prometheus (scrape jobs, retention, published ports)
+each with the options the cluster shares (network, log limits, ids, the Kafka connection: shared_options), one item
+of the module's `instances`
 - probes[host]           -> littlehorse.cluster.lh_server_info (servers): every server's health port as a check that
                             runs for that host reaches it - loopback only for the host's own servers
 """
@@ -40,7 +43,9 @@ from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.network i
     address_plan, check_advertised_across_hosts, check_bind_across_hosts, check_external_kafka_reach,
     check_load_balancer_across_hosts, check_ports, ports_by_host, probe_plan, reach_plan, resolve_plan)
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.options import (
-    check_kafka_properties, check_server_env, dashboard_options, kafka_node_options, server_options)
+    check_kafka_properties, check_server_env, dashboard_options, kafka_node_options, load_balancer_options,
+    monitoring_options, server_options, shared_options)
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import cluster_members
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.security import oauth_plan, secret_files, tls_plan
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.servers import (
     cluster_section, server_identities, server_plan)
@@ -116,6 +121,7 @@ def cluster_plan(groups, hostvars):
     plan["reach"] = reach_plan(plan, inv)
     plan["resolve"] = resolve_plan(plan, inv)
     plan["addresses"] = address_plan(plan, inv)
+    plan["members"] = cluster_members(plan)
     plan = monitoring_plan(inv, plan)
     plan["ports"] = ports_by_host(check_ports(plan, inv, first), hosts)
     plan["clients"] = clients_plan(inv, first, plan)
@@ -153,5 +159,21 @@ def _secured(inv, first, plan):
     for role in ("dashboard", "load_balancer", "monitoring"):
         if plan[role]:
             plan[role] = dict(plan[role], **limits[role])
+    plan = _with_shared_options(plan)
     check_kafka_properties(inv, plan)
+    return plan
+
+
+def _with_shared_options(plan):
+    """The plan with the options each kind of container shares in every entry's module options (options phase), and
+    the load balancer's and Prometheus's options."""
+    shared = shared_options(plan)
+    plan = dict(plan, servers=[dict(s, options=dict(shared["server"], **s["options"])) for s in plan["servers"]],
+                kafka=dict(plan["kafka"], nodes=[dict(n, options=dict(shared["kafka"], **n["options"]))
+                                                 for n in plan["kafka"]["nodes"]]))
+    if plan["dashboard"]:
+        plan["dashboard"] = dict(plan["dashboard"], options=dict(shared["dashboard"], **plan["dashboard"]["options"]))
+    for role, options in (("load_balancer", load_balancer_options), ("monitoring", monitoring_options)):
+        if plan[role]:
+            plan[role] = dict(plan[role], options=options(plan))
     return plan

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.compat.version import LooseVersion
 from ansible.module_utils.six.moves.collections_abc import Mapping
 from ansible_collections.littlehorse.cluster.plugins.module_utils._names import api_protocol
 from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.inventory import named_listener
@@ -77,3 +78,53 @@ def client_properties(client, oauth_client_id="", oauth_access_token_url=""):
         properties.update(LHC_OAUTH_CLIENT_ID=oauth_client_id or client["oauth"]["client_id"],
                           LHC_OAUTH_ACCESS_TOKEN_URL=oauth_access_token_url or client["oauth"]["access_token_url"])
     return properties
+
+
+# Servers before this release need the listener's name from workers (LHW_SERVER_CONNECT_LISTENER); later ones infer it.
+CONNECT_LISTENER_BEFORE = "0.11.0"
+
+
+def client_file(entry, protocol="", tenant="", worker_threads="", ca_cert="", client_cert="", client_key="",
+                oauth_client_id="", oauth_access_token_url="", path="", oauth_secret_path="", server_version=""):
+    """The client file of one listener (its plan entry clients.listeners[name]), as the role client_config writes it:
+    KEY=VALUE lines that the clients and a shell read. The client settings are the plan's (client_properties); the
+    role's own settings win - protocol, ca_cert, client_cert and client_key as given, oauth_client_id and
+    oauth_access_token_url on any listener; tenant and worker_threads only when given. oauth_secret_path: the file
+    that holds the OAuth client secret when there is one (the client file holds no secret, it says where the secret
+    is); server_version: the servers' release."""
+    if not isinstance(entry, Mapping) or "client" not in entry:
+        raise PlanError("client_file: use it on a listener's entry of the plan (littlehorse_plan.clients.listeners[name])")
+    properties = client_properties(entry["client"], oauth_client_id, oauth_access_token_url)
+    given = (("LHC_API_PROTOCOL", protocol), ("LHC_TENANT_ID", tenant), ("LHW_NUM_WORKER_THREADS", worker_threads),
+             ("LHC_CA_CERT", ca_cert), ("LHC_CLIENT_CERT", client_cert), ("LHC_CLIENT_KEY", client_key),
+             ("LHC_OAUTH_CLIENT_ID", oauth_client_id), ("LHC_OAUTH_ACCESS_TOKEN_URL", oauth_access_token_url))
+    properties.update((name, value) for name, value in given if value)
+    lines = ["# Written by littlehorse.cluster (role client_config): a run of site.yml overwrites changes made here.",
+             "# How task workers and lhctl reach the LittleHorse cluster (littlehorse.cluster.client_config).",
+             "# Servers: %s" % ", ".join(entry["servers"]),
+             "# Listener: %s (%s, authentication %s)" % (entry["name"], entry["protocol"], entry["authentication"]),
+             "LHC_API_HOST=%s" % entry["host"], "LHC_API_PORT=%s" % entry["port"]]
+    lines += ["%s=%s" % (name, properties[name]) for name, dummy in given if name in properties]
+    if oauth_secret_path:
+        lines += ["# The OAuth client secret (LHC_OAUTH_CLIENT_SECRET) is in %s (mode 0600): load" % oauth_secret_path,
+                  "# both files - a shell: set -a; . %s; . %s; set +a -" % (path, oauth_secret_path),
+                  "# or, in a worker, LHConfig.load() of each file (Python), or both files in one Properties (Java)."]
+    if server_version and LooseVersion(str(server_version)) < LooseVersion(CONNECT_LISTENER_BEFORE):
+        lines += ["# Servers before 0.11 need the listener name from workers; later ones infer it.",
+                  "LHW_SERVER_CONNECT_LISTENER=%s" % entry["name"]]
+    return "\n".join(lines) + "\n"
+
+
+def client_summary(plan, path, targets_path=""):
+    """What the role client_config says at the end of a run, as lines: where the cluster answers (the client
+    bootstrap and every server), every server's readiness URL, how to point a worker or lhctl at the client file
+    (`path`), and the Prometheus targets file (`targets_path`, empty for none)."""
+    clients = plan["clients"]
+    return [
+        "LittleHorse answers at %s (%d servers: %s)." % (clients["bootstrap"], len(plan["servers"]),
+                                                         ", ".join(clients["servers"])),
+        "Health: %s" % "".join("http://%s:%s/readiness " % (server["listeners"][0]["advertised_host"],
+                                                            server["health_port"]) for server in plan["servers"]),
+        "Point a task worker or lhctl at it: set -a; . %s; set +a" % path,
+        "Prometheus: file_sd_configs [{files: [%s]}] scrapes every server." % targets_path if targets_path
+        else "No Prometheus targets file (client_config_prometheus_targets_path is empty)."]

@@ -73,7 +73,7 @@ def kafka_security(inv, first):
                              "littlehorse_kafka_security_protocol SASL_SSL",
                              "the password of littlehorse_kafka_sasl_username")
     if password["inline"]:
-        # The file form is read on the controller by the preflight (littlehorse.cluster.kafka_sasl_problems).
+        # The file form is read on the controller by the preflight (the lookup littlehorse.cluster.user_file_problems).
         try:
             check_jaas_value("littlehorse_kafka_sasl_password", str(inv.raw(first, "littlehorse_kafka_sasl_password")),
                              SASL_PASSWORD_FIX)

@@ -72,6 +72,70 @@ def kafka_node_options(node):
     return options
 
 
+def _shared(plan):
+    """The options of every container module that the whole cluster shares: its network and log limits."""
+    log = plan["cluster"]["log"]
+    return {"network": plan["cluster"]["network"], "log_max_size": log["max_size"], "log_max_files": log["max_files"]}
+
+
+def shared_options(plan):
+    """The module options each kind of container shares with the others of the cluster, from the plan's cluster-wide
+    parts, as {server, kafka, dashboard}: the network and the log limits; for the servers the cluster id, partitions,
+    replication, standby replicas, the Kafka connection (bootstrap servers, security protocol when TLS, SASL
+    mechanism and user name when SASL) and the OAuth introspection client (an OAUTH listener); for the Kafka nodes the
+    KRaft cluster id and the SASL mechanism and user name; for the dashboard its memory limit. No secret: the roles
+    add those. They go into each entry's options, which a role hands on as one item of the module's `instances`."""
+    cluster, kafka, oauth = plan["cluster"], plan["kafka"], plan["oauth"]
+    security = kafka["security"]
+    server = dict(_shared(plan), cluster_id=cluster["id"], kafka_bootstrap_servers=kafka["bootstrap"],
+                  partitions=cluster["partitions"], replication_factor=cluster["replication_factor"],
+                  standby_replicas=cluster["standby_replicas"])
+    if security["tls"]:
+        server["kafka_security_protocol"] = security["protocol"]
+    if security["mechanism"]:
+        server["kafka_sasl_mechanism"] = security["mechanism"]
+    if security["sasl"]:
+        server["kafka_sasl_username"] = security["username"]
+    if oauth:
+        server.update(oauth_introspect_url=oauth["introspect_url"], oauth_client_id=oauth["client_id"])
+    node = dict(_shared(plan), cluster_id=kafka.get("cluster_id"))  # none with an external Kafka, which has no nodes
+    if security["mechanism"]:
+        node["sasl_mechanism"] = security["mechanism"]
+    if security["username"]:
+        node["sasl_username"] = security["username"]
+    dashboard = dict(_shared(plan), memory=plan["dashboard"]["memory_text"]) if plan["dashboard"] else None
+    return {"server": server, "kafka": node, "dashboard": dashboard}
+
+
+def load_balancer_options(plan):
+    """The options of littlehorse.cluster.lh_load_balancer for the plan's load balancer, as one item of its
+    `instances` (the balancing settings are the role's); None without one."""
+    balancer = plan["load_balancer"]
+    if not balancer:
+        return None
+    options = dict(_shared(plan), name=balancer["container"], published_ports=balancer["published_ports"],
+                   memory=balancer["memory_text"], port=balancer["port"], backends=balancer["backends"])
+    if balancer.get("wait_host"):
+        options["wait_host"] = balancer["wait_host"]
+    return options
+
+
+def monitoring_options(plan):
+    """The options of littlehorse.cluster.lh_prometheus for the plan's Prometheus, as one item of its `instances` (the
+    image, the rules and the alerts' settings are the role's); None without one."""
+    entry = plan["monitoring"]
+    if not entry:
+        return None
+    options = dict(_shared(plan), name=entry["container"], published_ports=entry["published_ports"],
+                   volume=entry["volume"], memory=entry["memory_text"], scrape_configs=entry["jobs"],
+                   scrape_interval=entry["scrape_interval"], retention=entry["retention"],
+                   cluster_labels={"littlehorse_prefix": plan["cluster"]["prefix"],
+                                   "littlehorse_cluster_id": plan["cluster"]["id"]})
+    if entry.get("wait_host"):
+        options["wait_host"] = entry["wait_host"]
+    return options
+
+
 def check_server_env(inv, servers):
     """server_env of every server host, by lh_server's own rule (env_refusal), before any host changes."""
     for host in sorted(set(server["host"] for server in servers)):
@@ -103,10 +167,7 @@ def check_kafka_properties(inv, plan):
         properties = inv.raw(node["host"], "kafka_properties")
         if not isinstance(properties, Mapping) or not properties:
             continue  # not a dict: the kafka role's argument spec refuses it
-        # the options the kafka role adds to the plan's: those of them that render variables
-        given = dict(node["options"], cluster_id=plan["kafka"]["cluster_id"],
-                     sasl_mechanism=plan["kafka"]["security"]["mechanism"])
-        params = ArgumentSpecValidator(spec).validate(given).validated_parameters
+        params = ArgumentSpecValidator(spec).validate(node["options"]).validated_parameters
         try:
             _kafka_config.check_properties(
                 [str(name) for name in properties], _kafka_config.typed_env(params), "kafka_properties",

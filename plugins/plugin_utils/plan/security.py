@@ -227,7 +227,7 @@ def given_server_certs(inv, servers, tls, keystore):
     host variables: one certificate for every server of the host), as [{host, containers, cert_file, key_file,
     reached_at, usages}]: reached_at joins every name each of the host's servers is reached at (its SANs must cover
     them all); usages are server, and client when it is also a client certificate (internal mutual TLS, or `keystore`: the
-    collection's Kafka over SSL asks for it). The preflight reads the files (littlehorse.cluster.server_cert_problems)."""
+    collection's Kafka over SSL asks for it). The preflight reads the files (the lookup littlehorse.cluster.user_file_problems)."""
     given = []
     for host in inv.hosts(SERVER_GROUP):
         files = [inv.raw(host, name) for name in ("littlehorse_server_cert_file", "littlehorse_server_key_file")]

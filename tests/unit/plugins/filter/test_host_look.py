@@ -1,44 +1,19 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The host look's containers by state: what the roles start together and what they restart one at a time."""
+"""The roles' decisions: what a run of the kafka or server role handles, what it restarts one at a time, and the options
+of the preflight's look."""
+import pytest
+
 from ansible_collections.littlehorse.cluster.plugins.filter.host_look import FilterModule
+from ansible_collections.littlehorse.cluster.plugins.filter.plan import PlanError, cluster_plan
+from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._host_info import (
-    behind_first, container_states, role_items, summarise_container)
-
-
-def inspected(name, running, status):
-    return {"Name": "/" + name, "Id": name + "-id", "State": {"Running": running, "Status": status},
-            "Config": {"Env": [], "Labels": {}}, "Mounts": []}
-
-
-def test_the_filter_is_registered():
-    assert FilterModule().filters()["container_states"] is container_states
-
-
-def test_each_planned_container_is_missing_down_or_running_as_the_look_saw_it():
-    look = {"containers": [summarise_container(inspected("lh-server-1", True, "running")),
-                           summarise_container(inspected("lh-server-2", False, "exited")),
-                           summarise_container(inspected("lh-server-3", False, "created"))]}
-    names = ["lh-server-3", "lh-server-1", "lh-server-4", "lh-server-2"]
-    assert container_states(look, names) == {"looked": True, "missing": ["lh-server-4"],
-                                             "down": ["lh-server-3", "lh-server-2"], "running": ["lh-server-1"]}
-
-
-def test_a_host_whose_engine_restarted_has_every_container_down():
-    look = {"containers": [summarise_container(inspected(n, False, "exited")) for n in ("lh-kafka-1", "lh-server-1")]}
-    assert container_states(look, ["lh-kafka-1", "lh-server-1"])["down"] == ["lh-kafka-1", "lh-server-1"]
-    assert container_states(look, ["lh-kafka-1", "lh-server-1"])["running"] == []
-
-
-def test_without_a_look_nothing_is_taken_for_down():
-    for look in (None, {}, {"failed": True}, ""):
-        assert container_states(look, ["a", "b"]) == {"looked": False, "missing": [], "down": [], "running": ["a", "b"]}
+    PLAN_OPTIONS, behind_first, role_items, with_plan_options)
+from ansible_collections.littlehorse.cluster.plugins.modules import lh_host_info
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look, host_look_options
 
 
 def test_the_look_options_name_each_planned_container_with_what_the_look_checks_of_it():
-    from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
-    from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.preflight import host_look_options
-    assert FilterModule().filters()["host_look_options"] is host_look_options
     plan = cluster_plan({"kafka": ["h"], "littlehorse_servers": ["h"]},
                         {"h": {"littlehorse_server_count": 2, "littlehorse_server_id_base": 0,
                                "littlehorse_kafka_node_id": 1}})
@@ -53,6 +28,56 @@ def test_the_look_options_name_each_planned_container_with_what_the_look_checks_
     assert list(look["protocols"]) == ["lh-kafka-1"]
     unchecked = host_look_options(entries, memory=False, identity=False)
     assert unchecked["memory"] == {} and unchecked["identity"] == {} and unchecked["protocols"] == look["protocols"]
+
+
+THREE = {"kafka": ["h1"], "littlehorse_servers": ["h1", "h2"], "littlehorse_dashboard": ["h2"],
+         "littlehorse_load_balancer": ["h2"]}
+THREE_VARS = {"h1": {"ansible_host": "10.0.0.1", "littlehorse_server_id_base": 100},
+              "h2": {"ansible_host": "10.0.0.2", "littlehorse_server_id_base": 200,
+                     "littlehorse_load_balancer_port": 3000}}
+
+
+def test_the_hosts_slice_of_the_plan_is_what_the_look_checks_there():
+    assert FilterModule().filters()["host_look"] is host_look
+    plan = cluster_plan(THREE, THREE_VARS)
+    images = plan["images"]["h2"]
+    look = host_look(plan, "h2", images + images[:1])
+    assert look["containers"] == ["lh-server-201", "lh-dashboard", "lh-lb"]
+    entries = [e for e in plan["servers"] if e["host"] == "h2"] + [plan["dashboard"], plan["load_balancer"]]
+    members = [plan["members"]["server"], plan["members"]["kafka"]]
+    assert look == dict(host_look_options(entries), addresses=plan["addresses"]["h2"],
+                        images=[dict(i, archive=False) for i in images], peers=plan["reach"]["h2"],
+                        resolve=plan["resolve"]["h2"], members=members)
+    assert sorted(look) == sorted(PLAN_OPTIONS)
+    # the dashboard only with its image; the checks the preflight switches off are empty
+    off = host_look(plan, "h2", [i for i in images if i["variable"] != "dashboard_image"], archive=True, memory=False,
+                    reach=False, resolve=False)
+    assert off["containers"] == ["lh-server-201", "lh-lb"] and "lh-dashboard" not in off["ports"]
+    assert (off["memory"], off["peers"], off["resolve"]) == ({}, [], [])
+    assert all(image["archive"] for image in off["images"])
+    # littlehorse_allow_destructive_changes: no identity compared
+    allowed = cluster_plan(THREE, dict(THREE_VARS, h1=dict(THREE_VARS["h1"], littlehorse_allow_destructive_changes=True),
+                                       h2=dict(THREE_VARS["h2"], littlehorse_allow_destructive_changes=True)))
+    assert host_look(allowed, "h1")["identity"] == {} and host_look(plan, "h1")["identity"]
+    with pytest.raises(PlanError, match="littlehorse_plan | littlehorse.cluster.host_look"):
+        host_look({"servers": []}, "h1")
+
+
+def test_the_modules_plan_option_gives_its_options_once_and_checked():
+    spec = lh_host_info.argument_spec()
+    params = dict((key, option.get("default")) for key, option in spec.items())
+    given = with_plan_options(dict(params, plan={"containers": ["a"], "memory": {"a": "1024"},
+                                                 "peers": [{"to": "h2", "address": "10.0.0.2", "port": "9092"}]}),
+                              spec)
+    assert given["containers"] == ["a"] and given["memory"] == {"a": "1024"}
+    assert given["peers"] == [{"to": "h2", "address": "10.0.0.2", "port": 9092, "purpose": "a port of the cluster"}]
+    assert with_plan_options(params, spec) == params
+    with pytest.raises(LHClusterError, match="plan: docker_host is no option it may give"):
+        with_plan_options(dict(params, plan={"docker_host": "tcp://x"}), spec)
+    with pytest.raises(LHClusterError, match="plan: containers also given on its own"):
+        with_plan_options(dict(params, containers=["b"], plan={"containers": ["a"]}), spec)
+    with pytest.raises(LHClusterError, match="plan: .*peers"):
+        with_plan_options(dict(params, plan={"peers": [{"to": "h2"}]}), spec)
 
 
 PLANNED = [{"host": "h1", "container": "lh-server-1"}, {"host": "h2", "container": "lh-server-2"},
@@ -78,11 +103,11 @@ def test_a_pending_run_handles_only_what_the_new_run_left_to_it_on_this_host():
     assert role_items(PLANNED, "h1", "pending", None, None)["selected"] == []
 
 
-def test_a_restart_run_handles_only_what_the_look_saw_running():
-    look = {"containers": [summarise_container(inspected("lh-server-1", False, "exited")),
-                           summarise_container(inspected("lh-server-3", True, "running"))]}
-    assert role_items(PLANNED, "h1", "restart", [], look)["selected_containers"] == ["lh-server-3"]
-    # without a look every entry counts as running: nothing is taken for down that was not seen down
+def test_a_restart_run_leaves_out_what_the_new_run_before_it_started():
+    # lh-server-1 was down and lh-server-4 missing: restart.yml's 'new' play started them, together
+    assert role_items(PLANNED, "h1", "restart", [], ["lh-server-1", "lh-server-4", "lh-server-2"])[
+        "selected_containers"] == ["lh-server-3"]
+    # without a 'new' run before it every entry is restarted
     assert role_items(PLANNED, "h1", "restart", [], None)["selected_containers"] == [
         "lh-server-1", "lh-server-3", "lh-server-4"]
 

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import FilterModule, PlanError, cluster_plan
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.plan.options import shared_options
 
 # inventories/local, as the filter sees it
 LOCAL = {"littlehorse_single_engine": True, "littlehorse_server_count": 3, "littlehorse_server_id_base": 0,
@@ -127,8 +128,13 @@ def test_adding_a_host_renumbers_nothing():
     groups = {"kafka": ["a", "a0", "d"], "littlehorse_servers": ["a0", "b", "c", "d"]}
     hostvars = dict(hostvars, a0={"ansible_host": "10.0.0.4"}, d={"ansible_host": "10.0.0.5"})
     after = cluster_plan(groups, hostvars)
-    old = dict((s["container"], s) for s in before["servers"])
-    new = dict((s["container"], s) for s in after["servers"])
+    # the options the cluster shares follow it (more brokers to bootstrap from, a higher replication factor)
+    shared = set(shared_options(after)["server"])
+
+    def own(server):
+        return dict(server, options=dict((k, v) for k, v in server["options"].items() if k not in shared))
+    old = dict((s["container"], own(s)) for s in before["servers"])
+    new = dict((s["container"], own(s)) for s in after["servers"])
     assert len(new) == 5
     for name, server in old.items():
         assert new[name] == server
@@ -311,7 +317,10 @@ def test_load_balancer_on_one_engine_reaches_the_servers_by_container_name():
         "advertised_host": "127.0.0.1", "memory": 128 * 1024 * 1024, "memory_text": "128m",
         "backends": [{"name": "lh-server-1", "host": "lh-server-1", "port": 2023, "health_port": 1822},
                      {"name": "lh-server-2", "host": "lh-server-2", "port": 2033, "health_port": 1832},
-                     {"name": "lh-server-3", "host": "lh-server-3", "port": 2043, "health_port": 1842}]}
+                     {"name": "lh-server-3", "host": "lh-server-3", "port": 2043, "health_port": 1842}],
+        "options": {"name": "lh-lb", "network": "lh-net", "published_ports": ["127.0.0.1:2000:2000"], "memory": "128m",
+                    "log_max_size": "50m", "log_max_files": 5, "port": 2000,
+                    "backends": plan["load_balancer"]["backends"]}}
     assert plan["clients"]["bootstrap"] == "127.0.0.1:2000"
     assert (plan["clients"]["host"], plan["clients"]["port"]) == ("127.0.0.1", 2000)
     assert plan["clients"]["servers"] == ["127.0.0.1:2023", "127.0.0.1:2033", "127.0.0.1:2043"]

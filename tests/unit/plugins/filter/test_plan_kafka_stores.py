@@ -1,14 +1,13 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The user's PKCS12 stores for an external Kafka in the plan (kafka_stores) and the preflight's check of them
-(kafka_store_problems, module_utils/_pki.check_store)."""
+(the lookup user_file_problems' kafka_stores, module_utils/_pki.check_store)."""
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from test_plan_security import refused, three_hosts
 
-from ansible.errors import AnsibleFilterError
-from ansible_collections.littlehorse.cluster.plugins.filter.pki import kafka_store_problems
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.user_files import kafka_store_problems
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _pki
 
@@ -142,7 +141,7 @@ def test_each_bad_store_is_named_with_the_fix():
         truststore(b"pw", certs=False), "pw", "truststore", setting, "/t.p12")[0]
 
 
-def test_the_filter_reads_the_files_and_password_files_and_names_the_first_host(tmp_path):
+def test_the_check_reads_the_files_and_password_files_and_names_the_first_host(tmp_path):
     (tmp_path / "trust.p12").write_bytes(truststore())
     (tmp_path / "client.p12").write_bytes(keystore())
     (tmp_path / "client.pw").write_text("ks-pw\n")
@@ -151,15 +150,20 @@ def test_the_filter_reads_the_files_and_password_files_and_names_the_first_host(
                     littlehorse_kafka_keystore_file=str(tmp_path / "client.p12"),
                     littlehorse_kafka_keystore_password_file=str(tmp_path / "client.pw"))
     plan = cluster_plan(*external(**settings))
-    assert kafka_store_problems(plan, "ts-pw", None) == []
-    problems = kafka_store_problems(plan, "not-it", None)
+    # the keystore's password comes from its file, whatever the inline value
+    assert kafka_store_problems(plan, {"truststore": "ts-pw", "keystore": "ignored"}) == []
+    problems = kafka_store_problems(plan, {"truststore": "not-it"})
     assert len(problems) == 1 and problems[0].startswith("host local: littlehorse_kafka_truststore_file: ")
     assert "not-it" not in problems[0]
+    (tmp_path / "client.pw").unlink()
+    assert kafka_store_problems(plan, {"truststore": "ts-pw"}) == [
+        "host local: littlehorse_kafka_keystore_password_file: %s cannot be read on the controller (No such file or "
+        "directory); put the password of littlehorse_kafka_keystore_file in it (alone)" % (tmp_path / "client.pw")]
+    (tmp_path / "client.pw").write_text("ks-pw\n")
     (tmp_path / "client.p12").unlink()
-    assert "cannot be read on the controller (No such file or directory)" in kafka_store_problems(plan, "ts-pw")[0]
-    assert kafka_store_problems(cluster_plan(*external())) == []
-    with pytest.raises(AnsibleFilterError, match="kafka_store_problems"):
-        kafka_store_problems({"servers": []})
+    assert "cannot be read on the controller (No such file or directory)" in kafka_store_problems(
+        plan, {"truststore": "ts-pw"})[0]
+    assert kafka_store_problems(cluster_plan(*external()), {}) == []
 
 
 def test_the_pkcs12_structure_is_told_from_other_der():

@@ -254,7 +254,8 @@ def test_a_dashboard_on_an_mtls_listener_gets_a_client_certificate_of_its_own():
         "name": "lh-dashboard", "api_host": "lh-server-1", "api_port": 2027, "api_protocol": "TLS",
         "published_ports": ["127.0.0.1:8080:3000"], "oauth_enabled": False,
         "ca_cert_file": "/etc/littlehorse/lh/tls/ca.crt", "client_cert_file": "/etc/littlehorse/lh-dashboard/tls/client.crt",
-        "client_key_file": "/etc/littlehorse/lh-dashboard/tls/client.key"}
+        "client_key_file": "/etc/littlehorse/lh-dashboard/tls/client.key",
+        "network": "lh-net", "memory": "256m", "log_max_size": "50m", "log_max_files": 5}
     assert {"name": "lh-dashboard", "common_name": "lh-dashboard", "dns_names": [], "ip_addresses": [],
             "usages": ["client"], "keystore": False} in plan["tls"]["certificates"]
     # the client file's certificate stays its own

@@ -54,3 +54,16 @@ def test_scrape_host_without_a_published_health_port():
 def test_not_a_plan(value):
     with pytest.raises(AnsibleFilterError, match=re.escape("littlehorse_plan | littlehorse.cluster.prometheus_targets")):
         prometheus_targets(value)
+
+
+def test_the_certificates_of_lh_pki_are_each_named_once_with_their_expiry():
+    from ansible_collections.littlehorse.cluster.plugins.filter.prometheus import certificate_expiries
+    assert FilterModule().filters()["certificate_expiries"] is certificate_expiries
+    issued = [{"name": "ca", "not_after": "2030-01-01T00:00:00+00:00", "path": "/p/ca.crt", "issued": False},
+              {"name": "lh-server-1", "not_after": "2027-01-01T00:00:00+00:00", "dns_names": []},
+              {"name": "ca", "not_after": "2031-01-01T00:00:00+00:00"}]
+    assert certificate_expiries(issued) == [{"name": "ca", "not_after": "2031-01-01T00:00:00+00:00"},
+                                            {"name": "lh-server-1", "not_after": "2027-01-01T00:00:00+00:00"}]
+    assert certificate_expiries([]) == []
+    with pytest.raises(AnsibleFilterError, match="the certificates littlehorse.cluster.lh_pki returns"):
+        certificate_expiries([{"name": "ca"}])

@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.littlehorse.cluster.plugins.module_utils._errors import LHClusterError
 from ansible_collections.littlehorse.cluster.plugins.module_utils._runner import (
-    container_argument_spec, is_within, item_params, reconcile)
+    container_argument_spec, instances_outcome, is_within, item_params, reconcile)
 
 from test_container import FakeClient, matching_attrs, spec
 
@@ -147,3 +147,14 @@ def test_a_file_is_the_containers_when_it_mounts_the_file_or_its_folder():
     assert is_within("/etc/lh/c1/tls/server.crt", "/etc/lh/c1/tls/server.crt")
     assert is_within("/etc/lh/c1/tls/server.crt", "/etc/lh/c1/tls/")
     assert not is_within("/etc/lh/c1-other/x", "/etc/lh/c1")
+
+
+def test_a_run_of_several_names_those_it_left_pending_and_those_it_changed():
+    results = [{"changed": False, "pending": True}, {"changed": True, "pending": False},
+               {"changed": False, "pending": False}, {"changed": True, "pending": False}]
+    outcome = instances_outcome(["c1", "c2", "c3", "c4"], results, [])
+    assert outcome == {"changed": True, "instances": results, "pending": ["c1"], "changed_containers": ["c2", "c4"]}
+    # a host file written changes the run, not a container that was left as it is
+    unchanged = [{"changed": False, "pending": False}]
+    assert instances_outcome(["c1"], unchanged, ["/etc/x"])["changed"]
+    assert instances_outcome(["c1"], unchanged, ["/etc/x"])["changed_containers"] == []

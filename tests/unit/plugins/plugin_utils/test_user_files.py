@@ -1,12 +1,12 @@
 # Copyright: littlehorse.cluster contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""user_ca_problems and server_cert_problems (plugins/filter/pki.py): the preflight's checks of the user's CA and
-of the servers' certificates the user gives, on the plan."""
+"""The checks of plugins/plugin_utils/user_files.py (the lookup user_file_problems runs them in the preflight): the
+user's CA, the servers' certificates the user gives, the secrets given as files and the SASL password in its file, on
+the plan."""
 import pytest
 
-from ansible.errors import AnsibleFilterError
-from ansible_collections.littlehorse.cluster.plugins.filter.pki import (
-    kafka_sasl_problems, server_cert_problems, user_ca_problems)
+from ansible_collections.littlehorse.cluster.plugins.plugin_utils.user_files import (
+    kafka_sasl_problems, pki_problems, secret_file_problems, server_cert_problems, user_ca_problems)
 from ansible_collections.littlehorse.cluster.plugins.filter.plan import cluster_plan
 from ansible_collections.littlehorse.cluster.plugins.module_utils import _pki
 
@@ -40,13 +40,6 @@ def test_problems_name_the_first_host_and_the_setting(tmp_path):
     assert len(user_ca_problems(plan(**files))) == 1
     # without TLS the files are not used, so not read
     assert user_ca_problems(plan(littlehorse_internal_tls=False, **files)) == []
-
-
-def test_only_the_plan_is_taken():
-    with pytest.raises(AnsibleFilterError, match="littlehorse_plan | littlehorse.cluster.user_ca_problems"):
-        user_ca_problems({"servers": []})
-    with pytest.raises(AnsibleFilterError, match="littlehorse_plan | littlehorse.cluster.server_cert_problems"):
-        server_cert_problems({"servers": []})
 
 
 def users_pki(tmp_path, h2_names=("10.0.0.2",)):
@@ -122,5 +115,22 @@ def test_a_good_sasl_password_file_its_newline_dropped_and_no_file_have_no_probl
     assert kafka_sasl_problems(sasl_plan(tmp_path / "kafka.pw")) == []
     assert kafka_sasl_problems(sasl_plan(tmp_path / "missing.pw")) == [], "the secret-file check reports it"
     assert kafka_sasl_problems(plan()) == []
-    with pytest.raises(AnsibleFilterError, match="use it as littlehorse_plan"):
-        kafka_sasl_problems({})
+
+
+def test_pki_problems_are_the_cas_then_the_given_certificates(tmp_path):
+    users_pki(tmp_path, h2_names=("10.0.0.9",))
+    given = given_on_h2(tmp_path, littlehorse_listeners=TLS, littlehorse_ca_cert_file=str(tmp_path / "ca.crt"),
+                        littlehorse_ca_key_file=str(tmp_path / "missing.key"))
+    problems = pki_problems(given)
+    assert problems == user_ca_problems(given) + server_cert_problems(given) and len(problems) == 2
+    assert problems[0].startswith("host h1: littlehorse_ca_key_file: ") and problems[1].startswith("host h2: ")
+
+
+def test_a_secret_file_that_is_not_a_file_is_named_with_the_vault_variable_to_give_instead(tmp_path):
+    (tmp_path / "kafka.pw").write_text("pw\n")
+    assert secret_file_problems(sasl_plan(tmp_path / "kafka.pw")) == []
+    assert secret_file_problems(sasl_plan(tmp_path)) == [
+        "host h1: littlehorse_kafka_sasl_password_file '%s' is not a file on the controller; put the password of "
+        "littlehorse_kafka_sasl_username in that file (alone), or give it as littlehorse_kafka_sasl_password (an "
+        "Ansible Vault variable) instead" % tmp_path]
+    assert secret_file_problems(plan()) == []
