@@ -486,11 +486,14 @@ def with_plan_options(params, argument_spec):
 
 def role_items(planned, host, mode, pending=None, started=None):
     """What one run of the kafka or server role handles on `host`, from the plan's entries of that kind (`planned`:
-    each with host and container): {containers, selected, selected_containers}. `containers` names every entry of
-    the host; `selected` is every entry of the host, except for mode 'pending' (those of `pending`, which the 'new'
-    run found running and different: the ones that were down it started itself) and 'restart' (all but those of
-    `started`, which the role's 'new' run in restart.yml's play before created or started - they were missing or down -
-    and are not restarted again)."""
+    each with host and container): {containers, selected, selected_containers, first_run, changes_existing,
+    writes_files}. `containers` names every entry of the host; `selected` is every entry of the host, except for mode
+    'pending' (those of `pending`, which the 'new' run found running and different: the ones that were down it
+    started itself) and 'restart' (all but those of `started`, which the role's 'new' run in restart.yml's play before
+    created or started - they were missing or down - and are not restarted again). The flags say what the mode does,
+    for both roles: `first_run` ('new', 'start': the run over every host at once, which finds the running entries
+    that differ and remembers those it started), `changes_existing` ('pending', 'restart', 'all': running entries
+    change, one at a time) and `writes_files` (all but 'restart' and 'ready', which change no file)."""
     here = [entry for entry in planned or [] if entry.get("host") == host]
     containers = [entry["container"] for entry in here]
     if mode == "pending":
@@ -501,7 +504,9 @@ def role_items(planned, host, mode, pending=None, started=None):
         chosen = set(containers)
     selected = [entry for entry in here if entry["container"] in chosen]
     return {"containers": containers, "selected": selected,
-            "selected_containers": [entry["container"] for entry in selected]}
+            "selected_containers": [entry["container"] for entry in selected],
+            "first_run": mode in ("new", "start"), "changes_existing": mode in ("pending", "restart", "all"),
+            "writes_files": mode not in ("restart", "ready")}
 
 
 def behind_first(entries, infos):

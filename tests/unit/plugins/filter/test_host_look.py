@@ -97,6 +97,15 @@ def test_a_new_or_all_run_handles_every_entry_of_its_host_in_the_plans_order():
         assert items["selected"] == [PLANNED[0], PLANNED[2], PLANNED[3]]
 
 
+@pytest.mark.parametrize("mode,first_run,changes_existing,writes_files", [
+    ("new", True, False, True), ("start", True, False, True), ("ready", False, False, False),
+    ("pending", False, True, True), ("restart", False, True, False), ("all", False, True, True)])
+def test_each_mode_says_what_it_does_the_same_for_both_roles(mode, first_run, changes_existing, writes_files):
+    items = role_items(PLANNED, "h1", mode)
+    assert (items["first_run"], items["changes_existing"], items["writes_files"]) == (
+        first_run, changes_existing, writes_files)
+
+
 def test_a_pending_run_handles_only_what_the_new_run_left_to_it_on_this_host():
     items = role_items(PLANNED, "h1", "pending", ["lh-server-4", "lh-server-2"], None)
     assert items["selected_containers"] == ["lh-server-4"]
@@ -113,7 +122,8 @@ def test_a_restart_run_leaves_out_what_the_new_run_before_it_started():
 
 
 def test_a_host_with_nothing_planned_handles_nothing():
-    assert role_items(PLANNED, "h9", "all") == {"containers": [], "selected": [], "selected_containers": []}
+    assert role_items(PLANNED, "h9", "all") == {"containers": [], "selected": [], "selected_containers": [],
+                                                "first_run": False, "changes_existing": True, "writes_files": True}
 
 
 def test_the_servers_not_caught_up_go_first_each_alone():
